@@ -1,0 +1,129 @@
+/** Shared pieces of the benchmarks: a scratch database, a server process, result files. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/common/logger';
+import { createDataSource } from '../src/db/data-source';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/db/embedded-postgres';
+import { runMigrations } from '../src/db/migrate';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface BenchDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh migrated database for one benchmark: on BENCH_DATABASE_URL / DATABASE_URL's server when set,
+ * else on an embedded PostgreSQL started for the run.
+ */
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  const config = loadConfig();
+  const given = process.env.BENCH_DATABASE_URL ?? config.databaseUrl;
+  let embedded: EmbeddedPostgresHandle | undefined;
+  let dir: string | undefined;
+  let admin = given;
+  if (!admin) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-bench-pg-'));
+    fs.chmodSync(dir, 0o755);
+    embedded = await startEmbeddedPostgres({
+      dataDir: dir,
+      port: 54400 + (process.pid % 500),
+      logger: createLogger('warn'),
+      ephemeral: true,
+    });
+    admin = embedded.url;
+  }
+  const name = `churn_bench_${randomBytes(4).toString('hex')}`;
+  const c = new Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${name}`);
+  await c.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const ds = createDataSource({ url: url.toString() });
+  await ds.initialize();
+  await runMigrations(ds, createLogger('warn'));
+  await ds.destroy();
+  return {
+    url: url.toString(),
+    async drop() {
+      const d = new Client({ connectionString: admin });
+      await d.connect();
+      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await d.end();
+      await embedded?.stop();
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The built service as its own process (as in production), on a free port. */
+export async function startServerProcess(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'cli.js'), 'serve'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      AUTO_SEED: 'false',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /GraphQL\s+(http:\/\/\S+)\/graphql/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export function writeResults(name: string, results: Record<string, unknown>): string {
+  const file = path.join(ROOT, 'bench', 'results', `${name}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const body = {
+    benchmark: name,
+    at: new Date().toISOString(),
+    machine: {
+      cores: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    ...results,
+  };
+  fs.writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
+  return file;
+}
+
+export function table(rows: Record<string, string | number>[]): string {
+  const keys = Object.keys(rows[0] ?? {});
+  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  return [
+    line(keys),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(keys.map((k) => String(r[k])))),
+  ].join('\n');
+}

@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+/**
+ * `churn <command>`: the operator's entry point. Every command parses the environment through
+ * config.ts, reports progress on long steps and ends with a summary; bad flags get a clear message
+ * and exit code 2 before anything is touched.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, configMarkdownTable, loadConfig, type Config } from './config';
+import { createLogger } from './common/logger';
+import { installShutdownHandlers } from './common/shutdown';
+import { openDatabase } from './db/database';
+import { startOfTodayUtc } from './db/ensure-world';
+import { resetDatabase, runMigrations } from './db/migrate';
+import { serve } from './main';
+import { createAppPubSub } from './pubsub/pubsub';
+import { buildAppSchema, printAppSchema } from './server/schema';
+import { seedWorld } from '../seeds';
+import { Pool } from 'pg';
+
+const SCHEMA_FILE = path.resolve(__dirname, '..', '..', 'schema.graphql');
+
+function integer(min: number, max: number) {
+  return (raw: string): number => {
+    if (!/^\d+$/.test(raw)) throw new InvalidArgumentError(`expected a whole number, got "${raw}"`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new InvalidArgumentError(`expected ${min}..${max}, got ${n}`);
+    return n;
+  };
+}
+
+function isoDate(raw: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) {
+    throw new InvalidArgumentError(`expected a date like 2026-11-26, got "${raw}"`);
+  }
+  return new Date(`${raw}T00:00:00Z`);
+}
+
+interface SeedFlags {
+  users: number;
+  days: number;
+  seed: number;
+  end?: Date;
+}
+
+async function seedCommand(config: Config, flags: SeedFlags, replace: boolean): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase(config, logger);
+  const pool = new Pool({ connectionString: db.url, max: 4 });
+  try {
+    await seedWorld(pool, {
+      users: flags.users,
+      days: flags.days,
+      seed: flags.seed,
+      end: flags.end ?? startOfTodayUtc(),
+      replace,
+    });
+  } finally {
+    await pool.end();
+    await db.close();
+  }
+}
+
+export function buildCli(): Command {
+  const program = new Command('churn')
+    .description('churn-predictor: churn intelligence for streaming platforms')
+    .showHelpAfterError()
+    .exitOverride();
+  const config = (): Config => loadConfig();
+
+  program
+    .command('serve')
+    .description(
+      'start the GraphQL API (HTTP + WebSocket) and GraphiQL; embedded PostgreSQL when DATABASE_URL is unset',
+    )
+    .action(async () => serve(config()));
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async () => {
+      const cfg = config();
+      const logger = createLogger(cfg.logLevel);
+      const db = await openDatabase(cfg, logger, { migrate: false });
+      try {
+        const applied = await runMigrations(db.dataSource, logger);
+        process.stdout.write(
+          `migrate: ${applied.length === 0 ? 'schema already up to date' : `applied ${applied.join(', ')}`}\n`,
+        );
+      } finally {
+        await db.close();
+      }
+    });
+
+  const sizeOptions = (cmd: Command, defaults: Config | null) =>
+    cmd
+      .option(
+        '--users <n>',
+        'subscribers to simulate',
+        integer(10, 2_000_000),
+        defaults?.seedUsers ?? 5000,
+      )
+      .option('--days <n>', 'days of history', integer(60, 1000), defaults?.seedDays ?? 180)
+      .option('--seed <n>', 'random seed', integer(0, 2 ** 31 - 1), defaults?.seed ?? 42)
+      .option('--end <date>', 'world end date, exclusive (YYYY-MM-DD; default today)', isoDate);
+
+  sizeOptions(
+    program
+      .command('seed')
+      .description('generate the synthetic streaming world into an empty database')
+      .option('--replace', 'delete the existing data first', false),
+    null,
+  ).action(async (flags: SeedFlags & { replace: boolean }) =>
+    seedCommand(config(), flags, flags.replace),
+  );
+
+  sizeOptions(
+    program
+      .command('reset')
+      .description('drop every table, migrate again, and seed a fresh world (unless --empty)')
+      .option('--empty', 'leave the database empty', false),
+    null,
+  ).action(async (flags: SeedFlags & { empty: boolean }) => {
+    const cfg = config();
+    const logger = createLogger(cfg.logLevel);
+    const db = await openDatabase(cfg, logger, { migrate: false });
+    try {
+      await resetDatabase(db.dataSource, logger);
+    } finally {
+      await db.close();
+    }
+    process.stdout.write('reset: database dropped and migrated\n');
+    if (!flags.empty) await seedCommand(cfg, flags, false);
+  });
+
+  program
+    .command('schema')
+    .description('write schema.graphql from the code (--check: fail if it differs)')
+    .option('--check', 'exit 1 when the committed schema.graphql is stale', false)
+    .action(async (flags: { check: boolean }) => {
+      const sdl = printAppSchema(await buildAppSchema(createAppPubSub()));
+      const current = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, 'utf8') : '';
+      if (flags.check) {
+        if (current !== sdl)
+          throw new CliError('schema.graphql is stale: run `npm run schema` and commit it');
+        process.stdout.write('schema.graphql is up to date\n');
+        return;
+      }
+      fs.writeFileSync(SCHEMA_FILE, sdl);
+      process.stdout.write(`wrote ${SCHEMA_FILE} (${sdl.split('\n').length} lines)\n`);
+    });
+
+  program
+    .command('config')
+    .description(
+      'print the effective configuration (--markdown: the README table of every variable)',
+    )
+    .option('--markdown', 'print the configuration table', false)
+    .action((flags: { markdown: boolean }) => {
+      if (flags.markdown) process.stdout.write(`${configMarkdownTable()}\n`);
+      else process.stdout.write(`${JSON.stringify(config(), null, 2)}\n`);
+    });
+
+  return program;
+}
+
+class CliError extends Error {}
+
+async function main(): Promise<void> {
+  const command = process.argv[2];
+  installShutdownHandlers({
+    log: (m) => process.stderr.write(`${new Date().toISOString()} info  ${m}\n`),
+    timeoutMs: 30_000,
+    exitCode: () => (command === 'serve' ? 0 : 130),
+  });
+  try {
+    await buildCli().parseAsync(process.argv);
+  } catch (thrown) {
+    const err = thrown instanceof Error ? thrown : new Error(String(thrown));
+    const e = err as Error & { code?: string; exitCode?: number };
+    if (e.code?.startsWith('commander.')) {
+      // commander already printed its message (help, bad flag).
+      process.exit(e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2);
+    }
+    if (err instanceof ConfigError || err instanceof CliError) {
+      process.stderr.write(`churn: ${e.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`churn: ${e.stack ?? e.message}\n`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,93 @@
+/**
+ * Relay-style keyset pagination. Cursors are opaque base64 strings of `<kind>:<key>`; the key is the
+ * last row's sort key, so pages stay stable while rows are inserted.
+ */
+import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { DomainError, ErrorCode, invalidArgument } from './domain-error';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+@ObjectType({ description: 'Relay page information.' })
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+export function encodeCursor(kind: string, key: string): string {
+  return Buffer.from(`${kind}:${key}`, 'utf8').toString('base64url');
+}
+
+/** Decode a cursor of the given kind; the key must match `pattern`. */
+export function decodeCursor(kind: string, cursor: string, pattern = /^\d{1,19}$/): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const prefix = `${kind}:`;
+  const key = decoded.startsWith(prefix) ? decoded.slice(prefix.length) : '';
+  if (!pattern.test(key)) {
+    throw new DomainError(ErrorCode.INVALID_CURSOR, `"${cursor}" is not a valid ${kind} cursor`);
+  }
+  return key;
+}
+
+/** Validate a `first` argument: 1..MAX_PAGE_SIZE. */
+export function pageSize(first: number | undefined | null, max = MAX_PAGE_SIZE): number {
+  const n = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw invalidArgument(`first must be between 1 and ${max}, got ${n}`, { argument: 'first' });
+  }
+  return n;
+}
+
+export interface Page<T> {
+  nodes: T[];
+  totalCount: number;
+  hasNextPage: boolean;
+}
+
+/**
+ * Base class of a `XConnection` type (edges, pageInfo, totalCount) for node type `T`; extend it with
+ * `@ObjectType() class UserConnection extends Connection(User, 'User') {}`.
+ */
+export function Connection<T extends object>(nodeType: ClassType<T>, name: string) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field()
+    cursor!: string;
+
+    @Field(() => nodeType)
+    node!: T;
+  }
+
+  @ObjectType()
+  abstract class ConnectionType {
+    @Field(() => [Edge])
+    edges!: Edge[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: 'Rows matching the filter, across all pages.' })
+    totalCount!: number;
+  }
+  return ConnectionType;
+}
+
+/** Build a connection value from a page, with cursors from `keyOf`. */
+export function toConnection<T>(
+  page: Page<T>,
+  kind: string,
+  keyOf: (node: T) => string,
+): { edges: { cursor: string; node: T }[]; pageInfo: PageInfo; totalCount: number } {
+  const edges = page.nodes.map((node) => ({ cursor: encodeCursor(kind, keyOf(node)), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null,
+    },
+    totalCount: page.totalCount,
+  };
+}

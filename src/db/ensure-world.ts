@@ -1,0 +1,36 @@
+import { Pool } from 'pg';
+import { seedWorld } from '../../seeds';
+import type { Logger } from '../common/logger';
+import type { Database } from './database';
+
+export interface WorldSize {
+  users: number;
+  days: number;
+  seed: number;
+}
+
+/** Seed the synthetic world into an empty database (first start); leave a populated one alone. */
+export async function ensureWorld(
+  database: Database,
+  size: WorldSize,
+  logger: Logger,
+): Promise<boolean> {
+  const [{ count }] = await database.dataSource.query('SELECT count(*)::int AS count FROM users');
+  if (count > 0) {
+    logger.info(`Database holds ${count} subscribers; not seeding`);
+    return false;
+  }
+  logger.info('Empty database: seeding the synthetic world', { ...size });
+  const pool = new Pool({ connectionString: database.url, max: 4 });
+  try {
+    await seedWorld(pool, { ...size, end: startOfTodayUtc() });
+  } finally {
+    await pool.end();
+  }
+  return true;
+}
+
+/** The world ends at today's midnight (UTC), so its history lies in the past and live events follow it. */
+export function startOfTodayUtc(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}

@@ -1,0 +1,48 @@
+import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { parseId } from '../../common/ids';
+import { invalidArgument } from '../../common/domain-error';
+import { pageSize, toConnection } from '../../common/pagination';
+import type { AppContext } from '../../server/context';
+import { ViewingEvent } from '../events/viewing-event.entity';
+import { User } from './user.entity';
+import { UserArgs, UserConnection, UsersArgs } from './user.inputs';
+
+const MAX_RECENT_EVENTS = 100;
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => User, {
+    nullable: true,
+    description: 'A subscriber by id; null when there is none.',
+  })
+  async user(@Args() { id }: UserArgs, @Ctx() ctx: AppContext): Promise<User | null> {
+    return ctx.loaders.userById.load(parseId(id, 'user'));
+  }
+
+  @Query(() => UserConnection, { description: 'Subscribers by id, filtered, a page at a time.' })
+  async users(
+    @Args() { first, after, filter }: UsersArgs,
+    @Ctx() ctx: AppContext,
+  ): Promise<UserConnection> {
+    const size = pageSize(first);
+    if (filter?.country != null && !/^[A-Z]{2}$/.test(filter.country)) {
+      throw invalidArgument(
+        `country must be an ISO 3166-1 alpha-2 code like "DE", got "${filter.country}"`,
+        {
+          argument: 'filter.country',
+        },
+      );
+    }
+    const page = await ctx.services.users.list(filter ?? {}, size, after);
+    return toConnection(page, 'user', (u) => u.id);
+  }
+
+  @FieldResolver(() => [ViewingEvent], { description: 'Latest viewing events, newest first.' })
+  async recentEvents(
+    @Root() user: User,
+    @Ctx() ctx: AppContext,
+    @Arg('first', () => Int, { defaultValue: 10, description: '1..100.' }) first: number,
+  ): Promise<ViewingEvent[]> {
+    return ctx.loaders.recentEvents(pageSize(first, MAX_RECENT_EVENTS)).load(user.id);
+  }
+}

@@ -1,0 +1,34 @@
+import DataLoader from 'dataloader';
+import type { Title } from '../modules/catalog/title.entity';
+import type { ViewingEvent } from '../modules/events/viewing-event.entity';
+import type { User } from '../modules/users/user.entity';
+import type { Services } from './services';
+
+export interface Loaders {
+  userById: DataLoader<string, User | null>;
+  titleById: DataLoader<string, Title | null>;
+  /** Recent events per user for one page size (the size is part of the batch, not the key). */
+  recentEvents(first: number): DataLoader<string, ViewingEvent[]>;
+}
+
+/** Fresh loaders for every request (HTTP) or operation (ws): no cache outlives its request. */
+export function createLoaders(services: Services): Loaders {
+  const recentBySize = new Map<number, DataLoader<string, ViewingEvent[]>>();
+  return {
+    userById: new DataLoader(async (ids) => byId(ids, await services.users.findByIds(ids))),
+    titleById: new DataLoader(async (ids) => byId(ids, await services.catalog.findByIds(ids))),
+    recentEvents(first) {
+      let loader = recentBySize.get(first);
+      if (!loader) {
+        loader = new DataLoader((userIds) => services.events.recentEventsByUser(userIds, first));
+        recentBySize.set(first, loader);
+      }
+      return loader;
+    },
+  };
+}
+
+function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
+  const map = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => map.get(id) ?? null);
+}

@@ -1,0 +1,211 @@
+/** Queries over HTTP against real PostgreSQL: users, titles, connections, loaders, typed argument errors. */
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import type { App } from '../../src/app';
+import { Plan, UserStatus } from '../../src/modules/users/user.entity';
+import { TitleType } from '../../src/modules/catalog/title.entity';
+import { createTitle, createUser } from '../factories';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { gql, startTestApp } from '../support/test-app';
+
+let db: TestDatabase;
+let app: App;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  app = await startTestApp(db.url);
+  for (let i = 0; i < 7; i++) {
+    const u = await createUser(db.dataSource, {
+      plan: i % 2 === 0 ? Plan.PREMIUM : Plan.BASIC,
+      country: i < 4 ? 'DE' : 'FR',
+      status: i === 6 ? UserStatus.CANCELLED : UserStatus.ACTIVE,
+      cancelledAt: i === 6 ? new Date('2026-05-01T00:00:00Z') : null,
+    });
+    ids[`u${i}`] = u.id;
+  }
+  ids.drama = (
+    await createTitle(db.dataSource, { name: 'The Silent Harbor', genres: ['Drama', 'Mystery'] })
+  ).id;
+  ids.comedy = (
+    await createTitle(db.dataSource, {
+      name: 'Laughing Matters',
+      genres: ['Comedy'],
+      type: TitleType.SERIES,
+      episodeCount: 10,
+      runtimeMinutes: 25,
+    })
+  ).id;
+  ids.pct = (
+    await createTitle(db.dataSource, { name: '100% Harbor_Lights', genres: ['Drama'] })
+  ).id;
+  await db.pool.query(
+    `INSERT INTO viewing_events (client_event_id, user_id, title_id, started_at, watched_seconds, completion, device)
+     SELECT 'q-' || g, $1, CASE WHEN g % 2 = 0 THEN $2::bigint ELSE $3::bigint END,
+            timestamptz '2026-06-01' + g * interval '1 hour', 600, 0.5, 'TV'
+     FROM generate_series(1, 15) g`,
+    [ids.u0, ids.drama, ids.comedy],
+  );
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await db?.drop();
+});
+
+describe('users', () => {
+  it('fetches one user by id and null for an unknown id', async () => {
+    const res = await gql(
+      app.url,
+      `query($id: ID!) { user(id: $id) { id plan country status monthlyFee signupAt } missing: user(id: "987654") { id } }`,
+      { id: ids.u0 },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.user).toMatchObject({
+      id: ids.u0,
+      plan: 'PREMIUM',
+      country: 'DE',
+      status: 'ACTIVE',
+      monthlyFee: 13.99,
+    });
+    expect(res.data!.missing).toBeNull();
+  });
+
+  it('returns INVALID_ID for an id that cannot exist', async () => {
+    const res = await gql(app.url, `{ user(id: "not-a-number") { id } }`);
+    expect(res.errors![0].extensions).toMatchObject({
+      code: 'INVALID_ID',
+      category: 'BAD_USER_INPUT',
+    });
+  });
+
+  it('pages through a filtered connection with stable cursors and a total count', async () => {
+    const query = `query($after: String) {
+      users(first: 2, after: $after, filter: { plan: PREMIUM, status: ACTIVE }) {
+        totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id plan status } }
+      }
+    }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const res: any = await gql(app.url, query, { after });
+      expect(res.errors).toBeUndefined();
+      const conn = res.data.users;
+      expect(conn.totalCount).toBe(3);
+      seen.push(...conn.edges.map((e: any) => e.node.id));
+      for (const e of conn.edges)
+        expect(e.node).toMatchObject({ plan: 'PREMIUM', status: 'ACTIVE' });
+      if (!conn.pageInfo.hasNextPage) break;
+      after = conn.pageInfo.endCursor;
+    }
+    expect(seen).toEqual([ids.u0, ids.u2, ids.u4]);
+  });
+
+  it('filters by country', async () => {
+    const res = await gql(
+      app.url,
+      `{ users(first: 100, filter: { country: "FR" }) { totalCount edges { node { country } } } }`,
+    );
+    expect(res.data!.users.totalCount).toBe(3);
+  });
+
+  it('rejects out-of-range first, a forged cursor and a bad country with typed errors', async () => {
+    const big = await gql(app.url, `{ users(first: 101) { totalCount } }`);
+    expect(big.errors![0].extensions).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      argument: 'first',
+    });
+    const zero = await gql(app.url, `{ users(first: 0) { totalCount } }`);
+    expect(zero.errors![0].extensions!.code).toBe('INVALID_ARGUMENT');
+    const cursor = await gql(app.url, `{ users(after: "bm9wZQ") { totalCount } }`);
+    expect(cursor.errors![0].extensions!.code).toBe('INVALID_CURSOR');
+    const country = await gql(app.url, `{ users(filter: { country: "germany" }) { totalCount } }`);
+    expect(country.errors![0].extensions).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      argument: 'filter.country',
+    });
+  });
+
+  it('serves recentEvents newest first with their titles', async () => {
+    const res = await gql(
+      app.url,
+      `query($id: ID!) { user(id: $id) { recentEvents(first: 3) { clientEventId startedAt title { id name } } } }`,
+      { id: ids.u0 },
+    );
+    const events = res.data!.user.recentEvents;
+    expect(events.map((e: any) => e.clientEventId)).toEqual(['q-15', 'q-14', 'q-13']);
+    expect(events[0].title).toEqual({ id: ids.comedy, name: 'Laughing Matters' });
+    const tooMany = await gql(
+      app.url,
+      `query($id: ID!) { user(id: $id) { recentEvents(first: 500) { id } } }`,
+      { id: ids.u0 },
+    );
+    expect(tooMany.errors![0].extensions!.code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('batches nested lookups through DataLoader: a page of users and their events in a bounded number of statements', async () => {
+    const statements = await countStatements(db, () =>
+      gql(
+        app.url,
+        `{ users(first: 50) { edges { node { id recentEvents(first: 5) { id title { id name } user { id } } } } } }`,
+      ),
+    );
+    // count + page + one recent-events batch + one titles batch + one users batch, whatever the page size
+    expect(statements).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('titles', () => {
+  it('finds a title by id and lists by genre and search', async () => {
+    const one = await gql(
+      app.url,
+      `query($id: ID!) { title(id: $id) { name type genres episodeCount runtimeMinutes } }`,
+      { id: ids.comedy },
+    );
+    expect(one.data!.title).toEqual({
+      name: 'Laughing Matters',
+      type: 'SERIES',
+      genres: ['Comedy'],
+      episodeCount: 10,
+      runtimeMinutes: 25,
+    });
+    const drama = await gql(
+      app.url,
+      `{ titles(genre: "Drama") { totalCount edges { node { name } } } }`,
+    );
+    expect(drama.data!.titles.totalCount).toBe(2);
+    const search = await gql(
+      app.url,
+      `{ titles(search: "harbor") { totalCount edges { node { name } } } }`,
+    );
+    expect(search.data!.titles.edges.map((e: any) => e.node.name).sort()).toEqual([
+      '100% Harbor_Lights',
+      'The Silent Harbor',
+    ]);
+    // LIKE wildcards in the search are literal characters.
+    const literal = await gql(app.url, `{ titles(search: "0% H") { totalCount } }`);
+    expect(literal.data!.titles.totalCount).toBe(1);
+    const wildcard = await gql(app.url, `{ titles(search: "_") { totalCount } }`);
+    expect(wildcard.data!.titles.totalCount).toBe(1);
+  });
+
+  it('rejects an over-long search', async () => {
+    const res = await gql(app.url, `query($s: String) { titles(search: $s) { totalCount } }`, {
+      s: 'x'.repeat(101),
+    });
+    expect(res.errors![0].extensions!.code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+/** SQL statements the app sent while `fn` ran, counted at TypeORM's PostgreSQL query runner. */
+async function countStatements(
+  _database: TestDatabase,
+  fn: () => Promise<unknown>,
+): Promise<number> {
+  const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+  try {
+    await fn();
+    return spy.mock.calls.length;
+  } finally {
+    spy.mockRestore();
+  }
+}
