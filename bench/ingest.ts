@@ -12,20 +12,17 @@ import { Pool } from 'pg';
 import { seedWorld } from '../seeds';
 import { startOfTodayUtc } from '../src/db/ensure-world';
 import { createProgress, formatCount } from '../src/common/progress';
-import { createBenchDatabase, startServerProcess, table, writeResults } from './support';
+import {
+  createBenchDatabase,
+  numberFlag,
+  startServerProcess,
+  table,
+  writeResults,
+} from './support';
 
 const DEVICES = ['TV', 'MOBILE', 'WEB', 'TABLET'];
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n <= 0) {
-    process.stderr.write(`bench:ingest: --${name} expects a positive whole number\n`);
-    process.exit(2);
-  }
-  return n;
-}
+const flag = (name: string, fallback: number) => numberFlag('bench:ingest', name, fallback);
 
 interface Row {
   clientEventId: string;

@@ -127,3 +127,30 @@ export function table(rows: Record<string, string | number>[]): string {
     ...rows.map((r) => line(keys.map((k) => String(r[k])))),
   ].join('\n');
 }
+
+/** `--name N` from the command line as a positive whole number; exits with status 2 on anything else. */
+export function numberFlag(bench: string, name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const n = Number(process.argv[i + 1]);
+  if (!Number.isInteger(n) || n <= 0) {
+    process.stderr.write(`${bench}: --${name} expects a positive whole number\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+/**
+ * Seconds of the fastest of `repeats` runs of a synchronous job, after one `warmUp` run (kernel
+ * set-up, JIT) that is not counted.
+ */
+export function bestOf(run: () => unknown, warmUp: () => unknown, repeats = 3): number {
+  warmUp();
+  let best = Infinity;
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    run();
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return best;
+}

@@ -1,4 +1,5 @@
 import { InitialSchema1764115200000 } from './1764115200000-InitialSchema';
+import { ChurnModels1764201600000 } from './1764201600000-ChurnModels';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the compiled build load the same set. */
-export const MIGRATIONS = [InitialSchema1764115200000];
+export const MIGRATIONS = [InitialSchema1764115200000, ChurnModels1764201600000];

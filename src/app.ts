@@ -6,6 +6,7 @@ import type { Config } from './config';
 import type { Logger } from './common/logger';
 import { openDatabase, type Database } from './db/database';
 import { ensureWorld } from './db/ensure-world';
+import { ensureFeatures, ensureModel } from './db/ensure-model';
 import { createAppPubSub, type AppPubSub } from './pubsub/pubsub';
 import { startAppServer, type AppServer } from './server/app-server';
 import { buildAppSchema } from './server/schema';
@@ -32,7 +33,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       );
     }
     const pubSub = createAppPubSub();
-    const services = createServices(database.dataSource, pubSub, config);
+    const services = createServices(database.dataSource, pubSub, config, logger);
+    await services.training.failInterruptedRuns();
+    await ensureFeatures(services, logger);
+    if (config.autoTrain) await ensureModel(services, config, logger);
     const schema = await buildAppSchema(pubSub);
     const server = await startAppServer({
       schema,

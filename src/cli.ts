@@ -7,7 +7,9 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { integerArg, isoDateArg } from './commands/cli-args';
+import { DomainError } from './common/domain-error';
 import { ConfigError, configMarkdownTable, loadConfig, type Config } from './config';
 import { createLogger } from './common/logger';
 import { installShutdownHandlers } from './common/shutdown';
@@ -18,25 +20,13 @@ import { serve } from './main';
 import { createAppPubSub } from './pubsub/pubsub';
 import { buildAppSchema, printAppSchema } from './server/schema';
 import { seedWorld } from '../seeds';
+import { CliInputError, registerEvaluateTable } from './commands/evaluate-table';
+import { registerModelCommands } from './commands/model-commands';
+import { withServices } from './commands/services-scope';
+import { ensureFeatures } from './db/ensure-model';
 import { Pool } from 'pg';
 
 const SCHEMA_FILE = path.resolve(__dirname, '..', '..', 'schema.graphql');
-
-function integer(min: number, max: number) {
-  return (raw: string): number => {
-    if (!/^\d+$/.test(raw)) throw new InvalidArgumentError(`expected a whole number, got "${raw}"`);
-    const n = Number(raw);
-    if (n < min || n > max) throw new InvalidArgumentError(`expected ${min}..${max}, got ${n}`);
-    return n;
-  };
-}
-
-function isoDate(raw: string): Date {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) {
-    throw new InvalidArgumentError(`expected a date like 2026-11-26, got "${raw}"`);
-  }
-  return new Date(`${raw}T00:00:00Z`);
-}
 
 interface SeedFlags {
   users: number;
@@ -46,21 +36,23 @@ interface SeedFlags {
 }
 
 async function seedCommand(config: Config, flags: SeedFlags, replace: boolean): Promise<void> {
-  const logger = createLogger(config.logLevel);
-  const db = await openDatabase(config, logger);
-  const pool = new Pool({ connectionString: db.url, max: 4 });
-  try {
-    await seedWorld(pool, {
-      users: flags.users,
-      days: flags.days,
-      seed: flags.seed,
-      end: flags.end ?? startOfTodayUtc(),
-      replace,
-    });
-  } finally {
-    await pool.end();
-    await db.close();
-  }
+  await withServices(config, async (services, { database, logger }) => {
+    const pool = new Pool({ connectionString: database.url, max: 4 });
+    try {
+      if (replace)
+        await database.dataSource.query('TRUNCATE churn_scores, user_features, training_runs');
+      await seedWorld(pool, {
+        users: flags.users,
+        days: flags.days,
+        seed: flags.seed,
+        end: flags.end ?? startOfTodayUtc(),
+        replace,
+      });
+    } finally {
+      await pool.end();
+    }
+    await ensureFeatures(services, logger);
+  });
 }
 
 export function buildCli(): Command {
@@ -99,12 +91,12 @@ export function buildCli(): Command {
       .option(
         '--users <n>',
         'subscribers to simulate',
-        integer(10, 2_000_000),
+        integerArg(10, 2_000_000),
         defaults?.seedUsers ?? 5000,
       )
-      .option('--days <n>', 'days of history', integer(60, 1000), defaults?.seedDays ?? 180)
-      .option('--seed <n>', 'random seed', integer(0, 2 ** 31 - 1), defaults?.seed ?? 42)
-      .option('--end <date>', 'world end date, exclusive (YYYY-MM-DD; default today)', isoDate);
+      .option('--days <n>', 'days of history', integerArg(60, 1000), defaults?.seedDays ?? 180)
+      .option('--seed <n>', 'random seed', integerArg(0, 2 ** 31 - 1), defaults?.seed ?? 42)
+      .option('--end <date>', 'world end date, exclusive (YYYY-MM-DD; default today)', isoDateArg);
 
   sizeOptions(
     program
@@ -134,6 +126,9 @@ export function buildCli(): Command {
     process.stdout.write('reset: database dropped and migrated\n');
     if (!flags.empty) await seedCommand(cfg, flags, false);
   });
+
+  registerModelCommands(program, config);
+  registerEvaluateTable(program);
 
   program
     .command('schema')
@@ -184,7 +179,12 @@ async function main(): Promise<void> {
       // commander already printed its message (help, bad flag).
       process.exit(e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2);
     }
-    if (err instanceof ConfigError || err instanceof CliError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof CliError ||
+      err instanceof CliInputError ||
+      err instanceof DomainError
+    ) {
       process.stderr.write(`churn: ${e.message}\n`);
       process.exit(2);
     }

@@ -4,6 +4,7 @@
  * configuration table is generated from `CONFIG_SPEC` (`churn config --markdown`).
  */
 import path from 'node:path';
+import { parseRiskThresholds, type RiskThresholds } from './modules/scoring/risk-levels';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -22,6 +23,11 @@ export interface Config {
   autoSeed: boolean;
   maxEventsPerBatch: number;
   shutdownTimeoutMs: number;
+  modelDir: string;
+  riskThresholds: RiskThresholds;
+  autoTrain: boolean;
+  trainSeed: number;
+  trainMaxEpochs: number;
 }
 
 interface VarSpec<K extends keyof Config> {
@@ -76,8 +82,7 @@ const text = (raw: string): string => {
   return raw;
 };
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export const CONFIG_SPEC: VarSpec<any>[] = [
+export const CONFIG_SPEC = [
   spec(
     'NODE_ENV',
     'nodeEnv',
@@ -145,8 +150,47 @@ export const CONFIG_SPEC: VarSpec<any>[] = [
     'How long a graceful shutdown waits for requests and sockets to drain.',
     int(0, 600_000),
   ),
+  spec(
+    'MODEL_DIR',
+    'modelDir',
+    'models',
+    'Where trained model versions are stored (<MODEL_DIR>/<version>/).',
+    (raw) => path.resolve(text(raw)),
+  ),
+  spec(
+    'RISK_THRESHOLDS',
+    'riskThresholds',
+    '0.1,0.25,0.5',
+    'Lower probability bounds of MEDIUM, HIGH and CRITICAL risk.',
+    (raw) => {
+      try {
+        return parseRiskThresholds(raw);
+      } catch (err) {
+        throw new InvalidValue((err as Error).message);
+      }
+    },
+  ),
+  spec(
+    'AUTO_TRAIN',
+    'autoTrain',
+    'true',
+    'Train and score at start when no model is active.',
+    bool,
+  ),
+  spec('TRAIN_SEED', 'trainSeed', '42', 'Seed of the training run at start.', int(0, 2 ** 31 - 1)),
+  spec(
+    'TRAIN_MAX_EPOCHS',
+    'trainMaxEpochs',
+    '40',
+    'Most epochs of the deep model in the training run at start (early stopping usually ends sooner).',
+    int(1, 500),
+  ),
 ];
-/* eslint-enable @typescript-eslint/no-explicit-any */
+
+// Every Config field must have a variable: this fails to compile when one is missing.
+type UncoveredFields = Exclude<keyof Config, (typeof CONFIG_SPEC)[number]['field']>;
+const everyFieldCovered: [UncoveredFields] extends [never] ? true : UncoveredFields = true;
+void everyFieldCovered;
 
 function spec<K extends keyof Config>(
   key: string,

@@ -15,6 +15,16 @@ export enum ErrorCode {
   BATCH_TOO_LARGE = 'BATCH_TOO_LARGE',
   /** recordViewingEvents: an empty list. */
   BATCH_EMPTY = 'BATCH_EMPTY',
+  /** No model version by that name (or its files are missing). */
+  MODEL_NOT_FOUND = 'MODEL_NOT_FOUND',
+  /** Scoring or explaining needs an active model and there is none yet. */
+  NO_ACTIVE_MODEL = 'NO_ACTIVE_MODEL',
+  /** A training run is already queued or running. */
+  TRAINING_IN_PROGRESS = 'TRAINING_IN_PROGRESS',
+  /** The data cannot support training (too little history, one class only…). */
+  INSUFFICIENT_DATA = 'INSUFFICIENT_DATA',
+  /** No training run with that id. */
+  TRAINING_RUN_NOT_FOUND = 'TRAINING_RUN_NOT_FOUND',
 }
 
 export class DomainError extends Error {

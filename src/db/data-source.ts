@@ -3,9 +3,20 @@ import { MIGRATIONS } from '../../migrations';
 import { Title } from '../modules/catalog/title.entity';
 import { SubscriptionEvent } from '../modules/events/subscription-event.entity';
 import { ViewingEvent } from '../modules/events/viewing-event.entity';
+import { ModelVersionRow } from '../modules/model-registry/model-version.entity';
+import { ChurnScore } from '../modules/scoring/churn-score.entity';
+import { TrainingRun } from '../modules/training/training-run.entity';
 import { User } from '../modules/users/user.entity';
 
-export const ENTITIES = [User, Title, ViewingEvent, SubscriptionEvent];
+export const ENTITIES = [
+  User,
+  Title,
+  ViewingEvent,
+  SubscriptionEvent,
+  ModelVersionRow,
+  ChurnScore,
+  TrainingRun,
+];
 
 export interface DataSourceOptions {
   url: string;

@@ -4,7 +4,9 @@ import { assertUnreachable } from '../common/assert-unreachable';
 import { DomainError, ErrorCode } from '../common/domain-error';
 
 /** Coarse class of every domain code, so clients can branch on either. */
-function categoryOf(code: ErrorCode): 'BAD_USER_INPUT' | 'NOT_FOUND' {
+function categoryOf(
+  code: ErrorCode,
+): 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED' {
   switch (code) {
     case ErrorCode.INVALID_ARGUMENT:
     case ErrorCode.INVALID_CURSOR:
@@ -13,6 +15,14 @@ function categoryOf(code: ErrorCode): 'BAD_USER_INPUT' | 'NOT_FOUND' {
     case ErrorCode.BATCH_TOO_LARGE:
     case ErrorCode.BATCH_EMPTY:
       return 'BAD_USER_INPUT';
+    case ErrorCode.MODEL_NOT_FOUND:
+    case ErrorCode.TRAINING_RUN_NOT_FOUND:
+      return 'NOT_FOUND';
+    case ErrorCode.TRAINING_IN_PROGRESS:
+      return 'CONFLICT';
+    case ErrorCode.NO_ACTIVE_MODEL:
+    case ErrorCode.INSUFFICIENT_DATA:
+      return 'PRECONDITION_FAILED';
     default:
       return assertUnreachable(code);
   }

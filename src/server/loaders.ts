@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Title } from '../modules/catalog/title.entity';
 import type { ViewingEvent } from '../modules/events/viewing-event.entity';
+import type { ChurnScore } from '../modules/scoring/churn-score.entity';
 import type { User } from '../modules/users/user.entity';
 import type { Services } from './services';
 
@@ -9,11 +10,14 @@ export interface Loaders {
   titleById: DataLoader<string, Title | null>;
   /** Recent events per user for one page size (the size is part of the batch, not the key). */
   recentEvents(first: number): DataLoader<string, ViewingEvent[]>;
+  latestScore: DataLoader<string, ChurnScore | null>;
+  scoreHistory(first: number): DataLoader<string, ChurnScore[]>;
 }
 
 /** Fresh loaders for every request (HTTP) or operation (ws): no cache outlives its request. */
 export function createLoaders(services: Services): Loaders {
   const recentBySize = new Map<number, DataLoader<string, ViewingEvent[]>>();
+  const historyBySize = new Map<number, DataLoader<string, ChurnScore[]>>();
   return {
     userById: new DataLoader(async (ids) => byId(ids, await services.users.findByIds(ids))),
     titleById: new DataLoader(async (ids) => byId(ids, await services.catalog.findByIds(ids))),
@@ -22,6 +26,15 @@ export function createLoaders(services: Services): Loaders {
       if (!loader) {
         loader = new DataLoader((userIds) => services.events.recentEventsByUser(userIds, first));
         recentBySize.set(first, loader);
+      }
+      return loader;
+    },
+    latestScore: new DataLoader((userIds) => services.scoring.latestFor(userIds)),
+    scoreHistory(first) {
+      let loader = historyBySize.get(first);
+      if (!loader) {
+        loader = new DataLoader((userIds) => services.scoring.historyFor(userIds, first));
+        historyBySize.set(first, loader);
       }
       return loader;
     },

@@ -2,10 +2,20 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { TitleResolver } from '../modules/catalog/title.resolver';
 import { EventsResolver } from '../modules/events/events.resolver';
+import { ModelRegistryResolver } from '../modules/model-registry/model-registry.resolver';
+import { ScoringResolver } from '../modules/scoring/scoring.resolver';
+import { TrainingResolver } from '../modules/training/training.resolver';
 import { UserResolver } from '../modules/users/user.resolver';
 import type { AppPubSub } from '../pubsub/pubsub';
 
-export const RESOLVERS = [UserResolver, TitleResolver, EventsResolver] as const;
+export const RESOLVERS = [
+  UserResolver,
+  TitleResolver,
+  EventsResolver,
+  ScoringResolver,
+  ModelRegistryResolver,
+  TrainingResolver,
+] as const;
 
 export async function buildAppSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {
   return buildSchema({ resolvers: [...RESOLVERS], pubSub, validate: false });

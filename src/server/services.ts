@@ -1,25 +1,46 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
+import type { Logger } from '../common/logger';
 import { CatalogService } from '../modules/catalog/catalog.service';
 import { EventsService } from '../modules/events/events.service';
+import { FeatureService } from '../modules/features/feature.service';
+import { ModelRegistryService } from '../modules/model-registry/model-registry.service';
+import { ModelStore } from '../modules/model-registry/model-store';
+import type { RiskThresholds } from '../modules/scoring/risk-levels';
+import { ScoringService } from '../modules/scoring/scoring.service';
+import { TrainingService } from '../modules/training/training.service';
 import { UserService } from '../modules/users/user.service';
 import type { AppPubSub } from '../pubsub/pubsub';
 
-/** Every domain service, built once per process and shared by both transports. */
+/** Every domain service, built once per process and shared by both transports and the CLI. */
 export interface Services {
   users: UserService;
   catalog: CatalogService;
   events: EventsService;
+  features: FeatureService;
+  registry: ModelRegistryService;
+  scoring: ScoringService;
+  training: TrainingService;
+  riskThresholds: RiskThresholds;
 }
 
 export function createServices(
   dataSource: DataSource,
   pubSub: AppPubSub,
-  config: Pick<Config, 'maxEventsPerBatch'>,
+  config: Pick<Config, 'maxEventsPerBatch' | 'modelDir' | 'riskThresholds'>,
+  logger: Logger,
 ): Services {
+  const features = new FeatureService(dataSource);
+  const registry = new ModelRegistryService(dataSource, new ModelStore(config.modelDir), logger);
+  const scoring = new ScoringService(dataSource, features, registry, config.riskThresholds);
   return {
     users: new UserService(dataSource),
     catalog: new CatalogService(dataSource),
-    events: new EventsService(dataSource, pubSub, { maxBatch: config.maxEventsPerBatch }),
+    events: new EventsService(dataSource, pubSub, features, { maxBatch: config.maxEventsPerBatch }),
+    features,
+    registry,
+    scoring,
+    training: new TrainingService(dataSource, features, registry, scoring, logger),
+    riskThresholds: config.riskThresholds,
   };
 }

@@ -27,8 +27,10 @@ async function startCli(dataDir: string, pgPort: number): Promise<Running> {
     DATA_DIR: dataDir,
     EMBEDDED_PG_PORT: String(pgPort),
     PORT: '0',
-    SEED_USERS: '300',
-    SEED_DAYS: '90',
+    SEED_USERS: '800',
+    SEED_DAYS: '120',
+    TRAIN_MAX_EPOCHS: '5',
+    MODEL_DIR: path.join(dataDir, 'models'),
     LOG_LEVEL: 'info',
   };
   delete env.DATABASE_URL;
@@ -42,10 +44,11 @@ async function startCli(dataDir: string, pgPort: number): Promise<Running> {
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no GraphiQL URL within 90s:\n${out}`)),
-      90_000,
-    );
+    const timer = setTimeout(() => {
+      // Never leave a server behind: kill it before failing.
+      child.kill('SIGKILL');
+      reject(new Error(`no GraphiQL URL within 150s:\n${out}`));
+    }, 150_000);
     const check = () => {
       const m = /GraphiQL\s+(http:\/\/\S+)\/graphiql/.exec(out);
       if (m) {
@@ -80,11 +83,16 @@ describe('first start on a fresh machine (embedded PostgreSQL)', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        query: '{ users(first: 1) { totalCount } titles(first: 1) { totalCount } }',
+        query:
+          '{ users(first: 1) { totalCount } titles(first: 1) { totalCount } activeModel { version } churnOverview { scoredUsers } }',
       }),
     });
     const body = (await res.json()) as any;
-    expect(body.data.users.totalCount).toBe(300);
+    expect(body.data.users.totalCount).toBe(800);
+    // It trained and scored the seeded world before saying it was ready.
+    expect(body.data.activeModel.version).toMatch(/^\d{8}T\d{6}-/);
+    expect(body.data.churnOverview.scoredUsers).toBeGreaterThan(500);
+    expect(first.output()).toMatch(/activated \S+: no model was active/);
     expect(body.data.titles.totalCount).toBeGreaterThan(0);
     expect(first.output()).toMatch(/GraphiQL\s+http:\/\/127\.0\.0\.1:\d+\/graphiql/);
 
@@ -94,7 +102,8 @@ describe('first start on a fresh machine (embedded PostgreSQL)', () => {
 
     const second = await startCli(dataDir, pgPort);
     expect(second.output()).toMatch(/"reused":true/);
-    expect(second.output()).toMatch(/holds 300 subscribers; not seeding/);
+    expect(second.output()).toMatch(/holds 800 subscribers; not seeding/);
+    expect(second.output()).not.toMatch(/No active churn model/);
     expect(await stop(second)).toBe(0);
-  }, 180_000);
+  }, 400_000);
 });

@@ -15,6 +15,7 @@ export async function startTestApp(
     PORT: '0',
     LOG_LEVEL: 'silent',
     AUTO_SEED: 'false',
+    AUTO_TRAIN: 'false',
     ...env,
   });
   return startApp(config, createLogger(config.logLevel));

@@ -54,6 +54,12 @@ export interface DeepChurnOptions {
   /** L2 penalty on dense kernels and embeddings. Default 1e-4. */
   l2: number;
   /** Filters of the sequence convolution. Default 16. */
+  /**
+   * 'dense': one dense layer over the flattened [T, c] window (position-specific weights, so it sees
+   * when activity fell; cheap, all-native kernels). 'conv': Conv1D + four pooled windows (weight
+   * sharing across days; its gradients run in JS on the WASM backend, ~4x slower). Default 'dense'.
+   */
+  sequenceBranch: 'dense' | 'conv';
   sequenceFilters: number;
   /** Days covered by one convolution window. Default 5. */
   sequenceKernel: number;
@@ -73,6 +79,7 @@ export const DEEP_CHURN_DEFAULTS: DeepChurnOptions = {
   dropout: 0.2,
   learningRate: 2e-3,
   l2: 1e-4,
+  sequenceBranch: 'dense',
   sequenceFilters: 16,
   sequenceKernel: 5,
   validationFraction: 0.15,
@@ -293,6 +300,20 @@ function buildNetwork(pre: Preprocessor, o: StoredOptions, rng: Rng): tf.LayersM
   if (o.useSequence && seqShape !== null) {
     const [days] = seqShape;
     const seq = tf.input({ shape: seqShape, name: 'sequence' });
+    inputs.push(seq);
+    if ((o.sequenceBranch ?? 'conv') === 'dense') {
+      const flat = tf.layers.flatten({ name: 'seq_flat' }).apply(seq) as tf.SymbolicTensor;
+      const dense = tf.layers
+        .dense({
+          units: o.sequenceFilters,
+          activation: 'relu',
+          kernelInitializer: glorot(),
+          kernelRegularizer: reg(),
+          name: 'seq_dense',
+        })
+        .apply(flat) as tf.SymbolicTensor;
+      parts.push(dense);
+    } else {
     const conv = tf.layers
       .conv1d({
         filters: o.sequenceFilters,
@@ -310,8 +331,8 @@ function buildNetwork(pre: Preprocessor, o: StoredOptions, rng: Rng): tf.LayersM
     const pooled = tf.layers
       .averagePooling1d({ poolSize: window, strides: window, padding: 'same', name: 'seq_pool' })
       .apply(conv) as tf.SymbolicTensor;
-    inputs.push(seq);
     parts.push(tf.layers.flatten({ name: 'seq_flat' }).apply(pooled) as tf.SymbolicTensor);
+    }
   }
   if (parts.length === 0) throw new Error('the deep model needs at least one feature');
   let h =

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { tryParseId } from '../../common/ids';
 import type { AppPubSub } from '../../pubsub/pubsub';
+import type { FeatureService } from '../features/feature.service';
 import { Topic } from '../../pubsub/topics';
 import { ViewingEvent } from './viewing-event.entity';
 import {
@@ -31,6 +32,7 @@ export class EventsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly pubSub: AppPubSub,
+    private readonly features: FeatureService,
     private readonly options: EventsServiceOptions,
   ) {}
 
@@ -70,6 +72,9 @@ export class EventsService {
 
       // Stored ids conflict and come back absent: those, and any a concurrent batch just stored, are duplicates.
       const inserted = await this.insert(manager, events);
+      // Online features commit with the events they come from.
+      const genres = new Map([...refs.titles.values()].map((t) => [t.id, t.genres]));
+      await this.features.applyEvents(manager, [...inserted.values()], genres);
       const duplicateIds = events
         .filter((e) => !inserted.has(e.clientEventId))
         .map((e) => e.clientEventId);

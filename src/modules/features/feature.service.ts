@@ -1,0 +1,282 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Progress } from '../../common/progress';
+import {
+  ACCOUNT_AS_OF_SQL,
+  GENRE_CATALOGUE_SQL,
+  batchFeaturesSql,
+  sequenceFromJson,
+} from './batch-features';
+import {
+  FEATURES,
+  onlineFeatureValues,
+  onlineSequence,
+  type FeatureValues,
+} from './feature-definitions';
+import {
+  applyView,
+  emptyState,
+  STATE_VERSION,
+  upgradeState,
+  type ObservedView,
+  type OnlineState,
+} from './online-state';
+
+export interface FeatureRow {
+  userId: string;
+  values: FeatureValues;
+  /** Shape: [28][3], oldest day first. */
+  sequence: number[][];
+}
+
+export interface LabelledFeatureRow extends FeatureRow {
+  label: number;
+}
+
+/** What the features module needs of a stored viewing event. */
+export interface ViewForFeatures {
+  userId: string;
+  titleId: string;
+  startedAt: Date;
+  watchedSeconds: number;
+  completion: number;
+  device: string;
+}
+
+const REBUILD_USERS_PER_CHUNK = 2000;
+
+export class FeatureService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Fold newly stored events into their users' online state, inside the caller's transaction
+   * (recordViewingEvents), so events and features commit together. The events must already be
+   * stored in that transaction: whether one is a subscriber's first view of its title is read
+   * from the stored events.
+   */
+  async applyEvents(
+    manager: EntityManager,
+    events: readonly ViewForFeatures[],
+    genresByTitle: ReadonlyMap<string, readonly string[]>,
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const userIds = [...new Set(events.map((e) => e.userId))].sort();
+    const rows: { user_id: string; state: OnlineState }[] = await manager.query(
+      `SELECT user_id, state FROM user_features WHERE user_id = ANY($1::bigint[]) ORDER BY user_id FOR UPDATE`,
+      [userIds],
+    );
+    // After the row locks, so a concurrent batch for the same user has committed and is counted.
+    const firsts = await this.firstViewsOfTitles(manager, events);
+    const states = new Map(rows.map((r) => [String(r.user_id), r.state]));
+    events.forEach((e, i) => {
+      const state = states.get(e.userId) ?? emptyState();
+      applyView(state, toView(e, genresByTitle.get(e.titleId) ?? [], firsts.has(i)));
+      states.set(e.userId, state);
+    });
+    await this.writeStates(
+      manager,
+      userIds,
+      userIds.map((id) => states.get(id)!),
+    );
+  }
+
+  /** Users, and online states of the current shape (older ones need rebuildAll, see STATE_VERSION). */
+  async counts(): Promise<{ users: number; features: number }[]> {
+    return this.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM users) AS users,
+              (SELECT count(*)::int FROM user_features WHERE state->'version' = to_jsonb($1::int)) AS features`,
+      [STATE_VERSION],
+    );
+  }
+
+  /** Recompute every subscriber's online state from their full event history (after seeding or import). */
+  async rebuildAll(progress?: Progress): Promise<number> {
+    const [{ max }] = await this.dataSource.query(
+      'SELECT coalesce(max(id), 0)::bigint AS max FROM users',
+    );
+    const maxId = Number(max);
+    let users = 0;
+    for (let from = 1; from <= maxId; from += REBUILD_USERS_PER_CHUNK) {
+      const to = from + REBUILD_USERS_PER_CHUNK;
+      const events: (ViewForFeatures & { genres: string[] })[] = await this.dataSource.query(
+        `SELECT e.user_id::text AS "userId", e.title_id::text AS "titleId", e.started_at AS "startedAt",
+                e.watched_seconds AS "watchedSeconds", e.completion, e.device, t.genres
+         FROM viewing_events e JOIN titles t ON t.id = e.title_id
+         WHERE e.user_id >= $1 AND e.user_id < $2 ORDER BY e.user_id, e.started_at, e.id`,
+        [from, to],
+      );
+      const ids: string[] = (
+        await this.dataSource.query('SELECT id::text FROM users WHERE id >= $1 AND id < $2', [
+          from,
+          to,
+        ])
+      ).map((r: { id: string }) => r.id);
+      const states = new Map(ids.map((id) => [id, emptyState()]));
+      // Only for the chunk being replayed: the stored state keeps per-genre counts, not titles.
+      const seen = new Set<string>();
+      for (const e of events) {
+        const key = `${e.userId}:${e.titleId}`;
+        const first = !seen.has(key);
+        seen.add(key);
+        applyView(states.get(e.userId)!, toView(e, e.genres, first));
+      }
+      await this.dataSource.transaction((m) =>
+        this.writeStates(
+          m,
+          ids,
+          ids.map((id) => states.get(id)!),
+        ),
+      );
+      users += ids.length;
+      progress?.tick(ids.length);
+    }
+    return users;
+  }
+
+  /** Batch features and labels at snapshot T for subscribers active at T (optionally only `userIds`). */
+  async batchAt(
+    t: Date,
+    horizonDays: number,
+    userIds?: readonly string[],
+  ): Promise<LabelledFeatureRow[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(batchFeaturesSql(), [
+      t.toISOString(),
+      userIds ?? null,
+      horizonDays,
+    ]);
+    return rows.map((r) => ({
+      userId: String(r.user_id),
+      values: valuesFrom(r),
+      sequence: sequenceFromJson(r.sequence as Record<string, [number, number, number]>),
+      label: Number(r.label),
+    }));
+  }
+
+  /** Online features at `t` (default now) for the given users that are ACTIVE. */
+  async onlineAt(userIds: readonly string[], t: Date = new Date()): Promise<FeatureRow[]> {
+    if (userIds.length === 0) return [];
+    const rows: {
+      id: string;
+      signup_at: Date;
+      country: string;
+      age_band: string;
+      state: OnlineState | null;
+      plan: string;
+      monthly_fee: number;
+      payment_failures_90d: number;
+      price_increases_90d: number;
+      days_since_payment_failure: number;
+      days_since_price_increase: number;
+    }[] = await this.dataSource.query(
+      `SELECT u.id::text AS id, u.signup_at, u.country, u.age_band, f.state, acct.*
+         FROM users u CROSS JOIN (SELECT $2::timestamptz AS t) p
+         LEFT JOIN user_features f ON f.user_id = u.id
+         ${ACCOUNT_AS_OF_SQL}
+         WHERE u.id = ANY($1::bigint[]) AND u.status = 'ACTIVE'
+         ORDER BY u.id`,
+      [userIds, t.toISOString()],
+    );
+    const genreCatalogue = await this.genreCatalogue();
+    const at = t.getTime();
+    return rows.map((r) => {
+      const state = r.state ? upgradeState(r.state) : emptyState();
+      return {
+        userId: r.id,
+        values: onlineFeatureValues({
+          t: at,
+          signupAt: new Date(r.signup_at).getTime(),
+          country: r.country,
+          ageBand: r.age_band,
+          plan: r.plan,
+          monthlyFee: Number(r.monthly_fee),
+          paymentFailures90d: Number(r.payment_failures_90d),
+          priceIncreases90d: Number(r.price_increases_90d),
+          daysSincePaymentFailure: Number(r.days_since_payment_failure),
+          daysSincePriceIncrease: Number(r.days_since_price_increase),
+          genreCatalogue,
+          state,
+        }),
+        sequence: onlineSequence(state, at),
+      };
+    });
+  }
+
+  private async genreCatalogue(): Promise<Record<string, number>> {
+    const rows: { genre: string; titles: number }[] =
+      await this.dataSource.query(GENRE_CATALOGUE_SQL);
+    return Object.fromEntries(rows.map((r) => [r.genre, Number(r.titles)]));
+  }
+
+  /**
+   * Indices of the events that are their user's first stored view of the title: one event (any:
+   * the per-genre counts do not depend on which) of each (user, title) with no stored event
+   * outside this batch. The batch is stored already, so it is part of the count.
+   */
+  private async firstViewsOfTitles(
+    manager: EntityManager,
+    events: readonly ViewForFeatures[],
+  ): Promise<Set<number>> {
+    const key = (userId: string, titleId: string) => `${userId}:${titleId}`;
+    const inBatch = new Map<string, { first: number; count: number }>();
+    events.forEach((e, i) => {
+      const k = key(e.userId, e.titleId);
+      const seen = inBatch.get(k);
+      if (seen) seen.count += 1;
+      else inBatch.set(k, { first: i, count: 1 });
+    });
+    const stored: { user_id: string; title_id: string; n: number }[] = await manager.query(
+      `SELECT user_id::text, title_id::text, count(*)::int AS n FROM viewing_events
+       WHERE user_id = ANY($1::bigint[]) AND title_id = ANY($2::bigint[])
+       GROUP BY user_id, title_id`,
+      [[...new Set(events.map((e) => e.userId))], [...new Set(events.map((e) => e.titleId))]],
+    );
+    const storedCount = new Map(stored.map((r) => [key(r.user_id, r.title_id), r.n]));
+    const firsts = new Set<number>();
+    for (const [k, { first, count }] of inBatch) {
+      if ((storedCount.get(k) ?? 0) <= count) firsts.add(first);
+    }
+    return firsts;
+  }
+
+  private async writeStates(
+    manager: EntityManager,
+    userIds: readonly string[],
+    states: readonly OnlineState[],
+  ): Promise<void> {
+    if (userIds.length === 0) return;
+    await manager.query(
+      `INSERT INTO user_features (user_id, state, updated_at)
+       SELECT id, state, now() FROM unnest($1::bigint[], $2::jsonb[]) AS v(id, state)
+       ON CONFLICT (user_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
+      [userIds, states.map((s) => JSON.stringify(s))],
+    );
+  }
+}
+
+function toView(
+  e: ViewForFeatures,
+  genres: readonly string[],
+  firstOfTitle: boolean,
+): ObservedView {
+  return {
+    startedAt: new Date(e.startedAt).getTime(),
+    watchedSeconds: Number(e.watchedSeconds),
+    completion: Number(e.completion),
+    device: e.device,
+    genres,
+    firstOfTitle,
+  };
+}
+
+function valuesFrom(row: Record<string, unknown>): FeatureValues {
+  const out: FeatureValues = {};
+  for (const f of FEATURES) {
+    const v = row[f.name];
+    out[f.name] =
+      f.kind === 'categorical'
+        ? String(v ?? '')
+        : v === null || v === undefined
+          ? Number.NaN
+          : Number(v);
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+import type { BinaryMetrics, CalibratorState, ModelKind, PreprocessorState } from '../../ml';
+
+/** Metrics of one scorer on the evaluation half of the validation snapshot. */
+export interface EvaluatedScorer extends BinaryMetrics {
+  name: string;
+}
+
+/** What `models/<version>/metadata.json` holds beside the model files. */
+export interface ModelMetadata {
+  version: string;
+  kind: ModelKind;
+  /** 'logistic', 'mlp' or 'mlp+sequence'. */
+  variant: string;
+  createdAt: string;
+  seed: number;
+  backend: string;
+  trainingSeconds: number;
+  features: { name: string; label: string; description: string; kind: 'numeric' | 'categorical' }[];
+  sequence: { days: number; channels: string[] } | null;
+  /** Imputation, standardisation and vocabularies, fitted on the training rows only. */
+  normalisation: PreprocessorState;
+  calibration: CalibratorState;
+  /** Decision threshold on the calibrated probability (best F1 on the calibration half). */
+  threshold: number;
+  split: {
+    horizonDays: number;
+    trainSnapshots: string[];
+    validationSnapshot: string;
+    trainRows: number;
+    calibrationRows: number;
+    evaluationRows: number;
+    description: string;
+  };
+  /** sha256 of the training and validation matrices (ids, values, labels). */
+  dataFingerprint: string;
+  metrics: {
+    model: EvaluatedScorer;
+    baseline: EvaluatedScorer;
+    /** ROC-AUC of the simulator's true probabilities on the same rows (synthetic world only). */
+    oracleAuc: number | null;
+    /** Every scorer trained in the same run, for the comparison table. */
+    compared: EvaluatedScorer[];
+  };
+}

@@ -1,0 +1,109 @@
+import type { DataSource, Repository } from 'typeorm';
+import { DomainError, ErrorCode } from '../../common/domain-error';
+import type { Logger } from '../../common/logger';
+import type { ModelArtifacts } from '../../ml';
+import { ChurnModel } from './churn-model';
+import type { ModelMetadata } from './model-metadata';
+import { ModelStore } from './model-store';
+import { ModelVersionRow } from './model-version.entity';
+
+/**
+ * Versions of trained churn models: files under MODEL_DIR, mirrored in `model_versions`, one active.
+ * Other modules get the serving model through `activeModel()`, loaded once per version.
+ */
+export class ModelRegistryService {
+  private readonly rows: Repository<ModelVersionRow>;
+  private loaded: { version: string; model: Promise<ChurnModel> } | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly store: ModelStore,
+    private readonly logger: Logger,
+  ) {
+    this.rows = dataSource.getRepository(ModelVersionRow);
+  }
+
+  /** Write the files, then the row (inactive). */
+  async register(artifacts: ModelArtifacts, metadata: ModelMetadata): Promise<ModelVersionRow> {
+    this.store.write(metadata.version, artifacts, metadata);
+    return this.rows.save(
+      this.rows.create({
+        version: metadata.version,
+        kind: metadata.kind,
+        createdAt: new Date(metadata.createdAt),
+        active: false,
+        activatedAt: null,
+        metrics: metadata.metrics,
+        metadata,
+      }),
+    );
+  }
+
+  /** Make `version` the serving model (one transaction: the partial unique index allows one active row). */
+  async activate(version: string): Promise<ModelVersionRow> {
+    const row = await this.rows.findOneBy({ version });
+    if (!row)
+      throw new DomainError(ErrorCode.MODEL_NOT_FOUND, `no model version "${version}"`, {
+        version,
+      });
+    if (!this.store.exists(version)) {
+      throw new DomainError(
+        ErrorCode.MODEL_NOT_FOUND,
+        `model files for "${version}" are missing under ${this.store.dir}`,
+        { version },
+      );
+    }
+    await this.dataSource.transaction(async (m) => {
+      await m.query('UPDATE model_versions SET active = false WHERE active');
+      await m.query(
+        'UPDATE model_versions SET active = true, activated_at = now() WHERE version = $1',
+        [version],
+      );
+    });
+    this.store.markActive(version);
+    this.logger.info('Activated model', { version });
+    return (await this.rows.findOneBy({ version }))!;
+  }
+
+  list(): Promise<ModelVersionRow[]> {
+    return this.rows.find({ order: { createdAt: 'DESC', version: 'DESC' } });
+  }
+
+  find(version: string): Promise<ModelVersionRow | null> {
+    return this.rows.findOneBy({ version });
+  }
+
+  activeRow(): Promise<ModelVersionRow | null> {
+    return this.rows.findOneBy({ active: true });
+  }
+
+  /** The serving model, or null when none is active (or its files are gone). */
+  async activeModel(): Promise<ChurnModel | null> {
+    const row = await this.activeRow();
+    if (!row) return null;
+    if (this.loaded?.version !== row.version) {
+      if (!this.store.exists(row.version)) {
+        this.logger.warn('Active model files are missing; train again', {
+          version: row.version,
+          dir: this.store.dir,
+        });
+        return null;
+      }
+      const previous = this.loaded;
+      const { artifacts, metadata } = this.store.read(row.version);
+      this.loaded = { version: row.version, model: ChurnModel.load(artifacts, metadata) };
+      previous?.model.then((m) => m.dispose()).catch(() => undefined);
+    }
+    return this.loaded!.model;
+  }
+
+  /** Load any registered version (for evaluation); the caller disposes it. */
+  async load(version: string): Promise<ChurnModel> {
+    if (!this.store.exists(version))
+      throw new DomainError(ErrorCode.MODEL_NOT_FOUND, `no model files for "${version}"`, {
+        version,
+      });
+    const { artifacts, metadata } = this.store.read(version);
+    return ChurnModel.load(artifacts, metadata);
+  }
+}

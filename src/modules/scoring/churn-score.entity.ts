@@ -1,0 +1,30 @@
+import { Field, Float, ObjectType } from 'type-graphql';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { RiskLevel } from './risk-levels';
+
+/** One score of one subscriber by one model version. Append-only: the latest is served. */
+@ObjectType({ description: 'A calibrated probability that the subscriber cancels within 30 days.' })
+@Entity({ name: 'churn_scores' })
+export class ChurnScore {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ name: 'user_id', type: 'bigint' })
+  userId!: string;
+
+  @Field()
+  @Column({ name: 'model_version', type: 'text' })
+  modelVersion!: string;
+
+  @Field(() => Float, { description: 'Calibrated probability of cancelling within 30 days.' })
+  @Column({ type: 'double precision' })
+  probability!: number;
+
+  @Field(() => RiskLevel)
+  @Column({ name: 'risk_level', type: 'enum', enum: RiskLevel, enumName: 'risk_level' })
+  riskLevel!: RiskLevel;
+
+  @Field()
+  @Column({ name: 'scored_at', type: 'timestamptz' })
+  scoredAt!: Date;
+}

@@ -1,0 +1,63 @@
+import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { encodeCursor, pageSize } from '../../common/pagination';
+import type { AppContext } from '../../server/context';
+import { User } from '../users/user.entity';
+import { ChurnScore } from './churn-score.entity';
+import { AtRiskUserConnection, AtRiskUsersArgs, ChurnOverview } from './scoring.types';
+
+const MAX_HISTORY = 100;
+
+@Resolver(() => User)
+export class ScoringResolver {
+  @FieldResolver(() => ChurnScore, {
+    nullable: true,
+    description: 'The latest churn score; null before the first scoring.',
+  })
+  async churnScore(@Root() user: User, @Ctx() ctx: AppContext): Promise<ChurnScore | null> {
+    return ctx.loaders.latestScore.load(user.id);
+  }
+
+  @FieldResolver(() => [ChurnScore], { description: 'Scores over time, newest first.' })
+  async scoreHistory(
+    @Root() user: User,
+    @Ctx() ctx: AppContext,
+    @Arg('first', () => Int, { defaultValue: 10, description: '1..100.' }) first: number,
+  ): Promise<ChurnScore[]> {
+    return ctx.loaders.scoreHistory(pageSize(first, MAX_HISTORY)).load(user.id);
+  }
+
+  @Query(() => AtRiskUserConnection, {
+    description: 'Active subscribers at or above a risk level, most likely to cancel first.',
+  })
+  async atRiskUsers(
+    @Args() { minLevel, first, after }: AtRiskUsersArgs,
+    @Ctx() ctx: AppContext,
+  ): Promise<AtRiskUserConnection> {
+    const page = await ctx.services.scoring.atRisk(minLevel, pageSize(first), after);
+    const users = await ctx.loaders.userById.loadMany(page.nodes.map((n) => n.userId));
+    const edges = page.nodes.map((n, i) => ({
+      cursor: encodeCursor('risk', `${n.score.probability}:${n.userId}`),
+      node: { user: users[i] as User, score: n.score },
+    }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: page.totalCount,
+    };
+  }
+
+  @Query(() => ChurnOverview)
+  async churnOverview(@Ctx() ctx: AppContext): Promise<ChurnOverview> {
+    const levels = await ctx.services.scoring.overview();
+    const scoredUsers = levels.reduce((n, l) => n + l.users, 0);
+    const sum = levels.reduce((s, l) => s + (l.meanProbability ?? 0) * l.users, 0);
+    const active = await ctx.services.registry.activeRow();
+    return {
+      scoredUsers,
+      meanProbability: scoredUsers > 0 ? sum / scoredUsers : null,
+      activeModelVersion: active?.version ?? null,
+      thresholds: [...ctx.services.riskThresholds],
+      levels,
+    };
+  }
+}

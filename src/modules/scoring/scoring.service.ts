@@ -1,0 +1,169 @@
+import type { DataSource } from 'typeorm';
+import { DomainError, ErrorCode } from '../../common/domain-error';
+import { decodeCursor, type Page } from '../../common/pagination';
+import { createProgress } from '../../common/progress';
+import { toFeatureMatrix } from '../features/feature-matrix';
+import type { FeatureService } from '../features/feature.service';
+import type { ModelRegistryService } from '../model-registry/model-registry.service';
+import { ChurnScore } from './churn-score.entity';
+import {
+  levelsAtOrAbove,
+  RISK_ORDER,
+  riskLevelOf,
+  type RiskLevel,
+  type RiskThresholds,
+} from './risk-levels';
+
+const SCORE_COLUMNS = `id::text, user_id::text AS "userId", model_version AS "modelVersion", probability,
+  risk_level AS "riskLevel", scored_at AS "scoredAt"`;
+const SCORE_CHUNK = 5000;
+
+export interface AtRiskEntry {
+  userId: string;
+  score: ChurnScore;
+}
+
+export interface RiskLevelSummary {
+  level: RiskLevel;
+  users: number;
+  meanProbability: number | null;
+}
+
+export class ScoringService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly features: FeatureService,
+    private readonly registry: ModelRegistryService,
+    private readonly thresholds: RiskThresholds,
+  ) {}
+
+  /** Score these users now with the active model and append the scores. Inactive users are skipped. */
+  async scoreUsers(userIds: readonly string[], at: Date = new Date()): Promise<ChurnScore[]> {
+    const model = await this.registry.activeModel();
+    if (!model)
+      throw new DomainError(
+        ErrorCode.NO_ACTIVE_MODEL,
+        'no churn model is active yet: run `churn train`',
+      );
+    const rows = await this.features.onlineAt(userIds, at);
+    if (rows.length === 0) return [];
+    const probabilities = model.predict(toFeatureMatrix(rows));
+    return this.dataSource.query(
+      `INSERT INTO churn_scores (user_id, model_version, probability, risk_level, scored_at)
+       SELECT id, $2, p, level, $5 FROM unnest($1::bigint[], $3::float8[], $4::risk_level[]) AS v(id, p, level)
+       RETURNING ${SCORE_COLUMNS}`,
+      [
+        rows.map((r) => r.userId),
+        model.version,
+        Array.from(probabilities),
+        Array.from(probabilities, (p) => riskLevelOf(p, this.thresholds)),
+        at.toISOString(),
+      ],
+    );
+  }
+
+  /** Batch-score every active subscriber (append-only history). Returns how many were scored. */
+  async scoreAll(options: { silent?: boolean } = {}): Promise<number> {
+    const ids: string[] = (
+      await this.dataSource.query(`SELECT id::text FROM users WHERE status = 'ACTIVE' ORDER BY id`)
+    ).map((r: { id: string }) => r.id);
+    const progress = createProgress({
+      label: 'score',
+      total: ids.length,
+      unit: 'subscribers',
+      silent: options.silent,
+    });
+    const at = new Date();
+    let scored = 0;
+    for (let i = 0; i < ids.length; i += SCORE_CHUNK) {
+      scored += (await this.scoreUsers(ids.slice(i, i + SCORE_CHUNK), at)).length;
+      progress.tick(Math.min(SCORE_CHUNK, ids.length - i));
+    }
+    const overview = await this.overview();
+    progress.done(
+      `${scored} subscribers scored — ${overview.map((o) => `${o.level} ${o.users}`).join(', ')}`,
+    );
+    return scored;
+  }
+
+  /** Latest score per user. Shape: userIds[i] → score or null. */
+  async latestFor(userIds: readonly string[]): Promise<(ChurnScore | null)[]> {
+    const rows: ChurnScore[] = await this.dataSource.query(
+      `SELECT s.* FROM unnest($1::bigint[]) AS u(id)
+       CROSS JOIN LATERAL (
+         SELECT ${SCORE_COLUMNS} FROM churn_scores WHERE user_id = u.id ORDER BY scored_at DESC, id DESC LIMIT 1
+       ) s`,
+      [userIds],
+    );
+    const byUser = new Map(rows.map((r) => [r.userId, r]));
+    return userIds.map((id) => byUser.get(id) ?? null);
+  }
+
+  /** Score history of users, newest first. Shape: userIds[i] → scores. */
+  async historyFor(userIds: readonly string[], first: number): Promise<ChurnScore[][]> {
+    const rows: ChurnScore[] = await this.dataSource.query(
+      `SELECT s.* FROM unnest($1::bigint[]) AS u(id)
+       CROSS JOIN LATERAL (
+         SELECT ${SCORE_COLUMNS} FROM churn_scores WHERE user_id = u.id ORDER BY scored_at DESC, id DESC LIMIT $2
+       ) s`,
+      [userIds, first],
+    );
+    const byUser = new Map<string, ChurnScore[]>();
+    for (const r of rows) byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r]);
+    return userIds.map((id) => byUser.get(id) ?? []);
+  }
+
+  /** Active subscribers whose latest risk level is at least `minLevel`, most likely to churn first. */
+  async atRisk(
+    minLevel: RiskLevel,
+    first: number,
+    after?: string | null,
+  ): Promise<Page<AtRiskEntry>> {
+    const levels = levelsAtOrAbove(minLevel);
+    const params: unknown[] = [levels];
+    let cursorClause = '';
+    if (after) {
+      const key = decodeCursor('risk', after, /^[0-9.e-]+:\d{1,19}$/);
+      const [p, id] = key.split(':');
+      params.push(Number(p), id);
+      cursorClause =
+        'AND (probability < $2 OR (probability = $2 AND "userId"::bigint > $3::bigint))';
+    }
+    const latest = `SELECT DISTINCT ON (s.user_id) s.id::text AS id, s.user_id::text AS "userId",
+        s.model_version AS "modelVersion", s.probability, s.risk_level AS "riskLevel", s.scored_at AS "scoredAt"
+      FROM churn_scores s JOIN users u ON u.id = s.user_id AND u.status = 'ACTIVE'
+      ORDER BY s.user_id, s.scored_at DESC, s.id DESC`;
+    const [{ count }] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM (${latest}) l WHERE "riskLevel" = ANY($1::risk_level[])`,
+      [levels],
+    );
+    const rows: ChurnScore[] = await this.dataSource.query(
+      `SELECT * FROM (${latest}) l WHERE "riskLevel" = ANY($1::risk_level[]) ${cursorClause}
+       ORDER BY probability DESC, "userId"::bigint ASC LIMIT ${first + 1}`,
+      params,
+    );
+    return {
+      nodes: rows.slice(0, first).map((score) => ({ userId: score.userId, score })),
+      hasNextPage: rows.length > first,
+      totalCount: count,
+    };
+  }
+
+  /** Counts and mean probability per risk level over active subscribers' latest scores. */
+  async overview(): Promise<RiskLevelSummary[]> {
+    const rows: { level: RiskLevel; users: number; mean: number | null }[] =
+      await this.dataSource.query(
+        `SELECT l."riskLevel" AS level, count(*)::int AS users, avg(l.probability) AS mean FROM (
+         SELECT DISTINCT ON (s.user_id) s.risk_level AS "riskLevel", s.probability
+         FROM churn_scores s JOIN users u ON u.id = s.user_id AND u.status = 'ACTIVE'
+         ORDER BY s.user_id, s.scored_at DESC, s.id DESC
+       ) l GROUP BY l."riskLevel"`,
+      );
+    const byLevel = new Map(rows.map((r) => [r.level, r]));
+    return RISK_ORDER.map((level) => ({
+      level,
+      users: byLevel.get(level)?.users ?? 0,
+      meanProbability: byLevel.get(level)?.mean ?? null,
+    }));
+  }
+}

@@ -1,0 +1,486 @@
+/**
+ * The batch path: snapshots → batch features and labels → fit the classic and deep models → calibrate
+ * and evaluate beside a naive baseline and the oracle → register every model → activate the best when it
+ * beats the active one on the same evaluation rows (or when forced) → rescore everyone.
+ */
+import { createHash } from 'node:crypto';
+import type { DataSource, Repository } from 'typeorm';
+import { DomainError, ErrorCode } from '../../common/domain-error';
+import type { Logger } from '../../common/logger';
+import {
+  activeBackend,
+  ensureBackend,
+  evaluateBinary,
+  rocAuc,
+  selectLabels,
+  selectRows,
+} from '../../ml';
+import { startOfTodayUtc } from '../../db/ensure-world';
+import {
+  FEATURES,
+  NUMERIC_FEATURES,
+  SEQUENCE_CHANNELS,
+  SEQUENCE_DAYS,
+} from '../features/feature-definitions';
+import { toFeatureMatrix } from '../features/feature-matrix';
+import type { FeatureService, LabelledFeatureRow } from '../features/feature.service';
+import type { EvaluatedScorer, ModelMetadata } from '../model-registry/model-metadata';
+import type { ModelRegistryService } from '../model-registry/model-registry.service';
+import type { ScoringService } from '../scoring/scoring.service';
+import {
+  fitCandidates,
+  recencyBaseline,
+  type Candidate,
+  type FitReporter,
+  type LabelledMatrix,
+} from './fit-candidates';
+import { DAY, DEFAULT_PLAN, isLeakFree, planSnapshots, type SnapshotPlan } from './snapshot-plan';
+import { TrainingRun, TrainingStatus, type TrainingResult } from './training-run.entity';
+
+export interface TrainOptions {
+  seed: number;
+  /** Activate the best new model even if it does not beat the active one. */
+  force: boolean;
+  maxEpochs: number;
+  withSequence: boolean;
+  /** Rescore every active subscriber after activating (default true). */
+  rescore?: boolean;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  seed: 42,
+  force: false,
+  maxEpochs: 40,
+  withSequence: true,
+};
+
+export interface TrainingSummary {
+  plan: SnapshotPlan;
+  candidates: EvaluatedScorer[];
+  baseline: EvaluatedScorer;
+  oracleAuc: number | null;
+  result: TrainingResult;
+}
+
+const SPLIT_DESCRIPTION =
+  'Fit on the training snapshots; the validation snapshot (labels entirely after every training label) ' +
+  'is split by user into a calibration half (early stopping, calibration, threshold, deep-variant choice) ' +
+  'and an evaluation half (every reported metric, and the comparison with the active model).';
+
+export class TrainingService {
+  private readonly runs: Repository<TrainingRun>;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly features: FeatureService,
+    private readonly registry: ModelRegistryService,
+    private readonly scoring: ScoringService,
+    private readonly logger: Logger,
+  ) {
+    this.runs = dataSource.getRepository(TrainingRun);
+  }
+
+  /** Queue a run and start it in the background; the returned row shows its progress. */
+  async start(options: TrainOptions): Promise<TrainingRun> {
+    const { run, job } = this.launch(options, (id) => ({
+      step: (m) => this.logger.info(`training run ${id}: ${m}`),
+      epoch: (model, epoch, l) =>
+        this.logger.debug(`training run ${id}: ${model} epoch ${epoch}`, {
+          loss: l.loss,
+          valLoss: l.valLoss,
+        }),
+    }));
+    job.catch(() => undefined); // recorded as FAILED on the run row
+    return run;
+  }
+
+  /** Run the pipeline now, recording it as a training run (the CLI and first-start path). */
+  trainNow(options: TrainOptions, reporter: FitReporter): Promise<TrainingSummary> {
+    return this.launch(options, () => reporter).job;
+  }
+
+  async findRun(id: string): Promise<TrainingRun | null> {
+    return this.runs.findOneBy({ id });
+  }
+
+  /** Wait for the background run, if any (tests, shutdown). */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
+  /** Runs a previous process left QUEUED or RUNNING (it stopped mid-run) are marked FAILED. */
+  async failInterruptedRuns(): Promise<void> {
+    await this.runs
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: TrainingStatus.FAILED,
+        finishedAt: () => 'now()',
+        error: 'interrupted: the service stopped during the run',
+      })
+      .where('status IN (:...open)', { open: [TrainingStatus.QUEUED, TrainingStatus.RUNNING] })
+      .execute();
+  }
+
+  /** One run at a time: the guard is taken synchronously, before the first await. */
+  private launch(
+    options: TrainOptions,
+    reporterFor: (runId: string) => FitReporter,
+  ): { run: Promise<TrainingRun>; job: Promise<TrainingSummary> } {
+    if (this.running)
+      throw new DomainError(
+        ErrorCode.TRAINING_IN_PROGRESS,
+        'a training run is already in progress',
+      );
+    const run = this.runs.save(
+      this.runs.create({
+        status: TrainingStatus.QUEUED,
+        params: { ...options },
+        requestedAt: new Date(),
+      }),
+    );
+    const job = run.then((r) => this.execute(r, options, reporterFor(r.id)));
+    this.running = job.catch(() => undefined).finally(() => (this.running = null));
+    return { run, job };
+  }
+
+  private async execute(
+    run: TrainingRun,
+    options: TrainOptions,
+    reporter: FitReporter,
+  ): Promise<TrainingSummary> {
+    await this.runs.update(run.id, { status: TrainingStatus.RUNNING, startedAt: new Date() });
+    try {
+      const summary = await this.pipeline(options, reporter);
+      await this.runs.update(run.id, {
+        status: TrainingStatus.SUCCEEDED,
+        finishedAt: new Date(),
+        modelVersion: summary.result.winner,
+        activated: summary.result.activated,
+        result: summary.result,
+      });
+      return summary;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.logger.error(`training run ${run.id} failed`, { error: message });
+      await this.runs.update(run.id, {
+        status: TrainingStatus.FAILED,
+        finishedAt: new Date(),
+        error: message,
+      });
+      throw err;
+    }
+  }
+
+  private async pipeline(options: TrainOptions, report: FitReporter): Promise<TrainingSummary> {
+    await ensureBackend();
+    const plan = await this.plan();
+    if (!isLeakFree(plan)) throw new Error('internal: snapshot plan would leak labels');
+    report.step(
+      `snapshots: train ${plan.train.map(day).join(', ')}; validation ${day(plan.validation)}; horizon ${plan.horizonDays} days`,
+    );
+
+    const trainRows: LabelledFeatureRow[] = [];
+    for (const t of plan.train)
+      trainRows.push(...(await this.features.batchAt(t, plan.horizonDays)));
+    const valRows = await this.features.batchAt(plan.validation, plan.horizonDays);
+    const train = labelled(trainRows);
+    assertTrainable('training', train);
+    const { cal, evalSet, evalIdx } = splitValidation(valRows);
+    assertTrainable('calibration', cal);
+    assertTrainable('evaluation', evalSet);
+    report.step(
+      `rows: train ${train.labels.length} (${rate(train.labels)} churned), calibration ${cal.labels.length}, evaluation ${evalSet.labels.length} (${rate(evalSet.labels)} churned)`,
+    );
+
+    const candidates = await fitCandidates(train, cal, evalSet, options, report);
+    const baseline = recencyBaseline(
+      cal,
+      evalSet,
+      NUMERIC_FEATURES.indexOf('days_since_last_view'),
+    );
+    const evalUserIds = evalIdx.map((i) => valRows[i].userId);
+    const oracleAuc = await this.oracleAuc(plan.validation, evalUserIds, evalSet.labels);
+
+    // Among deep variants keep the sequence branch only if it beat the plain MLP on the calibration half.
+    const deep = candidates.filter((c) => c.variant !== 'logistic');
+    const keptDeep = deep.reduce((a, b) => (b.calibrationLogLoss < a.calibrationLogLoss ? b : a));
+    const kept = candidates.filter((c) => c.variant === 'logistic' || c === keptDeep);
+    const fingerprint = fingerprintOf(trainRows, valRows);
+    const compared = candidates.map((c) => c.evaluation);
+
+    const registered: { candidate: Candidate; metadata: ModelMetadata }[] = [];
+    for (const c of kept) {
+      const metadata = this.metadataFor(
+        c,
+        options,
+        plan,
+        { train, cal, evalSet },
+        fingerprint,
+        baseline,
+        oracleAuc,
+        compared,
+      );
+      await this.registry.register(await artifactsOf(c), metadata);
+      registered.push({ candidate: c, metadata });
+      report.step(
+        `registered ${metadata.version} (${c.name}): evaluation AUC ${c.evaluation.rocAuc.toFixed(4)}`,
+      );
+    }
+    const best = registered.reduce((a, b) =>
+      b.candidate.evaluation.rocAuc > a.candidate.evaluation.rocAuc ? b : a,
+    );
+
+    const activeBefore = await this.activeOnSameRows(evalSet);
+    let activated = false;
+    let reason: string;
+    if (!activeBefore) reason = 'no model was active';
+    else if (best.candidate.evaluation.rocAuc > activeBefore.rocAuc) {
+      reason = `beats active ${activeBefore.version} on the same evaluation rows (AUC ${best.candidate.evaluation.rocAuc.toFixed(4)} > ${activeBefore.rocAuc.toFixed(4)})`;
+    } else if (options.force)
+      reason = `forced (active ${activeBefore.version} has AUC ${activeBefore.rocAuc.toFixed(4)})`;
+    else
+      reason = `kept active ${activeBefore.version}: AUC ${activeBefore.rocAuc.toFixed(4)} ≥ ${best.candidate.evaluation.rocAuc.toFixed(4)} on the same evaluation rows`;
+    if (!activeBefore || options.force || best.candidate.evaluation.rocAuc > activeBefore.rocAuc) {
+      await this.registry.activate(best.metadata.version);
+      activated = true;
+    }
+    report.step(`${activated ? 'activated' : 'not activated'} ${best.metadata.version}: ${reason}`);
+    // Serving loads the active version from disk; the in-memory models are done with.
+    candidates.forEach(disposeIfDeep);
+
+    let scored = 0;
+    if (activated && options.rescore !== false) scored = await this.scoring.scoreAll();
+    return {
+      plan,
+      candidates: compared,
+      baseline,
+      oracleAuc,
+      result: {
+        versions: registered.map((r) => r.metadata.version),
+        winner: best.metadata.version,
+        activated,
+        reason,
+        activeBefore,
+        scored,
+      },
+    };
+  }
+
+  /**
+   * Evaluate a registered version (default: the active one) on today's plan: the evaluation half of the
+   * latest validation snapshot, beside the recency baseline and the oracle.
+   */
+  async evaluateVersion(version?: string): Promise<{
+    version: string;
+    model: EvaluatedScorer;
+    baseline: EvaluatedScorer;
+    oracleAuc: number | null;
+    snapshot: Date;
+  }> {
+    const row = version ? await this.registry.find(version) : await this.registry.activeRow();
+    if (!row) {
+      throw version
+        ? new DomainError(ErrorCode.MODEL_NOT_FOUND, `no model version "${version}"`, { version })
+        : new DomainError(ErrorCode.NO_ACTIVE_MODEL, 'no model is active: run `churn train`');
+    }
+    await ensureBackend();
+    const plan = await this.plan();
+    const valRows = await this.features.batchAt(plan.validation, plan.horizonDays);
+    const { cal, evalSet, evalIdx } = splitValidation(valRows);
+    assertTrainable('evaluation', evalSet);
+    const model = await this.registry.load(row.version);
+    try {
+      const probs = model.predict(evalSet.features);
+      return {
+        version: row.version,
+        model: {
+          name: row.version,
+          ...evaluateBinary(probs, evalSet.labels, model.metadata.threshold),
+        },
+        baseline: recencyBaseline(cal, evalSet, NUMERIC_FEATURES.indexOf('days_since_last_view')),
+        oracleAuc: await this.oracleAuc(
+          plan.validation,
+          evalIdx.map((i) => valRows[i].userId),
+          evalSet.labels,
+        ),
+        snapshot: plan.validation,
+      };
+    } finally {
+      model.dispose();
+    }
+  }
+
+  /** Snapshot plan from the span of the data (ends at the last complete day, never after today). */
+  async plan(): Promise<SnapshotPlan> {
+    const [row]: { start: Date | null; last: Date | null }[] = await this.dataSource.query(
+      `SELECT (SELECT min(signup_at) FROM users) AS start,
+              greatest((SELECT max(started_at) FROM viewing_events), (SELECT max(at) FROM subscription_events)) AS last`,
+    );
+    if (!row.start || !row.last)
+      throw new DomainError(ErrorCode.INSUFFICIENT_DATA, 'no subscribers or events to train on');
+    const lastDayEnd = Math.ceil(new Date(row.last).getTime() / DAY) * DAY;
+    const end = new Date(Math.min(lastDayEnd, startOfTodayUtc().getTime()));
+    const plan = planSnapshots(new Date(row.start), end, DEFAULT_PLAN);
+    if (!plan) {
+      throw new DomainError(
+        ErrorCode.INSUFFICIENT_DATA,
+        `the data spans ${day(new Date(row.start))}..${day(end)}: training needs at least ${DEFAULT_PLAN.minHistoryDays + 2 * DEFAULT_PLAN.horizonDays} days`,
+      );
+    }
+    return plan;
+  }
+
+  /** AUC of the simulator's true probabilities for the same users at the validation snapshot, if recorded. */
+  private async oracleAuc(
+    snapshot: Date,
+    userIds: string[],
+    labels: number[],
+  ): Promise<number | null> {
+    const [{ exists }] = await this.dataSource.query(
+      `SELECT to_regclass('sim.churn_truth') IS NOT NULL AS exists`,
+    );
+    if (!exists) return null;
+    const rows: { user_id: string; probability: number }[] = await this.dataSource.query(
+      'SELECT user_id::text, probability FROM sim.churn_truth WHERE snapshot_at = $1 AND user_id = ANY($2::bigint[])',
+      [snapshot.toISOString(), userIds],
+    );
+    if (rows.length < userIds.length * 0.95) return null;
+    const truth = new Map(rows.map((r) => [r.user_id, r.probability]));
+    const idx = userIds.map((id, i) => (truth.has(id) ? i : -1)).filter((i) => i >= 0);
+    return rocAuc(
+      idx.map((i) => truth.get(userIds[i])!),
+      idx.map((i) => labels[i]),
+    );
+  }
+
+  /** The active model's AUC on these evaluation rows, so old and new are compared on the same data. */
+  private async activeOnSameRows(
+    evalSet: LabelledMatrix,
+  ): Promise<{ version: string; rocAuc: number } | null> {
+    const row = await this.registry.activeRow();
+    if (!row || !this.registry.store.exists(row.version)) return null;
+    const model = await this.registry.load(row.version);
+    try {
+      return {
+        version: row.version,
+        rocAuc: rocAuc(model.predict(evalSet.features), evalSet.labels),
+      };
+    } finally {
+      model.dispose();
+    }
+  }
+
+  private metadataFor(
+    c: Candidate,
+    options: TrainOptions,
+    plan: SnapshotPlan,
+    sets: { train: LabelledMatrix; cal: LabelledMatrix; evalSet: LabelledMatrix },
+    fingerprint: string,
+    baseline: EvaluatedScorer,
+    oracleAuc: number | null,
+    compared: EvaluatedScorer[],
+  ): ModelMetadata {
+    const created = new Date();
+    const kind = c.variant === 'logistic' ? 'logistic-regression' : 'deep-churn';
+    return {
+      version: `${created.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${c.variant === 'logistic' ? 'logistic' : c.variant.replace('+', '-')}`,
+      kind,
+      variant: c.variant,
+      createdAt: created.toISOString(),
+      seed: options.seed,
+      backend: activeBackend(),
+      trainingSeconds: c.trainingSeconds,
+      features: FEATURES.map((f) => ({
+        name: f.name,
+        label: f.label,
+        description: f.description,
+        kind: f.kind,
+      })),
+      sequence:
+        c.variant === 'mlp+sequence'
+          ? { days: SEQUENCE_DAYS, channels: [...SEQUENCE_CHANNELS] }
+          : null,
+      normalisation: c.model.preprocessor.toJSON(),
+      calibration: c.calibrator.toJSON(),
+      threshold: c.threshold,
+      split: {
+        horizonDays: plan.horizonDays,
+        trainSnapshots: plan.train.map((t) => t.toISOString()),
+        validationSnapshot: plan.validation.toISOString(),
+        trainRows: sets.train.labels.length,
+        calibrationRows: sets.cal.labels.length,
+        evaluationRows: sets.evalSet.labels.length,
+        description: SPLIT_DESCRIPTION,
+      },
+      dataFingerprint: fingerprint,
+      metrics: { model: c.evaluation, baseline, oracleAuc, compared },
+    };
+  }
+}
+
+async function artifactsOf(c: Candidate) {
+  return c.model.toArtifacts();
+}
+
+function disposeIfDeep(c: Candidate): void {
+  if ('dispose' in c.model) c.model.dispose();
+}
+
+function labelled(rows: readonly LabelledFeatureRow[]): LabelledMatrix {
+  return { features: toFeatureMatrix(rows), labels: rows.map((r) => r.label) };
+}
+
+function assertTrainable(name: string, set: LabelledMatrix): void {
+  const positives = set.labels.reduce((a, b) => a + b, 0);
+  if (set.labels.length < 50 || positives < 5 || positives === set.labels.length) {
+    throw new DomainError(
+      ErrorCode.INSUFFICIENT_DATA,
+      `the ${name} set has ${set.labels.length} rows and ${positives} churners: too few to train on`,
+    );
+  }
+}
+
+/**
+ * The validation snapshot split by user (a stable hash, so the halves are the same on every run): the
+ * calibration half tunes, the evaluation half reports.
+ */
+function splitValidation(valRows: readonly LabelledFeatureRow[]): {
+  cal: LabelledMatrix;
+  evalSet: LabelledMatrix;
+  evalIdx: number[];
+} {
+  const val = labelled(valRows);
+  const halves: [number[], number[]] = [[], []];
+  valRows.forEach((r, i) => halves[userHalf(r.userId)].push(i));
+  const part = (idx: number[]): LabelledMatrix => ({
+    features: selectRows(val.features, idx),
+    labels: Array.from(selectLabels(val.labels, idx)),
+  });
+  return { cal: part(halves[0]), evalSet: part(halves[1]), evalIdx: halves[1] };
+}
+
+/** 0 or 1, stable per user id: which half of the validation snapshot a subscriber falls in. */
+function userHalf(userId: string): 0 | 1 {
+  return (createHash('sha1').update(userId).digest()[0] & 1) as 0 | 1;
+}
+
+function fingerprintOf(
+  train: readonly LabelledFeatureRow[],
+  val: readonly LabelledFeatureRow[],
+): string {
+  const hash = createHash('sha256');
+  for (const rows of [train, val]) {
+    for (const r of rows) hash.update(`${r.userId}|${r.label}|${JSON.stringify(r.values)}\n`);
+  }
+  return hash.digest('hex');
+}
+
+function day(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+function rate(labels: number[]): string {
+  return `${((100 * labels.reduce((a, b) => a + b, 0)) / Math.max(1, labels.length)).toFixed(1)}%`;
+}
