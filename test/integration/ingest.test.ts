@@ -240,4 +240,23 @@ describe('recordViewingEvents', () => {
     expect(accepted).toBe(20);
     expect((await rowCounts(db.dataSource)).viewing_events).toBe(before.viewing_events + 20);
   });
+
+  it('survives concurrent batches over the same users (online feature rows locked in one order)', async () => {
+    const users = [userId];
+    for (let i = 0; i < 6; i++) users.push((await createUser(db.dataSource)).id);
+    const before = await rowCounts(db.dataSource);
+    const batches = Array.from({ length: 6 }, (_, b) =>
+      Array.from({ length: 60 }, (_, i) =>
+        event({ userId: users[(i * (b + 1)) % users.length], watchedSeconds: 20 }),
+      ),
+    );
+    const results = await Promise.all(batches.map((events) => gql(app.url, RECORD, { events })));
+    for (const r of results) expect(r.errors).toBeUndefined();
+    expect((await rowCounts(db.dataSource)).viewing_events).toBe(before.viewing_events + 360);
+    const [{ n }] = await db.dataSource.query(
+      'SELECT count(*)::int AS n FROM user_features WHERE user_id = ANY($1::bigint[])',
+      [users],
+    );
+    expect(n).toBe(users.length);
+  });
 });

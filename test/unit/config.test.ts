@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { ConfigError, configMarkdownTable, CONFIG_SPEC, loadConfig } from '../../src/config';
 
 describe('config', () => {
@@ -43,8 +45,14 @@ describe('config', () => {
     expect((error as Error).message).toMatch(/PORT: expected an integer, got "eighty"/);
   });
 
-  it('documents every variable in the README table', () => {
+  it('documents every variable, with its default, in the README table', () => {
     const table = configMarkdownTable();
-    for (const v of CONFIG_SPEC) expect(table).toContain(`\`${v.key}\``);
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    for (const v of CONFIG_SPEC) {
+      expect(table).toContain(`\`${v.key}\``);
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${v.key}\``));
+      expect(row).toBeDefined();
+      expect(row).toContain(v.default === undefined ? '(unset)' : `\`${v.default}\``);
+    }
   });
 });

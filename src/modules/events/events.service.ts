@@ -56,31 +56,33 @@ export class EventsService {
     const now = this.options.now?.() ?? new Date();
     const shapeProblems = validateShape(events, now);
 
-    const stored = await this.dataSource.transaction(async (manager) => {
-      const refs = await this.lookupReferences(manager, events);
-      let problems = validateReferences(events, new Set(), refs.users, refs.titles);
-      if (problems.length > 0) {
-        // An already-stored event is a duplicate, not an error (say, a resend after the user cancelled).
-        const stored = await this.storedClientIds(
-          manager,
-          problems.map((p) => p.clientEventId),
-        );
-        problems = problems.filter((p) => !stored.has(p.clientEventId));
-      }
-      problems = [...shapeProblems, ...problems];
-      if (problems.length > 0) throw invalidEvents(problems);
+    const stored = await withTransactionRetry(() =>
+      this.dataSource.transaction(async (manager) => {
+        const refs = await this.lookupReferences(manager, events);
+        let problems = validateReferences(events, new Set(), refs.users, refs.titles);
+        if (problems.length > 0) {
+          // An already-stored event is a duplicate, not an error (say, a resend after the user cancelled).
+          const stored = await this.storedClientIds(
+            manager,
+            problems.map((p) => p.clientEventId),
+          );
+          problems = problems.filter((p) => !stored.has(p.clientEventId));
+        }
+        problems = [...shapeProblems, ...problems];
+        if (problems.length > 0) throw invalidEvents(problems);
 
-      // Stored ids conflict and come back absent: those, and any a concurrent batch just stored, are duplicates.
-      const inserted = await this.insert(manager, events);
-      // Online features commit with the events they come from.
-      const genres = new Map([...refs.titles.values()].map((t) => [t.id, t.genres]));
-      await this.features.applyEvents(manager, [...inserted.values()], genres);
-      const duplicateIds = events
-        .filter((e) => !inserted.has(e.clientEventId))
-        .map((e) => e.clientEventId);
-      const originals = await this.findByClientIds(manager, duplicateIds);
-      return { inserted, originals };
-    });
+        // Stored ids conflict and come back absent: those, and any a concurrent batch just stored, are duplicates.
+        const inserted = await this.insert(manager, events);
+        // Online features commit with the events they come from.
+        const genres = new Map([...refs.titles.values()].map((t) => [t.id, t.genres]));
+        await this.features.applyEvents(manager, [...inserted.values()], genres);
+        const duplicateIds = events
+          .filter((e) => !inserted.has(e.clientEventId))
+          .map((e) => e.clientEventId);
+        const originals = await this.findByClientIds(manager, duplicateIds);
+        return { inserted, originals };
+      }),
+    );
 
     const results = events.map((e) => {
       const created = stored.inserted.get(e.clientEventId);
@@ -228,6 +230,24 @@ export class EventsService {
 interface BatchReferences {
   users: Map<string, UserRef>;
   titles: Map<string, TitleRef>;
+}
+
+/** PostgreSQL aborts one side of a deadlock or serialization conflict; the whole batch is safe to retry. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 4;
+
+async function withTransactionRetry<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const code =
+        (err as { driverError?: { code?: string }; code?: string }).driverError?.code ??
+        (err as { code?: string }).code;
+      if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE.has(code)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
+    }
+  }
 }
 
 function uniqueIds(raw: readonly string[]): string[] {

@@ -59,7 +59,11 @@ export class FeatureService {
     genresByTitle: ReadonlyMap<string, readonly string[]>,
   ): Promise<void> {
     if (events.length === 0) return;
-    const userIds = [...new Set(events.map((e) => e.userId))].sort();
+    // Numeric order, the same as the FOR UPDATE below and the upsert: concurrent batches lock rows
+    // in one global order.
+    const userIds = [...new Set(events.map((e) => e.userId))].sort((a, b) =>
+      BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0,
+    );
     const rows: { user_id: string; state: OnlineState }[] = await manager.query(
       `SELECT user_id, state FROM user_features WHERE user_id = ANY($1::bigint[]) ORDER BY user_id FOR UPDATE`,
       [userIds],
