@@ -13,7 +13,12 @@ import {
   type FeatureValues,
 } from './feature-definitions';
 import {
+  ABANDON_COMPLETION,
   applyView,
+  dayOf,
+  DEVICE_BITS,
+  WINDOW_DAYS,
+  windowDay,
   emptyState,
   STATE_VERSION,
   upgradeState,
@@ -70,7 +75,9 @@ export class FeatureService {
     );
     // After the row locks, so a concurrent batch for the same user has committed and is counted.
     const firsts = await this.firstViewsOfTitles(manager, events);
-    const states = new Map(rows.map((r) => [String(r.user_id), r.state]));
+    // The stored jsonb has no daily arrays (they are in user_activity_daily and get added below as
+    // deltas): applyView gets scratch arrays here and only its non-daily effects are kept.
+    const states = new Map(rows.map((r) => [String(r.user_id), withScratchDaily(r.state)]));
     events.forEach((e, i) => {
       const state = states.get(e.userId) ?? emptyState();
       applyView(state, toView(e, genresByTitle.get(e.titleId) ?? [], firsts.has(i)));
@@ -81,6 +88,7 @@ export class FeatureService {
       userIds,
       userIds.map((id) => states.get(id)!),
     );
+    await this.addDaily(manager, dailyDeltas(events));
   }
 
   /** Users, and online states of the current shape (older ones need rebuildAll, see STATE_VERSION). */
@@ -123,13 +131,21 @@ export class FeatureService {
         seen.add(key);
         applyView(states.get(e.userId)!, toView(e, e.genres, first));
       }
-      await this.dataSource.transaction((m) =>
-        this.writeStates(
+      await this.dataSource.transaction(async (m) => {
+        await this.writeStates(
           m,
           ids,
           ids.map((id) => states.get(id)!),
-        ),
-      );
+        );
+        await m.query('DELETE FROM user_activity_daily WHERE user_id >= $1 AND user_id < $2', [
+          from,
+          to,
+        ]);
+        await this.addDaily(
+          m,
+          ids.flatMap((id) => dailyRowsOf(id, states.get(id)!)),
+        );
+      });
       users += ids.length;
       progress?.tick(ids.length);
     }
@@ -181,8 +197,10 @@ export class FeatureService {
     );
     const genreCatalogue = await this.genreCatalogue();
     const at = t.getTime();
+    const states = new Map(rows.map((r) => [r.id, r.state ? upgradeState(r.state) : emptyState()]));
+    await this.withDaily(states, at);
     return rows.map((r) => {
-      const state = r.state ? upgradeState(r.state) : emptyState();
+      const state = states.get(r.id)!;
       return {
         userId: r.id,
         values: onlineFeatureValues({
@@ -251,9 +269,159 @@ export class FeatureService {
       `INSERT INTO user_features (user_id, state, updated_at)
        SELECT id, state, now() FROM unnest($1::bigint[], $2::jsonb[]) AS v(id, state)
        ON CONFLICT (user_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
-      [userIds, states.map((s) => JSON.stringify(s))],
+      [userIds, states.map((s) => JSON.stringify(withoutDaily(s)))],
     );
   }
+
+  /** Add per-(user, day) aggregates; rows in (user_id, day) order, so concurrent batches lock alike. */
+  private async addDaily(manager: EntityManager, rows: DailyRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    rows.sort((a, b) => compareIds(a.userId, b.userId) || a.day - b.day);
+    await manager.query(
+      `INSERT INTO user_activity_daily (user_id, day, sessions, seconds, completion_sum, abandoned, devices)
+       SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::float8[], $5::float8[], $6::int[], $7::int[])
+       ON CONFLICT (user_id, day) DO UPDATE SET
+         sessions = user_activity_daily.sessions + EXCLUDED.sessions,
+         seconds = user_activity_daily.seconds + EXCLUDED.seconds,
+         completion_sum = user_activity_daily.completion_sum + EXCLUDED.completion_sum,
+         abandoned = user_activity_daily.abandoned + EXCLUDED.abandoned,
+         devices = user_activity_daily.devices | EXCLUDED.devices`,
+      [
+        rows.map((r) => r.userId),
+        rows.map((r) => r.day),
+        rows.map((r) => r.sessions),
+        rows.map((r) => r.seconds),
+        rows.map((r) => r.completionSum),
+        rows.map((r) => r.abandoned),
+        rows.map((r) => r.devices),
+      ],
+    );
+  }
+
+  /** The daily arrays of these users' states, rebuilt from their rows for the 32 days ending at windowDay(t). */
+  private async withDaily(states: Map<string, OnlineState>, t: number): Promise<void> {
+    const end = windowDay(t);
+    const rows: {
+      user_id: string;
+      day: number;
+      sessions: number;
+      seconds: number;
+      completion_sum: number;
+      abandoned: number;
+      devices: number;
+    }[] = await this.dataSource.query(
+      `SELECT user_id::text, day, sessions, seconds, completion_sum, abandoned, devices FROM user_activity_daily
+         WHERE user_id = ANY($1::bigint[]) AND day <= $2 AND day > $2 - ${WINDOW_DAYS}`,
+      [[...states.keys()], end],
+    );
+    for (const state of states.values()) {
+      state.anchorDay = end;
+      for (const key of ['sessions', 'seconds', 'completionSum', 'abandoned', 'devices'] as const) {
+        state[key] = new Array<number>(WINDOW_DAYS).fill(0);
+      }
+    }
+    for (const r of rows) {
+      const state = states.get(r.user_id)!;
+      const k = end - r.day;
+      state.sessions[k] = r.sessions;
+      state.seconds[k] = r.seconds;
+      state.completionSum[k] = r.completion_sum;
+      state.abandoned[k] = r.abandoned;
+      state.devices[k] = r.devices;
+    }
+  }
+}
+
+interface DailyRow {
+  userId: string;
+  day: number;
+  sessions: number;
+  seconds: number;
+  completionSum: number;
+  abandoned: number;
+  devices: number;
+}
+
+function compareIds(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** What one batch adds to each (user, day). */
+function dailyDeltas(events: readonly ViewForFeatures[]): DailyRow[] {
+  const byKey = new Map<string, DailyRow>();
+  for (const e of events) {
+    const day = dayOf(new Date(e.startedAt).getTime());
+    const key = `${e.userId}:${day}`;
+    let row = byKey.get(key);
+    if (!row) {
+      row = {
+        userId: e.userId,
+        day,
+        sessions: 0,
+        seconds: 0,
+        completionSum: 0,
+        abandoned: 0,
+        devices: 0,
+      };
+      byKey.set(key, row);
+    }
+    const completion = Number(e.completion);
+    row.sessions += 1;
+    row.seconds += Number(e.watchedSeconds);
+    row.completionSum += completion;
+    row.abandoned += completion < ABANDON_COMPLETION ? 1 : 0;
+    row.devices |= DEVICE_BITS[e.device] ?? 0;
+  }
+  return [...byKey.values()];
+}
+
+/** The non-empty days of a fully replayed state, as rows. */
+function dailyRowsOf(userId: string, state: OnlineState): DailyRow[] {
+  if (state.lastViewAt === null) return [];
+  const rows: DailyRow[] = [];
+  for (let k = 0; k < WINDOW_DAYS; k++) {
+    if (state.sessions[k] === 0) continue;
+    rows.push({
+      userId,
+      day: state.anchorDay - k,
+      sessions: state.sessions[k],
+      seconds: state.seconds[k],
+      completionSum: state.completionSum[k],
+      abandoned: state.abandoned[k],
+      devices: state.devices[k],
+    });
+  }
+  return rows;
+}
+
+function withScratchDaily(state: OnlineState): OnlineState {
+  const fresh = emptyState();
+  return {
+    ...fresh,
+    ...state,
+    anchorDay: 0,
+    sessions: fresh.sessions,
+    seconds: fresh.seconds,
+    completionSum: fresh.completionSum,
+    abandoned: fresh.abandoned,
+    devices: fresh.devices,
+  };
+}
+
+/** The jsonb part of a state: everything but the daily arrays (those live in user_activity_daily). */
+function withoutDaily(state: OnlineState): Partial<OnlineState> {
+  const {
+    anchorDay: _a,
+    sessions: _s,
+    seconds: _sec,
+    completionSum: _c,
+    abandoned: _ab,
+    devices: _d,
+    ...rest
+  } = state;
+  return rest;
 }
 
 function toView(

@@ -29,7 +29,7 @@ export const SECONDARY_GENRE_WEIGHT = 0.5;
  * rather than patched: FeatureService.counts() counts only current states, and the app rebuilds
  * when fewer than the users.
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 export interface OnlineState {
   /** STATE_VERSION when built from the whole history. */
