@@ -10,7 +10,7 @@ import 'reflect-metadata';
 import http from 'node:http';
 import { Pool } from 'pg';
 import { seedWorld } from '../seeds';
-import { startOfTodayUtc } from '../src/db/ensure-world';
+import { startOfTodayUtc } from '../src/common/dates';
 import { createProgress, formatCount } from '../src/common/progress';
 import {
   createBenchDatabase,

@@ -24,7 +24,7 @@ import { createLogger } from '../src/common/logger';
 import { createProgress, formatCount } from '../src/common/progress';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
-import { startOfTodayUtc } from '../src/db/ensure-world';
+import { startOfTodayUtc } from '../src/common/dates';
 import {
   createRng,
   decodeCsvBytes,

@@ -14,7 +14,7 @@ import { ConfigError, configMarkdownTable, loadConfig, type Config } from './con
 import { createLogger } from './common/logger';
 import { installShutdownHandlers } from './common/shutdown';
 import { openDatabase } from './db/database';
-import { startOfTodayUtc } from './db/ensure-world';
+import { startOfTodayUtc } from './common/dates';
 import { resetDatabase, runMigrations } from './db/migrate';
 import { serve } from './main';
 import { createAppPubSub } from './pubsub/pubsub';

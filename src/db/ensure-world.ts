@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { seedWorld } from '../../seeds';
+import { startOfTodayUtc } from '../common/dates';
 import type { Logger } from '../common/logger';
 import type { Database } from './database';
 
@@ -28,9 +29,4 @@ export async function ensureWorld(
     await pool.end();
   }
   return true;
-}
-
-/** The world ends at today's midnight (UTC), so its history lies in the past and live events follow it. */
-export function startOfTodayUtc(now = new Date()): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 }

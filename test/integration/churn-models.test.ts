@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { App } from '../../src/app';
-import { startOfTodayUtc } from '../../src/db/ensure-world';
+import { startOfTodayUtc } from '../../src/common/dates';
 import { riskLevelOf } from '../../src/modules/scoring/risk-levels';
 import { toFeatureMatrix } from '../../src/modules/features/feature-matrix';
 import { seedWorld } from '../../seeds';

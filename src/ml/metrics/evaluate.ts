@@ -1,5 +1,5 @@
 import { averagePrecision, liftAt, rocAuc } from './ranking';
-import { thresholdMetrics, type ConfusionMatrix } from './classification';
+import { thresholdMetrics, type ThresholdMetrics } from './classification';
 import {
   brierScore,
   expectedCalibrationError,
@@ -9,7 +9,7 @@ import {
 } from './calibration-metrics';
 
 /** Every headline metric of a binary churn classifier, JSON-safe except NaN where undefined. */
-export interface BinaryMetrics {
+export interface BinaryMetrics extends ThresholdMetrics {
   n: number;
   positives: number;
   /** Share of positives (churners). */
@@ -23,12 +23,6 @@ export interface BinaryMetrics {
   ece: number;
   /** Churn rate in the top 10% by score over the overall rate. */
   topDecileLift: number;
-  threshold: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  confusion: ConfusionMatrix;
   reliability: ReliabilityBin[];
 }
 
@@ -56,12 +50,7 @@ export function evaluateBinary(
     brier: brierScore(probs, labels),
     ece: expectedCalibrationError(probs, labels),
     topDecileLift: liftAt(probs, labels, 0.1),
-    threshold,
-    accuracy: t.accuracy,
-    precision: t.precision,
-    recall: t.recall,
-    f1: t.f1,
-    confusion: t.confusion,
+    ...t,
     reliability: reliabilityTable(probs, labels),
   };
 }

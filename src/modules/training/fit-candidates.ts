@@ -9,6 +9,7 @@ import {
   DeepChurn,
   evaluateBinary,
   LogisticRegression,
+  logLoss,
   PlattScaling,
   selectCalibrator,
   type Calibrator,
@@ -89,7 +90,7 @@ export async function fitCandidates(
     variant: 'logistic',
     model: lr,
     trainingSeconds: lrSeconds,
-    calibrationLogLoss: logLossOf(lrCal, cal.labels),
+    calibrationLogLoss: logLoss(lrCal, cal.labels),
     ...calibrateAndEvaluate(
       'logistic regression',
       lrCal,
@@ -129,7 +130,7 @@ export async function fitCandidates(
       variant,
       model: deep,
       trainingSeconds: seconds,
-      calibrationLogLoss: logLossOf(rawCal, cal.labels),
+      calibrationLogLoss: logLoss(rawCal, cal.labels),
       ...calibrateAndEvaluate(
         name,
         rawCal,
@@ -159,13 +160,4 @@ export function recencyBaseline(
     name: 'baseline: days since last view',
     ...evaluateBinary(platt.transform(score(evalSet.features)), evalSet.labels, threshold),
   };
-}
-
-function logLossOf(probs: ArrayLike<number>, labels: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const p = Math.min(1 - 1e-12, Math.max(1e-12, probs[i]));
-    sum -= labels[i] === 1 ? Math.log(p) : Math.log(1 - p);
-  }
-  return sum / Math.max(1, labels.length);
 }

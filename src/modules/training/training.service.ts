@@ -15,7 +15,7 @@ import {
   selectLabels,
   selectRows,
 } from '../../ml';
-import { startOfTodayUtc } from '../../db/ensure-world';
+import { startOfTodayUtc } from '../../common/dates';
 import {
   FEATURES,
   NUMERIC_FEATURES,
