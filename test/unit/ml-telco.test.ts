@@ -55,8 +55,4 @@ if (!present) {
       metrics('best-single-feature').rocAuc + 0.05,
     );
   });
-
-  it('finishes in reasonable time', () => {
-    expect(result.ms).toBeLessThan(60000);
-  });
 });
