@@ -4,6 +4,7 @@
  * configuration table is generated from `CONFIG_SPEC` (`churn config --markdown`).
  */
 import path from 'node:path';
+import { parseApiKeys, ROLE_NAMES, type ApiKeySpec, type RoleName } from './server/auth/api-keys';
 import { parseRiskThresholds, type RiskThresholds } from './modules/scoring/risk-levels';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -28,6 +29,20 @@ export interface Config {
   autoTrain: boolean;
   trainSeed: number;
   trainMaxEpochs: number;
+  alertProbabilityDelta: number;
+  rescoreSweepMs: number;
+  redisUrl: string | undefined;
+  redisChannelPrefix: string;
+  apiKeys: ApiKeySpec[];
+  /** Role of a request without a key; undefined until resolved (see loadConfig). */
+  defaultRole: RoleName | 'none';
+  maxQueryDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxQueryCost: number;
+  maxSubscriptionsPerSocket: number;
+  clientApiKey: string | undefined;
+  apiUrl: string | undefined;
 }
 
 interface VarSpec<K extends keyof Config> {
@@ -75,6 +90,40 @@ const postgresUrl = (raw: string): string => {
     throw new InvalidValue(`expected a postgres:// URL, got protocol "${url.protocol}"`);
   }
   return raw;
+};
+
+const redisUrl = (raw: string): string => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidValue('not a URL');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new InvalidValue(`expected a redis:// URL, got protocol "${url.protocol}"`);
+  }
+  return raw;
+};
+
+const httpUrl = (raw: string): string => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidValue('not a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidValue(`expected an http:// URL, got protocol "${url.protocol}"`);
+  }
+  return raw.replace(/\/+$/, '');
+};
+
+const probability = (raw: string): number => {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0 || n >= 1) {
+    throw new InvalidValue(`expected a number in (0, 1), got "${raw}"`);
+  }
+  return n;
 };
 
 const text = (raw: string): string => {
@@ -185,6 +234,97 @@ export const CONFIG_SPEC = [
     'Most epochs of the deep model in the training run at start (early stopping usually ends sooner).',
     int(1, 500),
   ),
+  spec(
+    'ALERT_PROBABILITY_DELTA',
+    'alertProbabilityDelta',
+    '0.15',
+    'A rescore raises a risk alert when the probability rises by more than this (besides crossing into HIGH or CRITICAL).',
+    probability,
+  ),
+  spec(
+    'RESCORE_SWEEP_MS',
+    'rescoreSweepMs',
+    '2000',
+    'How often the rescorer picks up outbox rows left by another instance or a failed attempt (0: never).',
+    int(0, 3_600_000),
+  ),
+  spec(
+    'REDIS_URL',
+    'redisUrl',
+    undefined,
+    'Redis for subscriptions across instances. Unset: in-process PubSub (one instance).',
+    redisUrl,
+  ),
+  spec(
+    'REDIS_CHANNEL_PREFIX',
+    'redisChannelPrefix',
+    'churn:',
+    'Prefix of every Redis channel, so several deployments can share one Redis.',
+    text,
+  ),
+  spec(
+    'API_KEYS',
+    'apiKeys',
+    '',
+    'Comma-separated role:key pairs (roles: reader, ingest, analyst, admin); a key may be given as sha256:<hex digest>.',
+    (raw) => {
+      try {
+        return parseApiKeys(raw);
+      } catch (err) {
+        throw new InvalidValue((err as Error).message);
+      }
+    },
+  ),
+  spec(
+    'DEFAULT_ROLE',
+    'defaultRole',
+    undefined,
+    'Role of a request without an API key (reader, ingest, analyst, admin or none). Unset: reader, or none when NODE_ENV=production.',
+    oneOf<RoleName | 'none'>(...ROLE_NAMES, 'none'),
+  ),
+  spec(
+    'MAX_QUERY_DEPTH',
+    'maxQueryDepth',
+    '12',
+    'Deepest selection an operation may have.',
+    int(1, 100),
+  ),
+  spec('MAX_ALIASES', 'maxAliases', '15', 'Most aliases in one operation.', int(0, 1000)),
+  spec(
+    'MAX_TOKENS',
+    'maxTokens',
+    '5000',
+    'Most lexical tokens in one operation document (send bulk data as variables).',
+    int(10, 1_000_000),
+  ),
+  spec(
+    'MAX_QUERY_COST',
+    'maxQueryCost',
+    '20000',
+    'Highest graphql-armor cost of one operation.',
+    int(1, 10_000_000),
+  ),
+  spec(
+    'MAX_SUBSCRIPTIONS_PER_SOCKET',
+    'maxSubscriptionsPerSocket',
+    '20',
+    'Most subscriptions one WebSocket may hold at once.',
+    int(1, 10_000),
+  ),
+  spec(
+    'CHURN_API_KEY',
+    'clientApiKey',
+    undefined,
+    'API key the CLI sends when it calls the API (churn simulate).',
+    text,
+  ),
+  spec(
+    'API_URL',
+    'apiUrl',
+    undefined,
+    "Base URL of a running service for the CLI's client commands. Unset: http://HOST:PORT.",
+    httpUrl,
+  ),
 ];
 
 // Every Config field must have a variable: this fails to compile when one is missing.
@@ -227,7 +367,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return out as Config;
+  const config = out as Config;
+  // Safe by default in production: no key, no access.
+  config.defaultRole ??= config.nodeEnv === 'production' ? 'none' : 'reader';
+  return config;
 }
 
 /** The README's configuration table, from the same definitions the parser uses. */

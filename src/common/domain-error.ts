@@ -25,6 +25,12 @@ export enum ErrorCode {
   INSUFFICIENT_DATA = 'INSUFFICIENT_DATA',
   /** No training run with that id. */
   TRAINING_RUN_NOT_FOUND = 'TRAINING_RUN_NOT_FOUND',
+  /** No API key was sent (and requests without one may do nothing), or the key is not configured. */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** The caller's role may not call a field of the operation. */
+  FORBIDDEN = 'FORBIDDEN',
+  /** A WebSocket already holds MAX_SUBSCRIPTIONS_PER_SOCKET subscriptions. */
+  TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS',
 }
 
 export class DomainError extends Error {

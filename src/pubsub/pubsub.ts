@@ -1,9 +1,80 @@
-import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
+/**
+ * The service's one PubSub interface, typed by topic (topics.ts). In-process when REDIS_URL is unset;
+ * Redis (@graphql-yoga/redis-event-target over ioredis) when it is set, so a payload published on
+ * one instance reaches subscribers on every instance.
+ */
+import { FixedBuffer, Repeater, type PubSub } from '@graphql-yoga/subscription';
+import type { Logger } from '../common/logger';
+import { CountingEventTarget } from './counting-event-target';
+import { connectRedisEventTarget } from './redis-event-target';
 import type { TopicPayloads } from './topics';
 
-/** The service's typed PubSub: in-process today; a Redis event target plugs in behind the same type. */
-export type AppPubSub = PubSub<{ [K in keyof TopicPayloads]: TopicPayloads[K] }>;
+type Payloads = { [K in keyof TopicPayloads]: TopicPayloads[K] };
 
+export interface AppPubSub extends PubSub<Payloads> {
+  readonly kind: 'memory' | 'redis';
+  /** Listeners attached now (one per live subscription and topic). */
+  listenerCount(): number;
+  /** Close the Redis connections (no-op in memory). */
+  close(): Promise<void>;
+}
+
+/**
+ * Events a slow subscriber may have pending before its subscription fails (it can then catch up on
+ * alerts with `riskAlerts(after:)`); without a buffer the repeater allows 1,024.
+ */
+const SUBSCRIBER_BUFFER = 10_000;
+
+/** In-process PubSub: enough for one instance (and for building the schema). */
 export function createAppPubSub(): AppPubSub {
-  return createPubSub<{ [K in keyof TopicPayloads]: TopicPayloads[K] }>();
+  return wrap('memory', new CountingEventTarget(new EventTarget()), async () => undefined);
+}
+
+/** Redis when `redisUrl` is set, else in-process. Fails when Redis does not answer. */
+export async function openAppPubSub(
+  options: { redisUrl?: string; channelPrefix: string },
+  logger: Logger,
+): Promise<AppPubSub> {
+  if (!options.redisUrl) return createAppPubSub();
+  const redis = await connectRedisEventTarget(options.redisUrl, logger);
+  logger.info('Subscriptions fan out through Redis', { channelPrefix: options.channelPrefix });
+  return wrap('redis', new CountingEventTarget(redis.target, options.channelPrefix), redis.close);
+}
+
+/**
+ * yoga's createPubSub, except that every subscription gets its own buffer (its `repeaterBuffer` option
+ * is one instance shared by all subscriptions) and a subscriber that falls too far behind is ended
+ * with an error instead of throwing inside the publisher.
+ */
+function wrap(
+  kind: AppPubSub['kind'],
+  target: CountingEventTarget,
+  close: () => Promise<void>,
+): AppPubSub {
+  const publish = (routingKey: string, ...args: unknown[]): void => {
+    const payload = args[1] ?? args[0] ?? null;
+    const topic = args[1] === undefined ? routingKey : `${routingKey}:${String(args[0])}`;
+    target.dispatchEvent(new CustomEvent(topic, { detail: payload }));
+  };
+  const subscribe = (routingKey: string, id?: unknown) => {
+    const topic = id === undefined ? routingKey : `${routingKey}:${String(id)}`;
+    return new Repeater<unknown>((push, stop) => {
+      const listener = (event: Event) => {
+        try {
+          void push((event as CustomEvent).detail).catch(() => undefined);
+        } catch {
+          stop(new Error(`subscriber fell more than ${SUBSCRIBER_BUFFER} events behind`));
+        }
+      };
+      target.addEventListener(topic, listener);
+      void stop.then(() => target.removeEventListener(topic, listener));
+    }, new FixedBuffer(SUBSCRIBER_BUFFER));
+  };
+  return {
+    kind,
+    publish: publish as AppPubSub['publish'],
+    subscribe: subscribe as AppPubSub['subscribe'],
+    listenerCount: () => target.listenerCount(),
+    close,
+  };
 }

@@ -1,12 +1,19 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { assertUnreachable } from '../common/assert-unreachable';
 import { DomainError, ErrorCode } from '../common/domain-error';
 
 /** Coarse class of every domain code, so clients can branch on either. */
 function categoryOf(
   code: ErrorCode,
-): 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED' {
+):
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'LIMIT_EXCEEDED' {
   switch (code) {
     case ErrorCode.INVALID_ARGUMENT:
     case ErrorCode.INVALID_CURSOR:
@@ -23,6 +30,12 @@ function categoryOf(
     case ErrorCode.NO_ACTIVE_MODEL:
     case ErrorCode.INSUFFICIENT_DATA:
       return 'PRECONDITION_FAILED';
+    case ErrorCode.UNAUTHENTICATED:
+      return 'UNAUTHENTICATED';
+    case ErrorCode.FORBIDDEN:
+      return 'FORBIDDEN';
+    case ErrorCode.TOO_MANY_SUBSCRIPTIONS:
+      return 'LIMIT_EXCEEDED';
     default:
       return assertUnreachable(code);
   }
@@ -37,7 +50,12 @@ export function formatError(
   error: unknown,
   options: { maskInternal: boolean; onInternal?: (err: unknown) => void },
 ): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // Domain errors raised outside resolvers (the operation guard) arrive wrapped without a path.
+  const original =
+    unwrapped instanceof GraphQLError && unwrapped.originalError instanceof DomainError
+      ? unwrapped.originalError
+      : unwrapped;
   if (original instanceof DomainError) {
     return {
       message: original.message,
@@ -59,4 +77,26 @@ export function formatError(
     return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
   }
   return formatted;
+}
+
+/** HTTP status of a domain error raised before execution (401, 403, 429 or 400). */
+export function httpStatusOf(code: ErrorCode): number {
+  switch (categoryOf(code)) {
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    case 'LIMIT_EXCEEDED':
+      return 429;
+    default:
+      return 400;
+  }
+}
+
+/** A domain error as a GraphQLError, for hooks that must return or throw GraphQLErrors. */
+export function domainGraphQLError(err: DomainError): GraphQLError {
+  return new GraphQLError(err.message, {
+    originalError: err,
+    extensions: { code: err.code, http: { status: httpStatusOf(err.code) } },
+  });
 }

@@ -1,25 +1,55 @@
 import type { DataSource } from 'typeorm';
+import type { AppPubSub } from '../pubsub/pubsub';
 
 export interface Health {
   status: 'ok' | 'degraded';
   database: { status: 'up' | 'down'; latencyMs?: number; error?: string };
+  live?: {
+    pubSub: AppPubSub['kind'];
+    /** Subscription listeners attached now. */
+    listeners: number;
+    sockets: number;
+    /** Subscribers waiting in the rescoring outbox (all instances). */
+    rescoreBacklog: number | null;
+  };
   uptimeSeconds: number;
 }
 
+export interface LiveProbe {
+  pubSub: AppPubSub;
+  sockets: number;
+  backlog: () => Promise<number>;
+}
+
 /** Liveness plus a real round trip to PostgreSQL (bounded, so a hung database shows as down). */
-export async function checkHealth(dataSource: DataSource, timeoutMs = 2000): Promise<Health> {
+export async function checkHealth(
+  dataSource: DataSource,
+  live?: LiveProbe,
+  timeoutMs = 2000,
+): Promise<Health> {
   const started = Date.now();
   const uptimeSeconds = Math.round(process.uptime());
-  try {
-    await Promise.race([
-      dataSource.query('SELECT 1'),
-      new Promise((_, reject) =>
+  const bounded = <T>(p: Promise<T>) =>
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) =>
         setTimeout(() => reject(new Error(`no answer in ${timeoutMs}ms`)), timeoutMs).unref(),
       ),
     ]);
+  try {
+    await bounded(dataSource.query('SELECT 1'));
+    const latencyMs = Date.now() - started;
     return {
       status: 'ok',
-      database: { status: 'up', latencyMs: Date.now() - started },
+      database: { status: 'up', latencyMs },
+      ...(live && {
+        live: {
+          pubSub: live.pubSub.kind,
+          listeners: live.pubSub.listenerCount(),
+          sockets: live.sockets,
+          rescoreBacklog: await bounded(live.backlog()).catch(() => null),
+        },
+      }),
       uptimeSeconds,
     };
   } catch (err) {

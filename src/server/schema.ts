@@ -6,6 +6,8 @@ import { ModelRegistryResolver } from '../modules/model-registry/model-registry.
 import { ScoringResolver } from '../modules/scoring/scoring.resolver';
 import { TrainingResolver } from '../modules/training/training.resolver';
 import { UserResolver } from '../modules/users/user.resolver';
+import { AlertsResolver } from '../modules/alerts/alerts.resolver';
+import { RiskUpdatesResolver } from '../modules/scoring/risk-updates.resolver';
 import type { AppPubSub } from '../pubsub/pubsub';
 
 export const RESOLVERS = [
@@ -15,6 +17,8 @@ export const RESOLVERS = [
   ScoringResolver,
   ModelRegistryResolver,
   TrainingResolver,
+  RiskUpdatesResolver,
+  AlertsResolver,
 ] as const;
 
 export async function buildAppSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {

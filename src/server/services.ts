@@ -7,6 +7,8 @@ import { FeatureService } from '../modules/features/feature.service';
 import { ModelRegistryService } from '../modules/model-registry/model-registry.service';
 import { ModelStore } from '../modules/model-registry/model-store';
 import type { RiskThresholds } from '../modules/scoring/risk-levels';
+import { AlertsService } from '../modules/alerts/alerts.service';
+import { RescoringService } from '../modules/scoring/rescoring.service';
 import { ScoringService } from '../modules/scoring/scoring.service';
 import { TrainingService } from '../modules/training/training.service';
 import { UserService } from '../modules/users/user.service';
@@ -20,27 +22,42 @@ export interface Services {
   features: FeatureService;
   registry: ModelRegistryService;
   scoring: ScoringService;
+  rescoring: RescoringService;
+  alerts: AlertsService;
   training: TrainingService;
+  pubSub: AppPubSub;
   riskThresholds: RiskThresholds;
 }
 
 export function createServices(
   dataSource: DataSource,
   pubSub: AppPubSub,
-  config: Pick<Config, 'maxEventsPerBatch' | 'modelDir' | 'riskThresholds'>,
+  config: Pick<
+    Config,
+    'maxEventsPerBatch' | 'modelDir' | 'riskThresholds' | 'alertProbabilityDelta'
+  >,
   logger: Logger,
 ): Services {
   const features = new FeatureService(dataSource);
   const registry = new ModelRegistryService(dataSource, new ModelStore(config.modelDir), logger);
   const scoring = new ScoringService(dataSource, features, registry, config.riskThresholds);
+  const alerts = new AlertsService(dataSource);
+  const rescoring = new RescoringService(dataSource, scoring, registry, alerts, pubSub, logger, {
+    alertProbabilityDelta: config.alertProbabilityDelta,
+  });
   return {
     users: new UserService(dataSource),
     catalog: new CatalogService(dataSource),
-    events: new EventsService(dataSource, pubSub, features, { maxBatch: config.maxEventsPerBatch }),
+    events: new EventsService(dataSource, pubSub, features, rescoring, {
+      maxBatch: config.maxEventsPerBatch,
+    }),
     features,
     registry,
     scoring,
+    rescoring,
+    alerts,
     training: new TrainingService(dataSource, features, registry, scoring, logger),
+    pubSub,
     riskThresholds: config.riskThresholds,
   };
 }

@@ -5,17 +5,21 @@ import { pageSize, toConnection } from '../../common/pagination';
 import type { AppContext } from '../../server/context';
 import { Title } from './title.entity';
 import { TitleConnection, TitlesArgs } from './title.inputs';
+import { Allow } from '../../server/auth/allow';
+import { Role } from '../../server/auth/roles';
 
 const MAX_SEARCH_LENGTH = 100;
 
 @Resolver(() => Title)
 export class TitleResolver {
   @Query(() => Title, { nullable: true, description: 'A title by id; null when there is none.' })
+  @Allow(Role.READER)
   async title(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<Title | null> {
     return ctx.loaders.titleById.load(parseId(id, 'title'));
   }
 
   @Query(() => TitleConnection, { description: 'The catalog by id, optionally by genre or name.' })
+  @Allow(Role.READER)
   async titles(
     @Args() { first, after, genre, search }: TitlesArgs,
     @Ctx() ctx: AppContext,

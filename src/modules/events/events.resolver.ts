@@ -1,11 +1,14 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { parseId } from '../../common/ids';
 import type { AppContext } from '../../server/context';
-import { Topic } from '../../pubsub/topics';
+import { Topic, type ViewingEventPayload } from '../../pubsub/topics';
+import { viewingEventFrom } from '../scoring/risk-update.types';
 import { Title } from '../catalog/title.entity';
 import { User } from '../users/user.entity';
 import { ViewingEvent } from './viewing-event.entity';
 import { RecordViewingEventsPayload, ViewingEventInput } from './viewing-event.inputs';
+import { Allow } from '../../server/auth/allow';
+import { Role } from '../../server/auth/roles';
 
 @Resolver(() => ViewingEvent)
 export class EventsResolver {
@@ -14,6 +17,7 @@ export class EventsResolver {
       'Store a batch of viewing events (at most MAX_EVENTS_PER_BATCH). The whole batch is validated first: ' +
       'any bad event fails the call with INVALID_VIEWING_EVENTS and writes nothing. Re-sent clientEventIds are no-ops.',
   })
+  @Allow(Role.INGEST)
   async recordViewingEvents(
     @Arg('events', () => [ViewingEventInput]) events: ViewingEventInput[],
     @Ctx() ctx: AppContext,
@@ -26,11 +30,12 @@ export class EventsResolver {
     topicId: ({ args }) => parseId(args.userId as string, 'user'),
     description: 'Every viewing event stored for this user, as it is committed.',
   })
+  @Allow(Role.READER)
   viewingEventRecorded(
-    @Root() event: ViewingEvent,
+    @Root() event: ViewingEventPayload,
     @Arg('userId', () => ID) _userId: string,
   ): ViewingEvent {
-    return event;
+    return viewingEventFrom(event);
   }
 
   @FieldResolver(() => Title)

@@ -3,7 +3,8 @@ import { DomainError, ErrorCode } from '../../common/domain-error';
 import { tryParseId } from '../../common/ids';
 import type { AppPubSub } from '../../pubsub/pubsub';
 import type { FeatureService } from '../features/feature.service';
-import { Topic } from '../../pubsub/topics';
+import type { RescoringService } from '../scoring/rescoring.service';
+import { Topic, type ViewingEventPayload } from '../../pubsub/topics';
 import { ViewingEvent } from './viewing-event.entity';
 import {
   RecordStatus,
@@ -33,13 +34,16 @@ export class EventsService {
     private readonly dataSource: DataSource,
     private readonly pubSub: AppPubSub,
     private readonly features: FeatureService,
+    private readonly rescoring: RescoringService,
     private readonly options: EventsServiceOptions,
   ) {}
 
   /**
    * Validate the whole batch, then store it in one transaction. Any bad event rejects the batch with
    * INVALID_VIEWING_EVENTS listing every problem, and nothing is written. A clientEventId that is
-   * already stored is a no-op reported as DUPLICATE with the original event.
+   * already stored is a no-op reported as DUPLICATE with the original event. The events, their online
+   * features and one outbox row per subscriber commit together; right after the commit the
+   * subscribers are rescored (see RescoringService).
    */
   async recordViewingEvents(
     events: readonly ViewingEventInput[],
@@ -76,11 +80,12 @@ export class EventsService {
         // Online features commit with the events they come from.
         const genres = new Map([...refs.titles.values()].map((t) => [t.id, t.genres]));
         await this.features.applyEvents(manager, [...inserted.values()], genres);
+        const outboxIds = await this.rescoring.enqueue(manager, latestPerUser(inserted.values()));
         const duplicateIds = events
           .filter((e) => !inserted.has(e.clientEventId))
           .map((e) => e.clientEventId);
         const originals = await this.findByClientIds(manager, duplicateIds);
-        return { inserted, originals };
+        return { inserted, originals, outboxIds };
       }),
     );
 
@@ -95,12 +100,14 @@ export class EventsService {
           };
     });
     for (const event of stored.inserted.values()) {
-      this.pubSub.publish(Topic.VIEWING_EVENT_RECORDED, event.userId, event);
+      this.pubSub.publish(Topic.VIEWING_EVENT_RECORDED, event.userId, toPayload(event));
     }
+    const scores = await this.rescoring.rescore(stored.outboxIds);
     return {
       accepted: stored.inserted.size,
       duplicates: events.length - stored.inserted.size,
       results,
+      scores,
     };
   }
 
@@ -248,6 +255,31 @@ async function withTransactionRetry<T>(run: () => Promise<T>): Promise<T> {
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
     }
   }
+}
+
+/** Each subscriber's latest stored event of a batch: what their rescore follows. */
+function latestPerUser(events: Iterable<ViewingEvent>): { userId: string; eventId: string }[] {
+  const latest = new Map<string, string>();
+  for (const e of events) {
+    const prev = latest.get(e.userId);
+    if (prev === undefined || BigInt(e.id) > BigInt(prev)) latest.set(e.userId, e.id);
+  }
+  return [...latest].map(([userId, eventId]) => ({ userId, eventId }));
+}
+
+export function toPayload(e: ViewingEvent): ViewingEventPayload {
+  return {
+    id: e.id,
+    clientEventId: e.clientEventId,
+    userId: e.userId,
+    titleId: e.titleId,
+    startedAt: new Date(e.startedAt).toISOString(),
+    watchedSeconds: e.watchedSeconds,
+    completion: e.completion,
+    device: e.device,
+    rating: e.rating,
+    ingestedAt: new Date(e.ingestedAt).toISOString(),
+  };
 }
 
 function uniqueIds(raw: readonly string[]): string[] {

@@ -1,4 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ChurnScore } from '../scoring/churn-score.entity';
 import { Device, ViewingEvent } from './viewing-event.entity';
 
 @InputType({ description: 'One sitting of a subscriber on a title, as reported by a player.' })
@@ -68,4 +69,11 @@ export class RecordViewingEventsPayload {
     description: 'One result per input event, in input order.',
   })
   results!: RecordedViewingEvent[];
+
+  @Field(() => [ChurnScore], {
+    description:
+      'The new churn scores of the subscribers this batch touched, computed right after the commit ' +
+      '(empty while no model is active; rescoring then happens once one is).',
+  })
+  scores!: ChurnScore[];
 }

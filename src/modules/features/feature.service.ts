@@ -49,6 +49,9 @@ export interface ViewForFeatures {
 
 const REBUILD_USERS_PER_CHUNK = 2000;
 
+/** A DataSource or a transaction's EntityManager. */
+type Queryable = Pick<DataSource | EntityManager, 'query'>;
+
 export class FeatureService {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -171,8 +174,15 @@ export class FeatureService {
     }));
   }
 
-  /** Online features at `t` (default now) for the given users that are ACTIVE. */
-  async onlineAt(userIds: readonly string[], t: Date = new Date()): Promise<FeatureRow[]> {
+  /**
+   * Online features at `t` (default now) for the given users that are ACTIVE. `runner` lets the
+   * rescorer read them inside its scoring transaction.
+   */
+  async onlineAt(
+    userIds: readonly string[],
+    t: Date = new Date(),
+    runner: Queryable = this.dataSource,
+  ): Promise<FeatureRow[]> {
     if (userIds.length === 0) return [];
     const rows: {
       id: string;
@@ -186,7 +196,7 @@ export class FeatureService {
       price_increases_90d: number;
       days_since_payment_failure: number;
       days_since_price_increase: number;
-    }[] = await this.dataSource.query(
+    }[] = await runner.query(
       `SELECT u.id::text AS id, u.signup_at, u.country, u.age_band, f.state, acct.*
          FROM users u CROSS JOIN (SELECT $2::timestamptz AS t) p
          LEFT JOIN user_features f ON f.user_id = u.id
@@ -195,10 +205,10 @@ export class FeatureService {
          ORDER BY u.id`,
       [userIds, t.toISOString()],
     );
-    const genreCatalogue = await this.genreCatalogue();
+    const genreCatalogue = await this.genreCatalogue(runner);
     const at = t.getTime();
     const states = new Map(rows.map((r) => [r.id, r.state ? upgradeState(r.state) : emptyState()]));
-    await this.withDaily(states, at);
+    await this.withDaily(states, at, runner);
     return rows.map((r) => {
       const state = states.get(r.id)!;
       return {
@@ -222,9 +232,8 @@ export class FeatureService {
     });
   }
 
-  private async genreCatalogue(): Promise<Record<string, number>> {
-    const rows: { genre: string; titles: number }[] =
-      await this.dataSource.query(GENRE_CATALOGUE_SQL);
+  private async genreCatalogue(runner: Queryable): Promise<Record<string, number>> {
+    const rows: { genre: string; titles: number }[] = await runner.query(GENRE_CATALOGUE_SQL);
     return Object.fromEntries(rows.map((r) => [r.genre, Number(r.titles)]));
   }
 
@@ -299,7 +308,11 @@ export class FeatureService {
   }
 
   /** The daily arrays of these users' states, rebuilt from their rows for the 32 days ending at windowDay(t). */
-  private async withDaily(states: Map<string, OnlineState>, t: number): Promise<void> {
+  private async withDaily(
+    states: Map<string, OnlineState>,
+    t: number,
+    runner: Queryable,
+  ): Promise<void> {
     const end = windowDay(t);
     const rows: {
       user_id: string;
@@ -309,7 +322,7 @@ export class FeatureService {
       completion_sum: number;
       abandoned: number;
       devices: number;
-    }[] = await this.dataSource.query(
+    }[] = await runner.query(
       `SELECT user_id::text, day, sessions, seconds, completion_sum, abandoned, devices FROM user_activity_daily
          WHERE user_id = ANY($1::bigint[]) AND day <= $2 AND day > $2 - ${WINDOW_DAYS}`,
       [[...states.keys()], end],

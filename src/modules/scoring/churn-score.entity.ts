@@ -1,4 +1,4 @@
-import { Field, Float, ObjectType } from 'type-graphql';
+import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { RiskLevel } from './risk-levels';
 
@@ -9,6 +9,7 @@ export class ChurnScore {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 
+  @Field(() => ID)
   @Column({ name: 'user_id', type: 'bigint' })
   userId!: string;
 
@@ -27,4 +28,8 @@ export class ChurnScore {
   @Field()
   @Column({ name: 'scored_at', type: 'timestamptz' })
   scoredAt!: Date;
+
+  /** The event a live rescore followed; null for batch scores. */
+  @Column({ name: 'cause_event_id', type: 'bigint', nullable: true })
+  causeEventId!: string | null;
 }

@@ -4,6 +4,8 @@ import type { AppContext } from '../../server/context';
 import { User } from '../users/user.entity';
 import { ChurnScore } from './churn-score.entity';
 import { AtRiskUserConnection, AtRiskUsersArgs, ChurnOverview } from './scoring.types';
+import { Allow } from '../../server/auth/allow';
+import { Role } from '../../server/auth/roles';
 
 const MAX_HISTORY = 100;
 
@@ -29,6 +31,7 @@ export class ScoringResolver {
   @Query(() => AtRiskUserConnection, {
     description: 'Active subscribers at or above a risk level, most likely to cancel first.',
   })
+  @Allow(Role.READER)
   async atRiskUsers(
     @Args() { minLevel, first, after }: AtRiskUsersArgs,
     @Ctx() ctx: AppContext,
@@ -47,6 +50,7 @@ export class ScoringResolver {
   }
 
   @Query(() => ChurnOverview)
+  @Allow(Role.READER)
   async churnOverview(@Ctx() ctx: AppContext): Promise<ChurnOverview> {
     const levels = await ctx.services.scoring.overview();
     const scoredUsers = levels.reduce((n, l) => n + l.users, 0);

@@ -1,9 +1,10 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { decodeCursor, type Page } from '../../common/pagination';
 import { createProgress } from '../../common/progress';
 import { toFeatureMatrix } from '../features/feature-matrix';
 import type { FeatureService } from '../features/feature.service';
+import type { ChurnModel } from '../model-registry/churn-model';
 import type { ModelRegistryService } from '../model-registry/model-registry.service';
 import { ChurnScore } from './churn-score.entity';
 import {
@@ -15,7 +16,7 @@ import {
 } from './risk-levels';
 
 const SCORE_COLUMNS = `id::text, user_id::text AS "userId", model_version AS "modelVersion", probability,
-  risk_level AS "riskLevel", scored_at AS "scoredAt"`;
+  risk_level AS "riskLevel", scored_at AS "scoredAt", cause_event_id::text AS "causeEventId"`;
 const SCORE_CHUNK = 5000;
 
 export interface AtRiskEntry {
@@ -39,18 +40,40 @@ export class ScoringService {
 
   /** Score these users now with the active model and append the scores. Inactive users are skipped. */
   async scoreUsers(userIds: readonly string[], at: Date = new Date()): Promise<ChurnScore[]> {
+    const model = await this.requireModel();
+    return this.dataSource.transaction((m) => this.scoreWith(m, model, userIds, at));
+  }
+
+  /** The serving model, or NO_ACTIVE_MODEL. */
+  async requireModel(): Promise<ChurnModel> {
     const model = await this.registry.activeModel();
     if (!model)
       throw new DomainError(
         ErrorCode.NO_ACTIVE_MODEL,
         'no churn model is active yet: run `churn train`',
       );
-    const rows = await this.features.onlineAt(userIds, at);
+    return model;
+  }
+
+  /**
+   * Score `userIds` with `model` inside the caller's transaction and append the scores; `causes` maps
+   * a user to the event a live rescore follows (churn_scores.cause_event_id). Inactive users are
+   * skipped. Scores come back in user-id order.
+   */
+  async scoreWith(
+    manager: EntityManager,
+    model: ChurnModel,
+    userIds: readonly string[],
+    at: Date,
+    causes?: ReadonlyMap<string, string>,
+  ): Promise<ChurnScore[]> {
+    const rows = await this.features.onlineAt(userIds, at, manager);
     if (rows.length === 0) return [];
     const probabilities = model.predict(toFeatureMatrix(rows));
-    return this.dataSource.query(
-      `INSERT INTO churn_scores (user_id, model_version, probability, risk_level, scored_at)
-       SELECT id, $2, p, level, $5 FROM unnest($1::bigint[], $3::float8[], $4::risk_level[]) AS v(id, p, level)
+    return manager.query(
+      `INSERT INTO churn_scores (user_id, model_version, probability, risk_level, scored_at, cause_event_id)
+       SELECT id, $2, p, level, $5, cause
+         FROM unnest($1::bigint[], $3::float8[], $4::risk_level[], $6::bigint[]) AS v(id, p, level, cause)
        RETURNING ${SCORE_COLUMNS}`,
       [
         rows.map((r) => r.userId),
@@ -58,6 +81,7 @@ export class ScoringService {
         Array.from(probabilities),
         Array.from(probabilities, (p) => riskLevelOf(p, this.thresholds)),
         at.toISOString(),
+        rows.map((r) => causes?.get(r.userId) ?? null),
       ],
     );
   }
@@ -74,9 +98,12 @@ export class ScoringService {
       silent: options.silent,
     });
     const at = new Date();
+    const model = await this.requireModel();
     let scored = 0;
     for (let i = 0; i < ids.length; i += SCORE_CHUNK) {
-      scored += (await this.scoreUsers(ids.slice(i, i + SCORE_CHUNK), at)).length;
+      const chunk = ids.slice(i, i + SCORE_CHUNK);
+      scored += (await this.dataSource.transaction((m) => this.scoreWith(m, model, chunk, at)))
+        .length;
       progress.tick(Math.min(SCORE_CHUNK, ids.length - i));
     }
     const overview = await this.overview();
@@ -87,8 +114,11 @@ export class ScoringService {
   }
 
   /** Latest score per user. Shape: userIds[i] → score or null. */
-  async latestFor(userIds: readonly string[]): Promise<(ChurnScore | null)[]> {
-    const rows: ChurnScore[] = await this.dataSource.query(
+  async latestFor(
+    userIds: readonly string[],
+    runner: Pick<EntityManager, 'query'> = this.dataSource,
+  ): Promise<(ChurnScore | null)[]> {
+    const rows: ChurnScore[] = await runner.query(
       `SELECT s.* FROM unnest($1::bigint[]) AS u(id)
        CROSS JOIN LATERAL (
          SELECT ${SCORE_COLUMNS} FROM churn_scores WHERE user_id = u.id ORDER BY scored_at DESC, id DESC LIMIT 1

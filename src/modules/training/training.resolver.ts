@@ -4,6 +4,8 @@ import { parseId } from '../../common/ids';
 import type { AppContext } from '../../server/context';
 import { TrainingRun } from './training-run.entity';
 import { TrainModelInput } from './training.inputs';
+import { Allow } from '../../server/auth/allow';
+import { Role } from '../../server/auth/roles';
 
 @Resolver(() => TrainingRun)
 export class TrainingResolver {
@@ -11,6 +13,7 @@ export class TrainingResolver {
     description:
       'Start a training run in the background; poll trainingRun(id) for its status and result.',
   })
+  @Allow(Role.ANALYST)
   async trainModel(
     @Arg('input', () => TrainModelInput, { nullable: true }) input: TrainModelInput | null,
     @Ctx() ctx: AppContext,
@@ -30,6 +33,7 @@ export class TrainingResolver {
   }
 
   @Query(() => TrainingRun)
+  @Allow(Role.READER)
   async trainingRun(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<TrainingRun> {
     const run = await ctx.services.training.findRun(parseId(id, 'training run'));
     if (!run)

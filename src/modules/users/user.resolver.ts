@@ -6,6 +6,8 @@ import type { AppContext } from '../../server/context';
 import { ViewingEvent } from '../events/viewing-event.entity';
 import { User } from './user.entity';
 import { UserArgs, UserConnection, UsersArgs } from './user.inputs';
+import { Allow } from '../../server/auth/allow';
+import { Role } from '../../server/auth/roles';
 
 const MAX_RECENT_EVENTS = 100;
 
@@ -15,11 +17,13 @@ export class UserResolver {
     nullable: true,
     description: 'A subscriber by id; null when there is none.',
   })
+  @Allow(Role.READER)
   async user(@Args() { id }: UserArgs, @Ctx() ctx: AppContext): Promise<User | null> {
     return ctx.loaders.userById.load(parseId(id, 'user'));
   }
 
   @Query(() => UserConnection, { description: 'Subscribers by id, filtered, a page at a time.' })
+  @Allow(Role.READER)
   async users(
     @Args() { first, after, filter }: UsersArgs,
     @Ctx() ctx: AppContext,
