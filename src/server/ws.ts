@@ -91,15 +91,24 @@ export function startWsServer(httpServer: http.Server, options: WsOptions): WsSe
         try {
           document = parseWithLimits(payload.query, limits);
         } catch (err) {
-          return asErrors(err);
+          if (!(err instanceof GraphQLError)) throw err;
+          // The code HTTP gives it: armor's token limit parses before Apollo does and reports every
+          // syntax error, past the limit or not, as a validation failure.
+          return [
+            new GraphQLError(err.message, {
+              nodes: err.nodes,
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+            }),
+          ];
         }
         const invalid = validate(schema, document, rules);
         if (invalid.length > 0) {
+          // As Apollo reports validation errors (armor's included) over HTTP.
           return invalid.map(
             (e) =>
               new GraphQLError(maskSuggestions(e.message), {
                 nodes: e.nodes,
-                extensions: { code: e.extensions.code ?? 'GRAPHQL_VALIDATION_FAILED' },
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
               }),
           );
         }
