@@ -22,6 +22,7 @@ import { buildAppSchema, printAppSchema } from './server/schema';
 import { seedWorld } from '../seeds';
 import { CliInputError, registerEvaluateTable } from './commands/evaluate-table';
 import { registerModelCommands } from './commands/model-commands';
+import { registerSimulate, SimulateError } from './commands/simulate';
 import { withServices } from './commands/services-scope';
 import { ensureFeatures } from './db/ensure-model';
 import { Pool } from 'pg';
@@ -129,6 +130,7 @@ export function buildCli(): Command {
 
   registerModelCommands(program, config);
   registerEvaluateTable(program);
+  registerSimulate(program, config);
 
   program
     .command('schema')
@@ -183,6 +185,7 @@ async function main(): Promise<void> {
       err instanceof ConfigError ||
       err instanceof CliError ||
       err instanceof CliInputError ||
+      err instanceof SimulateError ||
       err instanceof DomainError
     ) {
       process.stderr.write(`churn: ${e.message}\n`);

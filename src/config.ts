@@ -265,8 +265,8 @@ export const CONFIG_SPEC = [
   spec(
     'API_KEYS',
     'apiKeys',
-    '',
-    'Comma-separated role:key pairs (roles: reader, ingest, analyst, admin); a key may be given as sha256:<hex digest>.',
+    undefined,
+    'Comma-separated role:key pairs (roles: reader, ingest, analyst, admin; keys of 16+ characters, or sha256:HEX of one). Unset in development: an admin key is kept in DATA_DIR/dev-api-key.',
     (raw) => {
       try {
         return parseApiKeys(raw);
@@ -370,6 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = out as Config;
   // Safe by default in production: no key, no access.
   config.defaultRole ??= config.nodeEnv === 'production' ? 'none' : 'reader';
+  config.apiKeys ??= [];
   return config;
 }
 

@@ -4,6 +4,7 @@
  * one instance reaches subscribers on every instance.
  */
 import { FixedBuffer, Repeater, type PubSub } from '@graphql-yoga/subscription';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../common/logger';
 import { CountingEventTarget } from './counting-event-target';
 import { connectRedisEventTarget } from './redis-event-target';
@@ -27,7 +28,10 @@ const SUBSCRIBER_BUFFER = 10_000;
 
 /** In-process PubSub: enough for one instance (and for building the schema). */
 export function createAppPubSub(): AppPubSub {
-  return wrap('memory', new CountingEventTarget(new EventTarget()), async () => undefined);
+  const target = new EventTarget();
+  // One listener per subscription per topic: hundreds are normal, not a leak (listenerCount() tells).
+  setMaxListeners(0, target);
+  return wrap('memory', new CountingEventTarget(target), async () => undefined);
 }
 
 /** Redis when `redisUrl` is set, else in-process. Fails when Redis does not answer. */

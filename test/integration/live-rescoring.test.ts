@@ -235,6 +235,7 @@ describe('live rescoring', () => {
   it('queues events while no model is active and scores them once one is', async () => {
     const user = await scoredUser();
     await db.dataSource.query('UPDATE model_versions SET active = false');
+    app.services.registry.refreshActive();
     const res = await gql(app.url, RECORD, { events: [view(user, 0.9)] });
     expect(res.data!.recordViewingEvents).toMatchObject({ accepted: 1, scores: [] });
     expect(await app.services.rescoring.backlog()).toBe(1);

@@ -5,6 +5,7 @@
  * alert can become visible below an id a reader has already passed.
  */
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../../db/prepared-query';
 import { decodeCursor, encodeCursor, type Page } from '../../common/pagination';
 import { levelsAtOrAbove, type RiskLevel } from '../scoring/risk-levels';
 import type { RiskAlertPayload, RiskUpdatedPayload } from '../../pubsub/topics';
@@ -40,8 +41,15 @@ export class AlertsService {
   /** Insert alerts inside the caller's (scoring) transaction; returns them as published. */
   async record(manager: EntityManager, alerts: readonly NewAlert[]): Promise<RiskAlertPayload[]> {
     if (alerts.length === 0) return [];
-    await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [...ALERT_ORDER_LOCK]);
-    const rows: { id: string; raised_at: Date }[] = await manager.query(
+    // The ordering lock, and a durable commit: the rescorer commits plain scores asynchronously, but an
+    // alert a client may have been told about must survive a crash of PostgreSQL.
+    await preparedQuery(
+      manager,
+      `SELECT pg_advisory_xact_lock($1, $2), set_config('synchronous_commit', 'on', true)`,
+      [...ALERT_ORDER_LOCK],
+    );
+    const rows: { id: string; raised_at: Date }[] = await preparedQuery(
+      manager,
       `INSERT INTO risk_alerts (user_id, score_id, reason, probability, previous_probability, risk_level,
                                 previous_level, model_version, cause_event_id)
        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::alert_reason[], $4::float8[], $5::float8[],

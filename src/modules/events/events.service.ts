@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../../db/prepared-query';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { tryParseId } from '../../common/ids';
 import type { AppPubSub } from '../../pubsub/pubsub';
@@ -137,7 +138,8 @@ export class EventsService {
   ): Promise<Map<string, ViewingEvent>> {
     if (events.length === 0) return new Map();
     // Arrays of columns, unnested server-side; only generated columns come back, the rest we already hold.
-    const rows: { id: string; client_event_id: string; ingested_at: Date }[] = await manager.query(
+    const rows: { id: string; client_event_id: string; ingested_at: Date }[] = await preparedQuery(
+      manager,
       `INSERT INTO viewing_events
          (client_event_id, user_id, title_id, started_at, watched_seconds, completion, device, rating)
        SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::int[],
@@ -185,7 +187,8 @@ export class EventsService {
     manager: EntityManager,
     events: readonly ViewingEventInput[],
   ): Promise<BatchReferences> {
-    const [row]: { users: UserRef[]; titles: TitleRef[] }[] = await manager.query(
+    const [row]: { users: UserRef[]; titles: TitleRef[] }[] = await preparedQuery(
+      manager,
       `SELECT
          (SELECT coalesce(json_agg(json_build_object('id', id::text, 'status', status, 'signupAt', signup_at,
                   'cancelledAt', cancelled_at)), '[]') FROM users WHERE id = ANY($1::bigint[])) AS users,

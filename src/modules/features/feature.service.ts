@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery, type Queryable } from '../../db/prepared-query';
 import type { Progress } from '../../common/progress';
 import {
   ACCOUNT_AS_OF_SQL,
@@ -49,10 +50,14 @@ export interface ViewForFeatures {
 
 const REBUILD_USERS_PER_CHUNK = 2000;
 
-/** A DataSource or a transaction's EntityManager. */
-type Queryable = Pick<DataSource | EntityManager, 'query'>;
+const CATALOGUE_TTL_MS = 60_000;
+
+/** A user_activity_daily row as json: [day, sessions, seconds, completion_sum, abandoned, devices]. */
+type DailyJson = [number, number, number, number, number, number];
 
 export class FeatureService {
+  private catalogue: { at: number; value: Record<string, number> } | null = null;
+
   constructor(private readonly dataSource: DataSource) {}
 
   /**
@@ -72,7 +77,8 @@ export class FeatureService {
     const userIds = [...new Set(events.map((e) => e.userId))].sort((a, b) =>
       BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0,
     );
-    const rows: { user_id: string; state: OnlineState }[] = await manager.query(
+    const rows: { user_id: string; state: OnlineState }[] = await preparedQuery(
+      manager,
       `SELECT user_id, state FROM user_features WHERE user_id = ANY($1::bigint[]) ORDER BY user_id FOR UPDATE`,
       [userIds],
     );
@@ -86,12 +92,12 @@ export class FeatureService {
       applyView(state, toView(e, genresByTitle.get(e.titleId) ?? [], firsts.has(i)));
       states.set(e.userId, state);
     });
-    await this.writeStates(
+    await this.writeStatesAndDaily(
       manager,
       userIds,
       userIds.map((id) => states.get(id)!),
+      dailyDeltas(events),
     );
-    await this.addDaily(manager, dailyDeltas(events));
   }
 
   /** Users, and online states of the current shape (older ones need rebuildAll, see STATE_VERSION). */
@@ -184,33 +190,43 @@ export class FeatureService {
     runner: Queryable = this.dataSource,
   ): Promise<FeatureRow[]> {
     if (userIds.length === 0) return [];
+    const end = windowDay(t.getTime());
+    // One round trip: account state as of t and the daily rows of the window, per user (the live
+    // rescorer calls this for every batch).
     const rows: {
       id: string;
       signup_at: Date;
       country: string;
       age_band: string;
       state: OnlineState | null;
+      daily: DailyJson[] | null;
       plan: string;
       monthly_fee: number;
       payment_failures_90d: number;
       price_increases_90d: number;
       days_since_payment_failure: number;
       days_since_price_increase: number;
-    }[] = await runner.query(
-      `SELECT u.id::text AS id, u.signup_at, u.country, u.age_band, f.state, acct.*
+    }[] = await preparedQuery(
+      runner,
+      `SELECT u.id::text AS id, u.signup_at, u.country, u.age_band, f.state, d.daily, acct.*
          FROM users u CROSS JOIN (SELECT $2::timestamptz AS t) p
          LEFT JOIN user_features f ON f.user_id = u.id
+         LEFT JOIN LATERAL (
+           SELECT json_agg(json_build_array(a.day, a.sessions, a.seconds, a.completion_sum, a.abandoned,
+                                            a.devices)) AS daily
+             FROM user_activity_daily a
+            WHERE a.user_id = u.id AND a.day <= $3 AND a.day > $3 - ${WINDOW_DAYS}
+         ) d ON true
          ${ACCOUNT_AS_OF_SQL}
          WHERE u.id = ANY($1::bigint[]) AND u.status = 'ACTIVE'
          ORDER BY u.id`,
-      [userIds, t.toISOString()],
+      [userIds, t.toISOString(), end],
     );
     const genreCatalogue = await this.genreCatalogue(runner);
     const at = t.getTime();
-    const states = new Map(rows.map((r) => [r.id, r.state ? upgradeState(r.state) : emptyState()]));
-    await this.withDaily(states, at, runner);
     return rows.map((r) => {
-      const state = states.get(r.id)!;
+      const state = r.state ? upgradeState(r.state) : emptyState();
+      withDaily(state, end, r.daily ?? []);
       return {
         userId: r.id,
         values: onlineFeatureValues({
@@ -232,9 +248,22 @@ export class FeatureService {
     });
   }
 
+  /**
+   * Membership-weighted titles per genre. Cached for CATALOGUE_TTL_MS: it only changes when titles
+   * are added (seeding, imports), and every live rescore needs it.
+   */
   private async genreCatalogue(runner: Queryable): Promise<Record<string, number>> {
+    const now = Date.now();
+    if (this.catalogue && now - this.catalogue.at < CATALOGUE_TTL_MS) return this.catalogue.value;
     const rows: { genre: string; titles: number }[] = await runner.query(GENRE_CATALOGUE_SQL);
-    return Object.fromEntries(rows.map((r) => [r.genre, Number(r.titles)]));
+    const value = Object.fromEntries(rows.map((r) => [r.genre, Number(r.titles)]));
+    this.catalogue = { at: now, value };
+    return value;
+  }
+
+  /** Forget the cached genre catalogue (after titles were added in this process). */
+  invalidateCatalogue(): void {
+    this.catalogue = null;
   }
 
   /**
@@ -254,7 +283,8 @@ export class FeatureService {
       if (seen) seen.count += 1;
       else inBatch.set(k, { first: i, count: 1 });
     });
-    const stored: { user_id: string; title_id: string; n: number }[] = await manager.query(
+    const stored: { user_id: string; title_id: string; n: number }[] = await preparedQuery(
+      manager,
       `SELECT user_id::text, title_id::text, count(*)::int AS n FROM viewing_events
        WHERE user_id = ANY($1::bigint[]) AND title_id = ANY($2::bigint[])
        GROUP BY user_id, title_id`,
@@ -274,74 +304,28 @@ export class FeatureService {
     states: readonly OnlineState[],
   ): Promise<void> {
     if (userIds.length === 0) return;
-    await manager.query(
-      `INSERT INTO user_features (user_id, state, updated_at)
-       SELECT id, state, now() FROM unnest($1::bigint[], $2::jsonb[]) AS v(id, state)
-       ON CONFLICT (user_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
-      [userIds, states.map((s) => JSON.stringify(withoutDaily(s)))],
+    await preparedQuery(manager, statesUpsertSql(1), statesParams(userIds, states));
+  }
+
+  /** States and daily deltas in one statement (one round trip for every batch ingested). */
+  private async writeStatesAndDaily(
+    manager: EntityManager,
+    userIds: readonly string[],
+    states: readonly OnlineState[],
+    daily: DailyRow[],
+  ): Promise<void> {
+    if (daily.length === 0) return this.writeStates(manager, userIds, states);
+    await preparedQuery(
+      manager,
+      `WITH states AS (${statesUpsertSql(1)} RETURNING 1) ${dailyUpsertSql(3)}`,
+      [...statesParams(userIds, states), ...dailyParams(daily)],
     );
   }
 
   /** Add per-(user, day) aggregates; rows in (user_id, day) order, so concurrent batches lock alike. */
   private async addDaily(manager: EntityManager, rows: DailyRow[]): Promise<void> {
     if (rows.length === 0) return;
-    rows.sort((a, b) => compareIds(a.userId, b.userId) || a.day - b.day);
-    await manager.query(
-      `INSERT INTO user_activity_daily (user_id, day, sessions, seconds, completion_sum, abandoned, devices)
-       SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::float8[], $5::float8[], $6::int[], $7::int[])
-       ON CONFLICT (user_id, day) DO UPDATE SET
-         sessions = user_activity_daily.sessions + EXCLUDED.sessions,
-         seconds = user_activity_daily.seconds + EXCLUDED.seconds,
-         completion_sum = user_activity_daily.completion_sum + EXCLUDED.completion_sum,
-         abandoned = user_activity_daily.abandoned + EXCLUDED.abandoned,
-         devices = user_activity_daily.devices | EXCLUDED.devices`,
-      [
-        rows.map((r) => r.userId),
-        rows.map((r) => r.day),
-        rows.map((r) => r.sessions),
-        rows.map((r) => r.seconds),
-        rows.map((r) => r.completionSum),
-        rows.map((r) => r.abandoned),
-        rows.map((r) => r.devices),
-      ],
-    );
-  }
-
-  /** The daily arrays of these users' states, rebuilt from their rows for the 32 days ending at windowDay(t). */
-  private async withDaily(
-    states: Map<string, OnlineState>,
-    t: number,
-    runner: Queryable,
-  ): Promise<void> {
-    const end = windowDay(t);
-    const rows: {
-      user_id: string;
-      day: number;
-      sessions: number;
-      seconds: number;
-      completion_sum: number;
-      abandoned: number;
-      devices: number;
-    }[] = await runner.query(
-      `SELECT user_id::text, day, sessions, seconds, completion_sum, abandoned, devices FROM user_activity_daily
-         WHERE user_id = ANY($1::bigint[]) AND day <= $2 AND day > $2 - ${WINDOW_DAYS}`,
-      [[...states.keys()], end],
-    );
-    for (const state of states.values()) {
-      state.anchorDay = end;
-      for (const key of ['sessions', 'seconds', 'completionSum', 'abandoned', 'devices'] as const) {
-        state[key] = new Array<number>(WINDOW_DAYS).fill(0);
-      }
-    }
-    for (const r of rows) {
-      const state = states.get(r.user_id)!;
-      const k = end - r.day;
-      state.sessions[k] = r.sessions;
-      state.seconds[k] = r.seconds;
-      state.completionSum[k] = r.completion_sum;
-      state.abandoned[k] = r.abandoned;
-      state.devices[k] = r.devices;
-    }
+    await preparedQuery(manager, dailyUpsertSql(1), dailyParams(rows));
   }
 }
 
@@ -353,6 +337,45 @@ interface DailyRow {
   completionSum: number;
   abandoned: number;
   devices: number;
+}
+
+/** Upsert of online states; parameters from `$first`: user ids, states. */
+function statesUpsertSql(first: number): string {
+  return `INSERT INTO user_features (user_id, state, updated_at)
+    SELECT id, state, now() FROM unnest($${first}::bigint[], $${first + 1}::jsonb[]) AS v(id, state)
+    ON CONFLICT (user_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`;
+}
+
+function statesParams(userIds: readonly string[], states: readonly OnlineState[]): unknown[] {
+  return [userIds, states.map((s) => JSON.stringify(withoutDaily(s)))];
+}
+
+/** Additive upsert of per-(user, day) aggregates; seven array parameters from `$first`. */
+function dailyUpsertSql(first: number): string {
+  const p = (k: number) => `$${first + k}`;
+  return `INSERT INTO user_activity_daily (user_id, day, sessions, seconds, completion_sum, abandoned, devices)
+    SELECT * FROM unnest(${p(0)}::bigint[], ${p(1)}::int[], ${p(2)}::int[], ${p(3)}::float8[],
+                         ${p(4)}::float8[], ${p(5)}::int[], ${p(6)}::int[])
+    ON CONFLICT (user_id, day) DO UPDATE SET
+      sessions = user_activity_daily.sessions + EXCLUDED.sessions,
+      seconds = user_activity_daily.seconds + EXCLUDED.seconds,
+      completion_sum = user_activity_daily.completion_sum + EXCLUDED.completion_sum,
+      abandoned = user_activity_daily.abandoned + EXCLUDED.abandoned,
+      devices = user_activity_daily.devices | EXCLUDED.devices`;
+}
+
+/** Rows in (user_id, day) order, so concurrent batches lock alike. */
+function dailyParams(rows: DailyRow[]): unknown[] {
+  rows.sort((a, b) => compareIds(a.userId, b.userId) || a.day - b.day);
+  return [
+    rows.map((r) => r.userId),
+    rows.map((r) => r.day),
+    rows.map((r) => r.sessions),
+    rows.map((r) => r.seconds),
+    rows.map((r) => r.completionSum),
+    rows.map((r) => r.abandoned),
+    rows.map((r) => r.devices),
+  ];
 }
 
 function compareIds(a: string, b: string): number {
@@ -407,6 +430,22 @@ function dailyRowsOf(userId: string, state: OnlineState): DailyRow[] {
     });
   }
   return rows;
+}
+
+/** Fill a state's daily arrays for the WINDOW_DAYS days ending at `end` from its stored rows. */
+function withDaily(state: OnlineState, end: number, daily: readonly DailyJson[]): void {
+  state.anchorDay = end;
+  for (const key of ['sessions', 'seconds', 'completionSum', 'abandoned', 'devices'] as const) {
+    state[key] = new Array<number>(WINDOW_DAYS).fill(0);
+  }
+  for (const [day, sessions, seconds, completionSum, abandoned, devices] of daily) {
+    const k = end - day;
+    state.sessions[k] = sessions;
+    state.seconds[k] = seconds;
+    state.completionSum[k] = completionSum;
+    state.abandoned[k] = abandoned;
+    state.devices[k] = devices;
+  }
 }
 
 function withScratchDaily(state: OnlineState): OnlineState {

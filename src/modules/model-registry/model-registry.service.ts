@@ -7,6 +7,8 @@ import type { ModelMetadata } from './model-metadata';
 import { ModelStore } from './model-store';
 import { ModelVersionRow } from './model-version.entity';
 
+const ACTIVE_TTL_MS = 1000;
+
 /**
  * Versions of trained churn models: files under MODEL_DIR, mirrored in `model_versions`, one active.
  * Other modules get the serving model through `activeModel()`, loaded once per version.
@@ -14,6 +16,8 @@ import { ModelVersionRow } from './model-version.entity';
 export class ModelRegistryService {
   private readonly rows: Repository<ModelVersionRow>;
   private loaded: { version: string; model: Promise<ChurnModel> } | undefined;
+  /** The active row, remembered briefly: the live rescorer asks for every batch. */
+  private activeCache: { at: number; row: Promise<ModelVersionRow | null> } | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -61,6 +65,7 @@ export class ModelRegistryService {
       );
     });
     this.store.markActive(version);
+    this.activeCache = undefined;
     this.logger.info('Activated model', { version });
     return (await this.rows.findOneBy({ version }))!;
   }
@@ -73,13 +78,28 @@ export class ModelRegistryService {
     return this.rows.findOneBy({ version });
   }
 
+  /** Drop the remembered active version (after changing model_versions behind the registry's back). */
+  refreshActive(): void {
+    this.activeCache = undefined;
+  }
+
   activeRow(): Promise<ModelVersionRow | null> {
     return this.rows.findOneBy({ active: true });
   }
 
-  /** The serving model, or null when none is active (or its files are gone). */
+  /**
+   * The serving model, or null when none is active (or its files are gone). The active version is
+   * re-read at most every ACTIVE_TTL_MS, so another instance's activation is picked up within that.
+   */
   async activeModel(): Promise<ChurnModel | null> {
-    const row = await this.activeRow();
+    const now = Date.now();
+    if (!this.activeCache || now - this.activeCache.at >= ACTIVE_TTL_MS) {
+      this.activeCache = { at: now, row: this.activeRow() };
+    }
+    const row = await this.activeCache.row.catch((err) => {
+      this.activeCache = undefined;
+      throw err;
+    });
     if (!row) return null;
     if (this.loaded?.version !== row.version) {
       if (!this.store.exists(row.version)) {

@@ -10,6 +10,7 @@
  * a few large batches instead of many small ones.
  */
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../../db/prepared-query';
 import type { Logger } from '../../common/logger';
 import type { Progress } from '../../common/progress';
 import type { AppPubSub } from '../../pubsub/pubsub';
@@ -18,6 +19,7 @@ import { alertReasonFor } from '../alerts/alert-rule';
 import type { AlertsService, NewAlert } from '../alerts/alerts.service';
 import type { ModelRegistryService } from '../model-registry/model-registry.service';
 import type { ChurnScore } from './churn-score.entity';
+import type { RiskLevel } from './risk-levels';
 import type { ScoringService } from './scoring.service';
 
 /** One subscriber to rescore after the event `eventId` (their latest in the batch). */
@@ -74,7 +76,8 @@ export class RescoringService {
   /** Inside the ingest transaction: one outbox row per item. Returns their ids. */
   async enqueue(manager: EntityManager, items: readonly OutboxItem[]): Promise<string[]> {
     if (items.length === 0) return [];
-    const rows: { id: string }[] = await manager.query(
+    const rows: { id: string }[] = await preparedQuery(
+      manager,
       `INSERT INTO score_outbox (user_id, event_id)
        SELECT * FROM unnest($1::bigint[], $2::bigint[]) RETURNING id::text`,
       [items.map((i) => i.userId), items.map((i) => i.eventId)],
@@ -194,7 +197,8 @@ export class RescoringService {
     this.noModelLogged = false;
     const max = this.options.maxClaim ?? DEFAULT_MAX_CLAIM;
     const result = await this.dataSource.transaction(async (m) => {
-      const claimed: { id: string; user_id: string; event_id: string }[] = await m.query(
+      const claimed: { id: string; user_id: string; event_id: string }[] = await preparedQuery(
+        m,
         what.kind === 'ids'
           ? claimSql('id = ANY($1::bigint[])')
           : claimSql('enqueued_at <= now() - make_interval(secs => $1) ORDER BY id LIMIT $2'),
@@ -211,17 +215,8 @@ export class RescoringService {
           causes.set(r.user_id, r.event_id);
       }
       const userIds = [...causes.keys()].sort(compareIds);
-      // One rescore per subscriber at a time (another instance may hold a row of the same user), taken
-      // in id order so two claims never wait on each other in a cycle.
-      await m.query(
-        `SELECT count(pg_advisory_xact_lock($2, (id % 2147483647)::int))
-           FROM (SELECT id FROM unnest($1::bigint[]) AS id ORDER BY id) ids`,
-        [userIds, USER_LOCK_NAMESPACE],
-      );
-      const previous = await this.scoring.latestFor(userIds, m);
-      const previousByUser = new Map(userIds.map((id, i) => [id, previous[i]]));
+      const { previousByUser, events } = await previousAndCauses(m, userIds, causes);
       const scores = await this.scoring.scoreWith(m, model, userIds, new Date(), causes);
-      const events = await causeEvents(m, [...causes.values()]);
       const updates = scores.map((s): RiskUpdatedPayload => {
         const before = previousByUser.get(s.userId) ?? null;
         return {
@@ -257,14 +252,75 @@ export class RescoringService {
 }
 
 /**
- * Delete and return the outbox rows matching `where` that no other transaction holds. Wrapped in a
- * SELECT: TypeORM returns [rows, count] for a bare DELETE … RETURNING.
+ * One statement: delete and return the outbox rows matching `where` that no other transaction holds,
+ * then take one advisory lock per claimed subscriber (another instance may hold a row of the same
+ * subscriber), in id order so two claims never wait on each other in a cycle. Later statements of
+ * the transaction see whatever a lock waited for. The transaction commits asynchronously
+ * (synchronous_commit off): a score is derived data, and if a crash of PostgreSQL loses the commit,
+ * it loses the outbox delete with it, so the subscriber is simply rescored. AlertsService.record
+ * turns durable commits back on when the transaction raises an alert.
+ * Wrapped in a SELECT: TypeORM returns [rows, count] for a bare DELETE … RETURNING.
  */
 function claimSql(where: string): string {
   return `WITH claimed AS (
       DELETE FROM score_outbox WHERE id IN (SELECT id FROM score_outbox WHERE ${where} FOR UPDATE SKIP LOCKED)
-      RETURNING id::text, user_id::text, event_id::text)
-    SELECT * FROM claimed`;
+      RETURNING id, user_id, event_id),
+    locks AS (
+      SELECT count(pg_advisory_xact_lock(${USER_LOCK_NAMESPACE}, (user_id % 2147483647)::int)) AS n,
+             set_config('synchronous_commit', 'off', true) AS async
+        FROM (SELECT DISTINCT user_id FROM claimed ORDER BY user_id) u)
+    SELECT c.id::text, c.user_id::text, c.event_id::text, l.n FROM claimed c CROSS JOIN locks l`;
+}
+
+/** Each subscriber's latest score before this rescore, and the events the rescore follows. */
+async function previousAndCauses(
+  m: EntityManager,
+  userIds: readonly string[],
+  causes: ReadonlyMap<string, string>,
+): Promise<{
+  previousByUser: Map<string, { probability: number; riskLevel: RiskLevel } | null>;
+  events: Map<string, ViewingEventPayload>;
+}> {
+  const rows: {
+    userId: string;
+    probability: number | null;
+    riskLevel: RiskLevel | null;
+    cause: ViewingEventPayload | null;
+  }[] = await preparedQuery(
+    m,
+    `SELECT u.id::text AS "userId", s.probability, s.risk_level AS "riskLevel",
+            CASE WHEN e.id IS NULL THEN NULL ELSE json_build_object(
+              'id', e.id::text, 'clientEventId', e.client_event_id, 'userId', e.user_id::text,
+              'titleId', e.title_id::text, 'startedAt', to_json(e.started_at) #>> '{}',
+              'watchedSeconds', e.watched_seconds, 'completion', e.completion, 'device', e.device,
+              'rating', e.rating, 'ingestedAt', to_json(e.ingested_at) #>> '{}') END AS cause
+       FROM unnest($1::bigint[], $2::bigint[]) AS u(id, cause)
+       LEFT JOIN LATERAL (
+         SELECT probability, risk_level FROM churn_scores
+          WHERE user_id = u.id ORDER BY scored_at DESC, id DESC LIMIT 1
+       ) s ON true
+       LEFT JOIN viewing_events e ON e.id = u.cause`,
+    [userIds, userIds.map((id) => causes.get(id))],
+  );
+  const previousByUser = new Map(
+    rows.map((r) => [
+      r.userId,
+      r.probability === null ? null : { probability: r.probability, riskLevel: r.riskLevel! },
+    ]),
+  );
+  const events = new Map(
+    rows.filter((r) => r.cause !== null).map((r) => [r.cause!.id, normaliseEvent(r.cause!)]),
+  );
+  return { previousByUser, events };
+}
+
+/** json_build_object gives real as a JSON number already; ids and timestamps come back as strings. */
+function normaliseEvent(e: ViewingEventPayload): ViewingEventPayload {
+  return {
+    ...e,
+    startedAt: new Date(e.startedAt).toISOString(),
+    ingestedAt: new Date(e.ingestedAt).toISOString(),
+  };
 }
 
 /** The scores of the subscribers behind a waiter's outbox rows, once each. */
@@ -275,20 +331,6 @@ function scoresFor(
 ): ChurnScore[] {
   const users = new Set(w.ids.map((id) => userByRow.get(id)).filter((u) => u !== undefined));
   return [...users].map((u) => byUser.get(u)).filter((s): s is ChurnScore => s !== undefined);
-}
-
-async function causeEvents(
-  m: EntityManager,
-  ids: readonly string[],
-): Promise<Map<string, ViewingEventPayload>> {
-  const rows: ViewingEventPayload[] = await m.query(
-    `SELECT id::text, client_event_id AS "clientEventId", user_id::text AS "userId", title_id::text AS "titleId",
-            to_json(started_at) #>> '{}' AS "startedAt", watched_seconds AS "watchedSeconds", completion,
-            device, rating, to_json(ingested_at) #>> '{}' AS "ingestedAt"
-       FROM viewing_events WHERE id = ANY($1::bigint[])`,
-    [ids],
-  );
-  return new Map(rows.map((r) => [r.id, r]));
 }
 
 function compareIds(a: string, b: string): number {

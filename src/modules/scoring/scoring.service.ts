@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../../db/prepared-query';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { decodeCursor, type Page } from '../../common/pagination';
 import { createProgress } from '../../common/progress';
@@ -70,7 +71,8 @@ export class ScoringService {
     const rows = await this.features.onlineAt(userIds, at, manager);
     if (rows.length === 0) return [];
     const probabilities = model.predict(toFeatureMatrix(rows));
-    return manager.query(
+    return preparedQuery(
+      manager,
       `INSERT INTO churn_scores (user_id, model_version, probability, risk_level, scored_at, cause_event_id)
        SELECT id, $2, p, level, $5, cause
          FROM unnest($1::bigint[], $3::float8[], $4::risk_level[], $6::bigint[]) AS v(id, p, level, cause)

@@ -1,0 +1,277 @@
+/**
+ * `churn simulate --rate 50`: a live feed for demos. Advances the synthetic world in real time (the
+ * subscribers, their latent taste and engagement, and the catalog are read from the database) and sends
+ * its viewing events through the running service's GraphQL API, exactly as players would, so whoever
+ * watches GraphiQL or /dashboard sees risk move. It listens to riskAlertRaised itself to report alerts.
+ */
+import type { Command } from 'commander';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { LiveFeed, type LiveSubscriber, type LiveTitle } from '../../seeds/world/live-feed';
+import type { Config } from '../config';
+import { createLogger } from '../common/logger';
+import { formatCount } from '../common/progress';
+import { onShutdown } from '../common/shutdown';
+import { openDatabase } from '../db/database';
+import { readDevKey } from '../server/auth/dev-key';
+import { integerArg } from './cli-args';
+
+export class SimulateError extends Error {}
+
+interface SimulateFlags {
+  rate: number;
+  duration: number;
+  seed: number;
+  drifting: number;
+}
+
+const TICK_MS = 200;
+const RECORD = `mutation Record($events: [ViewingEventInput!]!) {
+  recordViewingEvents(events: $events) { accepted scores { userId riskLevel } }
+}`;
+
+export function registerSimulate(program: Command, config: () => Config): void {
+  program
+    .command('simulate')
+    .description(
+      'advance the synthetic world in real time and send its viewing events through the running API',
+    )
+    .option('--rate <n>', 'viewing events per second', integerArg(1, 20_000), 50)
+    .option(
+      '--duration <s>',
+      'stop after this many seconds (0: until Ctrl+C)',
+      integerArg(0, 86_400),
+      0,
+    )
+    .option('--seed <n>', 'random seed of the feed', integerArg(0, 2 ** 31 - 1), 42)
+    .option(
+      '--drifting <pct>',
+      'percent of subscribers drifting away at any time',
+      integerArg(0, 100),
+      15,
+    )
+    .action(async (flags: SimulateFlags) => simulate(config(), flags));
+}
+
+async function simulate(config: Config, flags: SimulateFlags): Promise<void> {
+  const url =
+    config.apiUrl ??
+    `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  const key = config.clientApiKey ?? readDevKey(config.dataDir);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key) headers.authorization = `Bearer ${key}`;
+  await assertServiceUp(url);
+
+  const { subscribers, titles } = await loadWorld(config);
+  const feed = new LiveFeed(subscribers, titles, {
+    seed: flags.seed,
+    driftingShare: flags.drifting / 100,
+    driftTurnoverPerMinute: 0.01,
+  });
+  process.stderr.write(
+    `simulate: ${subscribers.length} active subscribers (${feed.driftingCount()} drifting away), ` +
+      `${titles.length} titles → ${url} at ${flags.rate} events/s${flags.duration ? ` for ${flags.duration}s` : ' (Ctrl+C stops)'}\n`,
+  );
+
+  const totals = {
+    sent: 0,
+    accepted: 0,
+    rescored: 0,
+    alerts: 0,
+    failed: 0,
+    highOrAbove: new Set<string>(),
+  };
+  const ws = createClient({
+    url: `${url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: key ? { Authorization: `Bearer ${key}` } : {},
+    retryAttempts: 3,
+  });
+  const unsubscribe = ws.subscribe<{
+    riskAlertRaised: { userId: string; riskLevel: string; reason: string };
+  }>(
+    { query: 'subscription { riskAlertRaised(minLevel: HIGH) { userId riskLevel reason } }' },
+    {
+      next: ({ data }) => {
+        if (!data) return;
+        totals.alerts += 1;
+      },
+      error: () => undefined,
+      complete: () => undefined,
+    },
+  );
+
+  const started = Date.now();
+  let stopped = false;
+  let carry = 0;
+  let lastReport = started;
+  let lastAdvance = started;
+  const inFlight = new Set<Promise<void>>();
+  const finish = new Promise<void>((resolve) => {
+    const unregister = onShutdown('simulate', async () => {
+      stopped = true;
+      resolve();
+    });
+    void (async () => {
+      while (!stopped && (flags.duration === 0 || Date.now() - started < flags.duration * 1000)) {
+        const tickStart = Date.now();
+        if (tickStart - lastAdvance >= 60_000) {
+          feed.advance((tickStart - lastAdvance) / 60_000);
+          lastAdvance = tickStart;
+        }
+        carry += (flags.rate * TICK_MS) / 1000;
+        const n = Math.floor(carry);
+        carry -= n;
+        if (n > 0) {
+          const events = Array.from({ length: n }, (_, k) => {
+            const e = feed.next(tickStart);
+            return {
+              clientEventId: `sim-${flags.seed}-${started.toString(36)}-${totals.sent + k}`,
+              userId: e.userId,
+              titleId: e.titleId,
+              startedAt: e.startedAt.toISOString(),
+              watchedSeconds: e.watchedSeconds,
+              completion: e.completion,
+              device: e.device,
+            };
+          });
+          totals.sent += n;
+          const p = send(url, headers, events, totals).finally(() => inFlight.delete(p));
+          inFlight.add(p);
+        }
+        if (tickStart - lastReport >= 1000) {
+          lastReport = tickStart;
+          report(totals, started, flags.rate);
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, TICK_MS - (Date.now() - tickStart))));
+      }
+      unregister();
+      resolve();
+    })();
+  });
+  await finish;
+  await Promise.allSettled([...inFlight]);
+  unsubscribe();
+  await ws.dispose();
+  const seconds = (Date.now() - started) / 1000;
+  process.stderr.write(
+    `\nsimulate: done in ${seconds.toFixed(1)}s — sent ${totals.sent} events (${(totals.sent / seconds).toFixed(1)}/s), ` +
+      `accepted ${totals.accepted}, rescored ${totals.rescored} subscribers, ${totals.highOrAbove.size} at HIGH or CRITICAL, ` +
+      `${totals.alerts} alerts raised${totals.failed ? `, ${totals.failed} requests failed` : ''}\n`,
+  );
+}
+
+async function send(
+  url: string,
+  headers: Record<string, string>,
+  events: unknown[],
+  totals: { accepted: number; rescored: number; failed: number; highOrAbove: Set<string> },
+): Promise<void> {
+  try {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: RECORD, variables: { events } }),
+    });
+    const body = (await res.json()) as {
+      data?: {
+        recordViewingEvents: { accepted: number; scores: { userId: string; riskLevel: string }[] };
+      };
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
+    if (body.errors) {
+      const code = body.errors[0].extensions?.code;
+      if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') {
+        process.stderr.write(
+          `\nsimulate: ${body.errors[0].message}. Send a key with the ingest or admin role: CHURN_API_KEY=<key>\n`,
+        );
+        process.exit(2);
+      }
+      totals.failed += 1;
+      return;
+    }
+    const r = body.data!.recordViewingEvents;
+    totals.accepted += r.accepted;
+    totals.rescored += r.scores.length;
+    for (const s of r.scores) {
+      if (s.riskLevel === 'HIGH' || s.riskLevel === 'CRITICAL') totals.highOrAbove.add(s.userId);
+      else totals.highOrAbove.delete(s.userId);
+    }
+  } catch {
+    totals.failed += 1;
+  }
+}
+
+function report(
+  totals: {
+    sent: number;
+    accepted: number;
+    rescored: number;
+    alerts: number;
+    highOrAbove: Set<string>;
+  },
+  started: number,
+  rate: number,
+): void {
+  const seconds = (Date.now() - started) / 1000;
+  const line =
+    `simulate: ${seconds.toFixed(0)}s sent ${formatCount(totals.sent)} (${(totals.sent / seconds).toFixed(1)}/s of ${rate}) ` +
+    `accepted ${formatCount(totals.accepted)} rescored ${formatCount(totals.rescored)} ` +
+    `HIGH+ ${totals.highOrAbove.size} alerts ${totals.alerts}`;
+  if (process.stderr.isTTY && !process.env.CI) process.stderr.write(`\r${line}\x1b[K`);
+  else process.stderr.write(`${line}\n`);
+}
+
+async function assertServiceUp(url: string): Promise<void> {
+  try {
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3000) });
+    if (res.ok) return;
+  } catch {
+    // fall through
+  }
+  throw new SimulateError(
+    `no churn-predictor answers at ${url}: start it with \`npm start\` (or point API_URL at it)`,
+  );
+}
+
+/** Active subscribers with their latent state (when the world is synthetic) and the catalog. */
+async function loadWorld(
+  config: Config,
+): Promise<{ subscribers: LiveSubscriber[]; titles: LiveTitle[] }> {
+  const database = await openDatabase(
+    config,
+    createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+  );
+  try {
+    const ds = database.dataSource;
+    const subscribers: LiveSubscriber[] = (
+      await ds.query(
+        `SELECT u.id::text AS id, u.signup_at, l.engagement, l.taste
+           FROM users u LEFT JOIN sim.user_latent l ON l.user_id = u.id
+          WHERE u.status = 'ACTIVE'`,
+      )
+    ).map(
+      (r: { id: string; signup_at: Date; engagement: number | null; taste: number[] | null }) => ({
+        id: r.id,
+        signupAt: new Date(r.signup_at).getTime(),
+        engagement: r.engagement ?? 1,
+        taste: r.taste ?? [],
+      }),
+    );
+    const titles: LiveTitle[] = (
+      await ds.query(
+        `SELECT t.id::text AS id, t.genres, t.runtime_minutes AS "runtimeMinutes", coalesce(v.views, 0)::int AS views
+           FROM titles t LEFT JOIN (SELECT title_id, count(*) AS views FROM viewing_events GROUP BY 1) v
+             ON v.title_id = t.id`,
+      )
+    ).map((r: LiveTitle) => r);
+    if (subscribers.length === 0 || titles.length === 0) {
+      throw new SimulateError(
+        'the database has no active subscribers or no titles: run `churn seed` first',
+      );
+    }
+    return { subscribers, titles };
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,49 @@
+import { createAppPubSub } from '../../src/pubsub/pubsub';
+import { Topic, type RiskUpdatedPayload } from '../../src/pubsub/topics';
+import { RiskLevel } from '../../src/modules/scoring/risk-levels';
+
+const update = (userId: string): RiskUpdatedPayload => ({
+  scoreId: '1',
+  userId,
+  probability: 0.5,
+  previousProbability: null,
+  riskLevel: RiskLevel.CRITICAL,
+  previousRiskLevel: null,
+  modelVersion: 'v',
+  scoredAt: new Date().toISOString(),
+  cause: null,
+});
+
+describe('in-memory PubSub', () => {
+  it('gives every subscription its own buffer: each gets every payload', async () => {
+    const pubSub = createAppPubSub();
+    const a = pubSub.subscribe(Topic.RISK_UPDATED)[Symbol.asyncIterator]();
+    const b = pubSub.subscribe(Topic.RISK_UPDATED)[Symbol.asyncIterator]();
+    const firstA = a.next();
+    const firstB = b.next();
+    await new Promise((r) => setTimeout(r, 0));
+    for (const u of ['1', '2', '3']) pubSub.publish(Topic.RISK_UPDATED, update(u));
+    const got = async (it: AsyncIterator<unknown>, first: Promise<IteratorResult<unknown>>) => [
+      ((await first).value as RiskUpdatedPayload).userId,
+      ((await it.next()).value as RiskUpdatedPayload).userId,
+      ((await it.next()).value as RiskUpdatedPayload).userId,
+    ];
+    expect(await got(a, firstA)).toEqual(['1', '2', '3']);
+    expect(await got(b, firstB)).toEqual(['1', '2', '3']);
+    expect(pubSub.listenerCount()).toBe(2);
+    await a.return!();
+    await b.return!();
+    expect(pubSub.listenerCount()).toBe(0);
+  });
+
+  it('routes id topics to their subscribers only', async () => {
+    const pubSub = createAppPubSub();
+    const it = pubSub.subscribe(Topic.VIEWING_EVENT_RECORDED, '7')[Symbol.asyncIterator]();
+    const next = it.next();
+    await new Promise((r) => setTimeout(r, 0));
+    pubSub.publish(Topic.VIEWING_EVENT_RECORDED, '8', { id: 'other' } as never);
+    pubSub.publish(Topic.VIEWING_EVENT_RECORDED, '7', { id: 'mine' } as never);
+    expect(((await next).value as { id: string }).id).toBe('mine');
+    await it.return!();
+  });
+});
