@@ -2,6 +2,7 @@ import { InitialSchema1764115200000 } from './1764115200000-InitialSchema';
 import { ChurnModels1764201600000 } from './1764201600000-ChurnModels';
 import { UserActivityDaily1764288000000 } from './1764288000000-UserActivityDaily';
 import { LiveRescoring1764374400000 } from './1764374400000-LiveRescoring';
+import { ViewingEventsUserTitle1764460800000 } from './1764460800000-ViewingEventsUserTitle';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the compiled build load the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   ChurnModels1764201600000,
   UserActivityDaily1764288000000,
   LiveRescoring1764374400000,
+  ViewingEventsUserTitle1764460800000,
 ];

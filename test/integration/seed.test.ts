@@ -99,6 +99,7 @@ describe('seedWorld', () => {
       'viewing_events_client_event_id_key',
       'viewing_events_pkey',
       'viewing_events_user_started_idx',
+      'viewing_events_user_title_idx',
     ]);
     const { rows: keys } = await first.pool.query<{ conname: string }>(
       `SELECT conname FROM pg_constraint WHERE conrelid = 'viewing_events'::regclass AND contype = 'f' ORDER BY 1`,

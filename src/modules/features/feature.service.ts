@@ -283,12 +283,14 @@ export class FeatureService {
       if (seen) seen.count += 1;
       else inBatch.set(k, { first: i, count: 1 });
     });
+    // One probe of viewing_events_user_title_idx per distinct (user, title) of the batch.
+    const pairs = [...inBatch.keys()].map((k) => k.split(':'));
     const stored: { user_id: string; title_id: string; n: number }[] = await preparedQuery(
       manager,
-      `SELECT user_id::text, title_id::text, count(*)::int AS n FROM viewing_events
-       WHERE user_id = ANY($1::bigint[]) AND title_id = ANY($2::bigint[])
-       GROUP BY user_id, title_id`,
-      [[...new Set(events.map((e) => e.userId))], [...new Set(events.map((e) => e.titleId))]],
+      `SELECT p.u::text AS user_id, p.t::text AS title_id,
+              (SELECT count(*) FROM viewing_events e WHERE e.user_id = p.u AND e.title_id = p.t)::int AS n
+         FROM unnest($1::bigint[], $2::bigint[]) AS p(u, t)`,
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
     );
     const storedCount = new Map(stored.map((r) => [key(r.user_id, r.title_id), r.n]));
     const firsts = new Set<number>();
