@@ -1,0 +1,68 @@
+/**
+ * How much each source counts for one user, shifting with the size of their history:
+ *
+ *   w_collaborative = base_c · n / (n + rampCollaborative)
+ *   w_content       = base_t · n / (n + rampContent)
+ *   the rest (1 − both) goes to popular-in-segment and trending in the ratio of their bases.
+ *
+ * n is the number of distinct titles watched. With rampContent < rampCollaborative, content takes
+ * over first (three titles already say which genres a user likes, while a factor vector from three
+ * titles is mostly prior), and a brand-new user (n = 0) gets popularity and trending only. A source
+ * that cannot score this user (no model, no profile) gets 0 and its share goes to the rest.
+ */
+import type { SourceCode } from './reasons';
+
+export interface BlendOptions {
+  /** Weights at a long history; the four should sum to 1. */
+  base: Record<SourceCode, number>;
+  /** History size at which collaborative gets half its base weight. */
+  rampCollaborative: number;
+  /** History size at which content gets half its base weight. */
+  rampContent: number;
+}
+
+export const BLEND_DEFAULTS: BlendOptions = {
+  base: { collaborative: 0.6, content: 0.2, 'popular-in-segment': 0.12, trending: 0.08 },
+  rampCollaborative: 8,
+  rampContent: 2,
+};
+
+export const SOURCE_CODES: readonly SourceCode[] = [
+  'collaborative',
+  'content',
+  'popular-in-segment',
+  'trending',
+];
+
+/** Weights per source for a history of n titles; they sum to 1 over the available sources. */
+export function blendWeights(
+  n: number,
+  available: Readonly<Record<SourceCode, boolean>>,
+  options: BlendOptions = BLEND_DEFAULTS,
+): Record<SourceCode, number> {
+  const { base } = options;
+  const ramp = (x: number, half: number): number => (x <= 0 ? 0 : half <= 0 ? 1 : x / (x + half));
+  const w: Record<SourceCode, number> = {
+    collaborative: available.collaborative
+      ? base.collaborative * ramp(n, options.rampCollaborative)
+      : 0,
+    content: available.content ? base.content * ramp(n, options.rampContent) : 0,
+    'popular-in-segment': 0,
+    trending: 0,
+  };
+  const rest = 1 - w.collaborative - w.content;
+  const popBase = available['popular-in-segment'] ? base['popular-in-segment'] : 0;
+  const trendBase = available.trending ? base.trending : 0;
+  if (popBase + trendBase > 0) {
+    w['popular-in-segment'] = (rest * popBase) / (popBase + trendBase);
+    w.trending = (rest * trendBase) / (popBase + trendBase);
+  } else {
+    // No popularity source: renormalise what there is.
+    const sum = w.collaborative + w.content;
+    if (sum > 0) {
+      w.collaborative /= sum;
+      w.content /= sum;
+    }
+  }
+  return w;
+}

@@ -1,0 +1,158 @@
+/**
+ * Public surface of the recommendation core: interactions and item features in, scores, ranked
+ * lists with reasons, metrics and artifacts out. Pure: no database, GraphQL or file system.
+ */
+export {
+  interactionsFromRows,
+  selectInteractions,
+  dedupeInteractions,
+  indexByUser,
+  itemUserCounts,
+  completionConfidence,
+  type Interactions,
+  type InteractionRow,
+  type UserIndex,
+} from './interactions';
+export {
+  itemFeaturesFromLists,
+  noItemFeatures,
+  itemGenres,
+  type ItemFeatures,
+} from './item-features';
+
+export {
+  BprFactorization,
+  BPR_DEFAULTS,
+  type BprOptions,
+  type BprEpochLogs,
+  type BprTrainingInfo,
+} from './bpr-factorization';
+export {
+  ImplicitFoldIn,
+  FOLD_IN_DEFAULTS,
+  type FoldInOptions,
+  type FoldInEntry,
+  type FoldedUser,
+} from './fold-in';
+export {
+  RECOMMEND_FORMAT_VERSION,
+  assertRecommendArtifacts,
+  type RecommendArtifacts,
+  type RecommendManifest,
+  type RecommendModelKind,
+} from './recommend-artifacts';
+export { scoreAllItems, topK, rankAll } from './top-k';
+
+export {
+  TfIdf,
+  tokenize,
+  sparseDot,
+  STOP_WORDS,
+  type SparseVector,
+  type WeightedTerm,
+} from './tf-idf';
+export {
+  ContentModel,
+  CONTENT_DEFAULTS,
+  recencyDecay,
+  titleTerms,
+  type ContentOptions,
+  type TitleText,
+  type ProfileEntry,
+} from './content-model';
+export { genreTaste, topGenreFor } from './genre-taste';
+export { PopularityIndex, POPULARITY_DEFAULTS, type PopularityOptions } from './popularity';
+
+export {
+  watchStatuses,
+  eligibleItems,
+  ELIGIBILITY_DEFAULTS,
+  MOVIE,
+  SERIES,
+  type HistoryEvent,
+  type EligibilityRules,
+  type WatchState,
+  type WatchStatus,
+} from './eligibility';
+export {
+  describeReason,
+  type RecommendationReason,
+  type ReasonKind,
+  type SourceCode,
+} from './reasons';
+export { blendWeights, BLEND_DEFAULTS, SOURCE_CODES, type BlendOptions } from './blend-weights';
+export {
+  RECOMMENDATION_SOURCES,
+  normaliseScores,
+  type RecommendationSource,
+  type HybridParts,
+  type UserContext,
+  type PreparedUser,
+  type SourceInput,
+} from './sources';
+export {
+  HybridRecommender,
+  HYBRID_DEFAULTS,
+  type HybridOptions,
+  type Recommendation,
+  type RecommendationList,
+  type BlendedScores,
+} from './hybrid-recommender';
+export {
+  predictedCompletion,
+  nearestUsers,
+  segmentMembers,
+  rerankForRetention,
+  recommendForRetention,
+  RISK_BLEND,
+  PREDICTED_COMPLETION_DEFAULTS,
+  type RiskLevel,
+  type RerankOptions,
+  type PredictedCompletionOptions,
+} from './churn-rerank';
+
+export { TopPop } from './top-pop';
+export { ItemKnn, ITEM_KNN_DEFAULTS, type ItemKnnOptions } from './item-knn';
+export {
+  precisionAtK,
+  recallAtK,
+  ndcgAtK,
+  averagePrecisionAtK,
+  meanAveragePrecision,
+  hitRateAtK,
+  catalogCoverage,
+  intraListDiversity,
+  novelty,
+  meanDefined,
+  type RelevantSet,
+} from './evaluate-metrics';
+export {
+  randomSplitProtocol,
+  leaveLatestOutProtocol,
+  type RandomSplit,
+  type RandomSplitOptions,
+  type LeaveLatestOut,
+  type LeaveLatestOutCase,
+  type LeaveLatestOutOptions,
+  type EvaluationProtocol,
+} from './evaluate-protocols';
+export {
+  evaluateModel,
+  evaluateModels,
+  EVALUATION_MODELS,
+  MODEL_EVALUATION_DEFAULTS,
+  type EvaluationModel,
+  type EvaluationModelCode,
+  type EvaluationSide,
+  type ModelEvaluation,
+  type ModelEvaluationOptions,
+  type RandomSplitReport,
+  type LeaveLatestOutReport,
+  type UserScorer,
+} from './evaluate-models';
+export {
+  syntheticTastes,
+  SYNTHETIC_TASTES_DEFAULTS,
+  type SyntheticTastes,
+  type SyntheticTastesOptions,
+} from './synthetic-tastes';

@@ -1,0 +1,190 @@
+/**
+ * The recommendation sources as named strategies: each is a catalog entry with a code, a
+ * description, whether it works for a user with no history (cold start), a scorer and the reasons
+ * it gives. Scores come back min–max normalised to [0, 1] over the items the user may be
+ * recommended, so a blend adds like with like whatever each model's raw scale (dot products,
+ * cosines, completion sums). Popularity and trending are taken on a log scale first: raw counts are
+ * so long-tailed that after min–max everything but the top few would sit at 0.
+ */
+import type { BprFactorization } from './bpr-factorization';
+import type { ContentModel } from './content-model';
+import type { HistoryEvent, WatchStatus } from './eligibility';
+import type { FoldedUser } from './fold-in';
+import { topGenreFor } from './genre-taste';
+import type { ItemFeatures } from './item-features';
+import type { PopularityIndex } from './popularity';
+import type { RecommendationReason, SourceCode } from './reasons';
+
+/** What the hybrid knows about the catalog and the models behind the sources. */
+export interface HybridParts {
+  itemCount: number;
+  /** MOVIE (0) or SERIES (1) per item; omitted = all movies. Shape: [itemCount] */
+  kinds?: Uint8Array | null;
+  /** Genres (and tags) per item, for "matches your taste". */
+  features: ItemFeatures;
+  collaborative?: BprFactorization | null;
+  content?: ContentModel | null;
+  popularity: PopularityIndex;
+}
+
+/** One request's user: everything the recommender derives from the full history, at `now`. */
+export interface UserContext {
+  /** The user's FULL history, latest events included. */
+  history: readonly HistoryEvent[];
+  /** Epoch seconds of the request. */
+  now: number;
+  /** Behaviour segment (e.g. k-means), if known. */
+  segment?: number;
+}
+
+/** The per-request state the sources share (computed once by the recommender). */
+export interface PreparedUser {
+  ctx: UserContext;
+  /** Distinct watched items, most recent first. */
+  historyItems: number[];
+  statuses: ReadonlyMap<number, WatchStatus>;
+  /** 1 = may be recommended. Shape: [itemCount] */
+  eligible: Uint8Array;
+  /** Fold-in from the full history; null without a collaborative model or history. */
+  folded: FoldedUser | null;
+  /** Content profile; null without a content model or weighted history. */
+  profile: Float64Array | null;
+  /** Taste per genre (genre-taste.ts). Shape: [genreCount] */
+  taste: Float64Array;
+}
+
+export interface SourceInput {
+  parts: HybridParts;
+  user: PreparedUser;
+}
+
+export interface RecommendationSource {
+  code: SourceCode;
+  description: string;
+  /** Scores a user with no history at all. */
+  coldStart: boolean;
+  /** Whether it can score this user now. */
+  available(input: SourceInput): boolean;
+  /** Normalised scores in [0, 1] over eligible items; NaN elsewhere. Shape: [itemCount] */
+  score(input: SourceInput): Float64Array;
+  /** Why this source likes `item` for this user (may be empty). */
+  reasons(input: SourceInput, item: number): RecommendationReason[];
+}
+
+/** Min–max to [0, 1] over eligible items, in place; NaN on the others; all 0 if flat. */
+export function normaliseScores(scores: Float64Array, eligible: Uint8Array): Float64Array {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < scores.length; i++) {
+    if (!eligible[i]) continue;
+    const s = scores[i];
+    if (s < min) min = s;
+    if (s > max) max = s;
+  }
+  const span = max - min;
+  for (let i = 0; i < scores.length; i++) {
+    if (!eligible[i]) scores[i] = NaN;
+    else scores[i] = span > 0 ? (scores[i] - min) / span : 0;
+  }
+  return scores;
+}
+
+function logScale(values: Float64Array): Float64Array {
+  return values.map((v) => Math.log1p(Math.max(0, v)));
+}
+
+const collaborative: RecommendationSource = {
+  code: 'collaborative',
+  description:
+    'Implicit-feedback factorisation (BPR, genre/tag-aware item vectors); the user vector is folded in from the full history on every request.',
+  coldStart: false,
+  available: ({ parts, user }) => parts.collaborative != null && user.folded !== null,
+  score: ({ parts, user }) =>
+    normaliseScores(parts.collaborative!.scoreVector(user.folded!.vector), user.eligible),
+  reasons: ({ parts, user }, item) => {
+    const model = parts.collaborative!;
+    const folded = user.folded!;
+    const contrib = model.foldIn().contributions(folded, item);
+    let best = -1;
+    let total = 0;
+    contrib.forEach((c, h) => {
+      if (folded.items[h] === item) return;
+      if (c > 0) total += c;
+      if (c > 0 && (best < 0 || c > contrib[best])) best = h;
+    });
+    if (best < 0) return [];
+    return [
+      {
+        kind: 'because-you-watched',
+        item: folded.items[best],
+        source: 'collaborative',
+        strength: contrib[best] / total,
+      },
+    ];
+  },
+};
+
+const content: RecommendationSource = {
+  code: 'content',
+  description:
+    'TF-IDF over genres, tags and description words; cosine with a completion- and recency-weighted profile of what the user watched.',
+  coldStart: false,
+  available: ({ parts, user }) => parts.content != null && user.profile !== null,
+  score: ({ parts, user }) => normaliseScores(parts.content!.scores(user.profile!), user.eligible),
+  reasons: ({ parts, user }, item) => {
+    const out: RecommendationReason[] = [];
+    const watched = user.historyItems.filter((h) => user.statuses.get(h)?.state !== 'dropped');
+    const closest = parts.content!.closestInHistory(item, watched);
+    if (closest !== null) {
+      out.push({
+        kind: 'because-you-watched',
+        item: closest.item,
+        source: 'content',
+        strength: closest.cosine,
+      });
+    }
+    const genre = topGenreFor(user.taste, parts.features, item);
+    if (genre !== null) {
+      const total = user.taste.reduce((a, b) => a + b, 0);
+      out.push({
+        kind: 'matches-taste',
+        genre,
+        strength: total > 0 ? user.taste[genre] / total : 0,
+      });
+    }
+    return out;
+  },
+};
+
+const popularInSegment: RecommendationSource = {
+  code: 'popular-in-segment',
+  description:
+    "Completion-weighted popularity among the user's segment (global popularity when the segment is unknown).",
+  coldStart: true,
+  available: () => true,
+  score: ({ parts, user }) =>
+    normaliseScores(logScale(parts.popularity.segmentScores(user.ctx.segment)), user.eligible),
+  reasons: ({ parts, user }) => {
+    const s = user.ctx.segment;
+    const known = s !== undefined && s >= 0 && s < parts.popularity.bySegment.length;
+    return [{ kind: 'popular-in-segment', segment: known ? s : null }];
+  },
+};
+
+const trending: RecommendationSource = {
+  code: 'trending',
+  description:
+    'Completion-weighted views with a short half-life (default 3 days): what is picking up now.',
+  coldStart: true,
+  available: () => true,
+  score: ({ parts, user }) => normaliseScores(logScale(parts.popularity.trending), user.eligible),
+  reasons: () => [{ kind: 'trending' }],
+};
+
+/** Every source, by code. */
+export const RECOMMENDATION_SOURCES: Readonly<Record<SourceCode, RecommendationSource>> = {
+  collaborative,
+  content,
+  'popular-in-segment': popularInSegment,
+  trending,
+};

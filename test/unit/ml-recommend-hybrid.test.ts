@@ -1,0 +1,273 @@
+/**
+ * The served recommender: the blend of named sources, the watch rules, cold start, reasons, the
+ * immediate effect of a new event, and churn-aware re-ranking.
+ */
+import {
+  BprFactorization,
+  ContentModel,
+  HybridRecommender,
+  PopularityIndex,
+  RECOMMENDATION_SOURCES,
+  SERIES,
+  blendWeights,
+  describeReason,
+  interactionsFromRows,
+  itemFeaturesFromLists,
+  itemGenres,
+  nearestUsers,
+  predictedCompletion,
+  rerankForRetention,
+  recommendForRetention,
+  syntheticTastes,
+  type HistoryEvent,
+  type HybridParts,
+  type Recommendation,
+} from '../../src/ml/recommend';
+
+const DAY = 86400;
+const world = syntheticTastes({ users: 200, items: 150, meanInteractions: 20, seed: 7 });
+const features = itemFeaturesFromLists(
+  world.itemGenres,
+  world.genreNames.length,
+  world.itemTags,
+  world.tagNames.length,
+);
+const titles = world.itemGenres.map((g, i) => ({
+  genres: g.map((x) => world.genreNames[x]),
+  tags: world.itemTags[i].map((t) => world.tagNames[t]),
+  description: world.descriptions[i],
+}));
+let now = 0;
+for (const t of world.interactions.timestamps) now = Math.max(now, t);
+const series = Array.from(world.itemKinds.keys()).filter((i) => world.itemKinds[i] === SERIES);
+const movies = Array.from(world.itemKinds.keys()).filter((i) => world.itemKinds[i] !== SERIES);
+
+let parts: HybridParts;
+let recommender: HybridRecommender;
+
+beforeAll(async () => {
+  const collaborative = await BprFactorization.fit(world.interactions, features, {
+    epochs: 10,
+    seed: 2,
+  });
+  parts = {
+    itemCount: 150,
+    kinds: world.itemKinds,
+    features,
+    collaborative,
+    content: ContentModel.fit(titles),
+    popularity: PopularityIndex.build(world.interactions, {
+      asOf: now,
+      segments: world.favouriteGenre,
+      segmentCount: world.genreNames.length,
+    }),
+  };
+  recommender = new HybridRecommender(parts);
+});
+
+/** Titles of one genre, watched fully over the last weeks. */
+function genreFan(genre: number, count: number, completion = 0.97): HistoryEvent[] {
+  return movies
+    .filter((i) => world.itemGenres[i][0] === genre)
+    .slice(0, count)
+    .map((item, k) => ({ item, completion, timestamp: now - (count - k) * DAY }));
+}
+
+describe('HybridRecommender', () => {
+  it('never recommends finished titles; resumes half-watched series and movies', () => {
+    const history: HistoryEvent[] = [
+      ...genreFan(0, 6),
+      { item: series[0], completion: 1, timestamp: now - DAY, progress: 1 }, // finished series
+      { item: series[1], completion: 0.95, timestamp: now - DAY, progress: 0.5 }, // half-way
+      { item: series[2], completion: 0.05, timestamp: now - DAY, progress: 0.1 }, // dropped
+      { item: movies[40], completion: 0.7, timestamp: now - DAY }, // paused movie
+      { item: movies[41], completion: 0.2, timestamp: now - DAY }, // abandoned movie
+      { item: movies[42], completion: 0.5, timestamp: now - 3 * DAY },
+      { item: movies[42], completion: 0.92, timestamp: now - 2 * DAY }, // finished on a rewatch
+    ];
+    const finished = new Set([...genreFan(0, 6).map((h) => h.item), series[0], movies[42]]);
+    const all = recommender.recommend({ history, now }, 150).items;
+    const shown = new Set(all.map((r) => r.item));
+    for (const f of finished) expect(shown.has(f)).toBe(false);
+    expect(shown.has(series[2])).toBe(false);
+    expect(shown.has(movies[41])).toBe(false);
+    const resume = all.find((r) => r.item === series[1])!;
+    expect(resume.continueWatching).toBe(true);
+    expect(resume.reasons[0]).toEqual({
+      kind: 'continue-watching',
+      item: series[1],
+      progress: 0.5,
+    });
+    expect(all.find((r) => r.item === movies[40])?.continueWatching).toBe(true);
+    // Everything else that is eligible is listed: 150 − 6 − 4 excluded.
+    expect(all.length).toBe(150 - finished.size - 2);
+  });
+
+  it('gives a brand-new user a sensible list from popularity and trending only', () => {
+    const list = recommender.recommend({ history: [], now }, 10);
+    expect(list.items).toHaveLength(10);
+    expect(list.historySize).toBe(0);
+    expect(list.weights.collaborative).toBe(0);
+    expect(list.weights.content).toBe(0);
+    expect(list.weights['popular-in-segment'] + list.weights.trending).toBeCloseTo(1, 12);
+    for (const r of list.items) {
+      expect(['popular-in-segment', 'trending']).toContain(r.source);
+      expect(r.reasons.length).toBeGreaterThan(0);
+      expect(r.reasons.every((x) => x.kind === 'popular-in-segment' || x.kind === 'trending')).toBe(
+        true,
+      );
+    }
+    // The global list is led by the most popular titles.
+    const top = Array.from(parts.popularity.global.keys()).sort(
+      (a, b) => parts.popularity.global[b] - parts.popularity.global[a],
+    );
+    expect(top.slice(0, 20)).toEqual(
+      expect.arrayContaining(list.items.slice(0, 3).map((r) => r.item)),
+    );
+    // A known segment changes the list toward that segment's favourites.
+    const inSegment = recommender.recommend({ history: [], now, segment: 3 }, 10);
+    expect(inSegment.items.map((r) => r.item)).not.toEqual(list.items.map((r) => r.item));
+    const reason = inSegment.items[0].reasons.find((r) => r.kind === 'popular-in-segment');
+    expect(reason).toEqual({ kind: 'popular-in-segment', segment: 3 });
+  });
+
+  it('shifts blend weight from popularity to content and then to collaborative as history grows', () => {
+    const on = { collaborative: true, content: true, 'popular-in-segment': true, trending: true };
+    const w0 = blendWeights(0, on);
+    const w2 = blendWeights(2, on);
+    const w50 = blendWeights(50, on);
+    expect(w0.collaborative + w0.content).toBe(0);
+    expect(w2.content).toBeGreaterThan(w2.collaborative / 2);
+    expect(w50.collaborative).toBeGreaterThan(w50.content);
+    expect(w50['popular-in-segment']).toBeLessThan(w2['popular-in-segment']);
+    for (const w of [w0, w2, w50])
+      expect(Object.values(w).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    // A source that cannot score gives its share to the others.
+    const noCollab = blendWeights(50, { ...on, collaborative: false });
+    expect(noCollab.collaborative).toBe(0);
+    expect(Object.values(noCollab).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('explains with real watched items and the user’s genre', () => {
+    const history = [...genreFan(2, 5), ...genreFan(5, 2, 0.9)];
+    const watched = new Set(history.map((h) => h.item));
+    const blended = recommender.scoreAll({ history, now });
+    const list = recommender.recommend({ history, now }, 10).items;
+    expect(list.length).toBe(10);
+    let collaborativeReasons = 0;
+    for (const r of list) {
+      expect(r.reasons.length).toBeGreaterThan(0);
+      for (const reason of r.reasons) {
+        if (reason.kind === 'because-you-watched') {
+          expect(watched.has(reason.item)).toBe(true);
+          if (reason.source === 'collaborative') {
+            collaborativeReasons++;
+            // It is the history item with the largest exact contribution to the score.
+            const folded = blended.user.folded!;
+            const parts2 = parts.collaborative!.foldIn().contributions(folded, r.item);
+            const best = folded.items[parts2.indexOf(Math.max(...parts2))];
+            expect(reason.item).toBe(best);
+          } else {
+            const closest = parts.content!.closestInHistory(r.item, [...watched]);
+            expect(reason.item).toBe(closest!.item);
+          }
+        }
+        if (reason.kind === 'matches-taste') {
+          const genres = itemGenres(features, r.item);
+          expect(genres).toContain(reason.genre);
+          const taste = blended.user.taste;
+          for (const g of genres) expect(taste[reason.genre]).toBeGreaterThanOrEqual(taste[g]);
+        }
+      }
+    }
+    expect(collaborativeReasons).toBeGreaterThan(0);
+    const names = { title: (i: number) => `T${i}`, genre: (g: number) => world.genreNames[g] };
+    expect(
+      describeReason(
+        { kind: 'because-you-watched', item: 4, source: 'content', strength: 1 },
+        names,
+      ),
+    ).toBe('Because you watched T4');
+    expect(describeReason({ kind: 'matches-taste', genre: 2, strength: 1 }, names)).toBe(
+      `Matches your taste for ${world.genreNames[2]}`,
+    );
+  });
+
+  it('changes the next answer as soon as a new view arrives', () => {
+    const history = genreFan(1, 4);
+    const before = recommender.recommend({ history, now }, 10).items.map((r) => r.item);
+    const newView = movies.find((i) => world.itemGenres[i][0] === 6 && !before.includes(i))!;
+    const after = recommender
+      .recommend(
+        { history: [...history, { item: newView, completion: 1, timestamp: now }], now },
+        10,
+      )
+      .items.map((r) => r.item);
+    expect(after).not.toEqual(before);
+    expect(after).not.toContain(newView);
+    // The new taste shows up at once: the titles most like the new view climb the ranking.
+    const near = parts.content!.similarTitles(newView, 5).map((t) => t.item);
+    const rankOf = (h: HistoryEvent[]): number => {
+      const scores = recommender.scoreAll({ history: h, now }).scores;
+      const order = Array.from(scores.keys())
+        .filter((i) => scores[i] === scores[i])
+        .sort((a, b) => scores[b] - scores[a] || a - b);
+      return near.reduce((sum, i) => sum + order.indexOf(i), 0) / near.length;
+    };
+    expect(rankOf([...history, { item: newView, completion: 1, timestamp: now }])).toBeLessThan(
+      rankOf(history),
+    );
+  });
+
+  it('lists its sources as a catalog with codes and descriptions', () => {
+    for (const [code, source] of Object.entries(RECOMMENDATION_SOURCES)) {
+      expect(source.code).toBe(code);
+      expect(source.description.length).toBeGreaterThan(10);
+    }
+    expect(RECOMMENDATION_SOURCES['popular-in-segment'].coldStart).toBe(true);
+    expect(RECOMMENDATION_SOURCES.collaborative.coldStart).toBe(false);
+  });
+});
+
+describe('churn-aware re-ranking', () => {
+  it('predicts completion among neighbours, shrunk toward the item and global means', () => {
+    const x = interactionsFromRows([
+      { user: 0, item: 0, weight: 1, timestamp: 0 },
+      { user: 1, item: 0, weight: 0.2, timestamp: 0 },
+      { user: 1, item: 1, weight: 0.6, timestamp: 0 },
+    ]);
+    const p = predictedCompletion(x, [0], { neighbourPrior: 1, itemPrior: 1 });
+    const global = (1 + 0.2 + 0.6) / 3;
+    const item0 = (1 + 0.2 + global) / 3;
+    expect(p[0]).toBeCloseTo((1 + item0) / 2, 6);
+    const item1 = (0.6 + global) / 2;
+    expect(p[1]).toBeCloseTo(item1, 6); // no neighbour watched it: the item mean
+  });
+
+  it('moves likely finishers up for users at risk, with a reason, and leaves low risk alone', () => {
+    const history = genreFan(4, 5);
+    const list = recommender.recommend({ history, now }, 30).items;
+    const folded = recommender.prepare({ history, now }).folded!;
+    const neighbours = nearestUsers(
+      parts.collaborative!.userFactors,
+      parts.collaborative!.d,
+      folded.vector,
+      20,
+    );
+    expect(neighbours.length).toBe(20);
+    const predicted = predictedCompletion(world.interactions, neighbours);
+    const low = rerankForRetention(list, predicted, 'low');
+    expect(low.map((r) => r.item)).toEqual(list.map((r) => r.item));
+    const high = rerankForRetention(list, predicted, 'high', { k: 10 });
+    expect(high).toHaveLength(10);
+    const meanPredicted = (rs: Recommendation[]): number =>
+      rs.reduce((s, r) => s + predicted[r.item], 0) / rs.length;
+    expect(meanPredicted(high)).toBeGreaterThan(meanPredicted(list.slice(0, 10)));
+    for (const r of high) {
+      const tagged = r.reasons.some((x) => x.kind === 'likely-to-finish');
+      expect(tagged).toBe(predicted[r.item] >= 0.7);
+    }
+    const direct = recommendForRetention(recommender, { history, now }, predicted, 'high', 10);
+    expect(direct.map((r) => r.item)).toEqual(high.map((r) => r.item));
+  });
+});
