@@ -14,6 +14,15 @@ type Payloads = { [K in keyof TopicPayloads]: TopicPayloads[K] };
 
 export interface AppPubSub extends PubSub<Payloads> {
   readonly kind: 'memory' | 'redis';
+  /**
+   * Subscribe to a topic, keeping only payloads `accept` returns true for. The predicate runs in the
+   * event listener, before anything is queued: with 100 subscribers watching different users, an event
+   * costs 99 function calls rather than 99 trips through an async iterator.
+   */
+  subscribeWhere<K extends keyof Payloads & string>(
+    topic: K,
+    accept: (payload: Payloads[K][0]) => boolean,
+  ): AsyncIterable<Payloads[K][0]>;
   /** Listeners attached now (one per live subscription and topic). */
   listenerCount(): number;
   /** Close the Redis connections (no-op in memory). */
@@ -60,12 +69,14 @@ function wrap(
     const topic = args[1] === undefined ? routingKey : `${routingKey}:${String(args[0])}`;
     target.dispatchEvent(new CustomEvent(topic, { detail: payload }));
   };
-  const subscribe = (routingKey: string, id?: unknown) => {
+  const subscribe = (routingKey: string, id?: unknown, accept?: (payload: unknown) => boolean) => {
     const topic = id === undefined ? routingKey : `${routingKey}:${String(id)}`;
     return new Repeater<unknown>((push, stop) => {
       const listener = (event: Event) => {
+        const detail = (event as CustomEvent).detail;
+        if (accept && !accept(detail)) return;
         try {
-          void push((event as CustomEvent).detail).catch(() => undefined);
+          void push(detail).catch(() => undefined);
         } catch {
           stop(new Error(`subscriber fell more than ${SUBSCRIBER_BUFFER} events behind`));
         }
@@ -77,7 +88,9 @@ function wrap(
   return {
     kind,
     publish: publish as AppPubSub['publish'],
-    subscribe: subscribe as AppPubSub['subscribe'],
+    subscribe: ((topic: string, id?: unknown) => subscribe(topic, id)) as AppPubSub['subscribe'],
+    subscribeWhere: ((topic: string, accept: (p: unknown) => boolean) =>
+      subscribe(topic, undefined, accept)) as AppPubSub['subscribeWhere'],
     listenerCount: () => target.listenerCount(),
     close,
   };
