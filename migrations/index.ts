@@ -3,6 +3,7 @@ import { ChurnModels1764201600000 } from './1764201600000-ChurnModels';
 import { UserActivityDaily1764288000000 } from './1764288000000-UserActivityDaily';
 import { LiveRescoring1764374400000 } from './1764374400000-LiveRescoring';
 import { ViewingEventsUserTitle1764460800000 } from './1764460800000-ViewingEventsUserTitle';
+import { ExplanationsAndSegments1764547200000 } from './1764547200000-ExplanationsAndSegments';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the compiled build load the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   UserActivityDaily1764288000000,
   LiveRescoring1764374400000,
   ViewingEventsUserTitle1764460800000,
+  ExplanationsAndSegments1764547200000,
 ];

@@ -41,7 +41,9 @@ async function seedCommand(config: Config, flags: SeedFlags, replace: boolean): 
     const pool = new Pool({ connectionString: database.url, max: 4 });
     try {
       if (replace)
-        await database.dataSource.query('TRUNCATE churn_scores, user_features, training_runs');
+        await database.dataSource.query(
+          'TRUNCATE churn_scores, feature_attributions, score_outbox, risk_alerts, user_features, training_runs, segment_runs CASCADE',
+        );
       await seedWorld(pool, {
         users: flags.users,
         days: flags.days,

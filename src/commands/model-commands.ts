@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import { integerArg } from './cli-args';
 import type { Config } from '../config';
-import { ensureFeatures } from '../db/ensure-model';
+import { ensureFeatures, scoreEveryone } from '../db/ensure-model';
 import type { EvaluatedScorer } from '../modules/model-registry/model-metadata';
 import { formatTrainingSummary, streamReporter } from '../modules/training/training-report';
+import { CliInputError } from './evaluate-table';
 import { withServices } from './services-scope';
 
 const f4 = (x: number | null) => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(4));
@@ -96,7 +97,23 @@ export function registerModelCommands(program: Command, config: () => Config): v
     .action(async () =>
       withServices(config(), async (services, { logger }) => {
         await ensureFeatures(services, logger);
-        await services.scoring.scoreAll();
+        await scoreEveryone(services);
+      }),
+    );
+
+  program
+    .command('segment')
+    .description(
+      'cluster the subscribers into behaviour segments (k by silhouette), label them, match the previous run, store',
+    )
+    .option('--seed <n>', 'random seed', integerArg(0, 2 ** 31 - 1), 42)
+    .option('--min-k <n>', 'fewest segments tried', integerArg(2, 30), 2)
+    .option('--max-k <n>', 'most segments tried', integerArg(2, 30), 8)
+    .action(async (flags: { seed: number; minK: number; maxK: number }) =>
+      withServices(config(), async (services, { logger }) => {
+        if (flags.minK > flags.maxK) throw new CliInputError('--min-k must not exceed --max-k');
+        await ensureFeatures(services, logger);
+        await services.segments.run({ seed: flags.seed, kRange: [flags.minK, flags.maxK] });
       }),
     );
 }

@@ -51,5 +51,14 @@ export async function ensureModel(
     return;
   }
   const overview = await services.scoring.overview();
-  if (overview.every((l) => l.users === 0)) await services.scoring.scoreAll();
+  if (overview.every((l) => l.users === 0)) await scoreEveryone(services);
+}
+
+/** Batch-score every active subscriber, and store the active version's mean |attribution| importance. */
+export async function scoreEveryone(services: Services): Promise<number> {
+  const model = await services.scoring.requireModel();
+  const importance = services.explanations.importanceAccumulator(model.version);
+  const scored = await services.scoring.scoreAll({ onExplained: importance.add });
+  await importance.save();
+  return scored;
 }

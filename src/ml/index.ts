@@ -98,3 +98,6 @@ export {
   type TableModelName,
   type TablePrediction,
 } from './table-evaluation';
+
+export * from './explain';
+export * from './cluster';

@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import type { Title } from '../modules/catalog/title.entity';
 import type { ViewingEvent } from '../modules/events/viewing-event.entity';
+import type { ChurnExplanation } from '../modules/explanations/explanation.types';
 import type { ChurnScore } from '../modules/scoring/churn-score.entity';
+import type { Segment } from '../modules/segments/segment.types';
 import type { User } from '../modules/users/user.entity';
 import type { Services } from './services';
 
@@ -12,12 +14,18 @@ export interface Loaders {
   recentEvents(first: number): DataLoader<string, ViewingEvent[]>;
   latestScore: DataLoader<string, ChurnScore | null>;
   scoreHistory(first: number): DataLoader<string, ChurnScore[]>;
+  /** Explanations with `top` contributions, per user. */
+  explanation(top: number): DataLoader<string, ChurnExplanation | null>;
+  /** Segment ids of the latest run per user. */
+  userSegmentId: DataLoader<string, string | null>;
+  segmentById: DataLoader<string, Segment | null>;
 }
 
 /** Fresh loaders for every request (HTTP) or operation (ws): no cache outlives its request. */
 export function createLoaders(services: Services): Loaders {
   const recentBySize = new Map<number, DataLoader<string, ViewingEvent[]>>();
   const historyBySize = new Map<number, DataLoader<string, ChurnScore[]>>();
+  const explanationByTop = new Map<number, DataLoader<string, ChurnExplanation | null>>();
   return {
     userById: new DataLoader(async (ids) => byId(ids, await services.users.findByIds(ids))),
     titleById: new DataLoader(async (ids) => byId(ids, await services.catalog.findByIds(ids))),
@@ -30,6 +38,16 @@ export function createLoaders(services: Services): Loaders {
       return loader;
     },
     latestScore: new DataLoader((userIds) => services.scoring.latestFor(userIds)),
+    userSegmentId: new DataLoader((userIds) => services.segments.segmentIdsOf(userIds)),
+    segmentById: new DataLoader((ids) => services.segments.findByIds(ids)),
+    explanation(top) {
+      let loader = explanationByTop.get(top);
+      if (!loader) {
+        loader = new DataLoader((userIds) => services.explanations.explain(userIds, top));
+        explanationByTop.set(top, loader);
+      }
+      return loader;
+    },
     scoreHistory(first) {
       let loader = historyBySize.get(first);
       if (!loader) {

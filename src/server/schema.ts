@@ -7,6 +7,8 @@ import { ScoringResolver } from '../modules/scoring/scoring.resolver';
 import { TrainingResolver } from '../modules/training/training.resolver';
 import { UserResolver } from '../modules/users/user.resolver';
 import { AlertsResolver } from '../modules/alerts/alerts.resolver';
+import { ExplanationsResolver } from '../modules/explanations/explanations.resolver';
+import { SegmentsResolver, UserSegmentResolver } from '../modules/segments/segments.resolver';
 import { RiskUpdatesResolver } from '../modules/scoring/risk-updates.resolver';
 import type { AppPubSub } from '../pubsub/pubsub';
 
@@ -19,6 +21,9 @@ export const RESOLVERS = [
   TrainingResolver,
   RiskUpdatesResolver,
   AlertsResolver,
+  ExplanationsResolver,
+  SegmentsResolver,
+  UserSegmentResolver,
 ] as const;
 
 export async function buildAppSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {

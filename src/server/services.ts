@@ -8,6 +8,8 @@ import { ModelRegistryService } from '../modules/model-registry/model-registry.s
 import { ModelStore } from '../modules/model-registry/model-store';
 import type { RiskThresholds } from '../modules/scoring/risk-levels';
 import { AlertsService } from '../modules/alerts/alerts.service';
+import { ExplanationsService } from '../modules/explanations/explanations.service';
+import { SegmentsService } from '../modules/segments/segments.service';
 import { RescoringService } from '../modules/scoring/rescoring.service';
 import { ScoringService } from '../modules/scoring/scoring.service';
 import { TrainingService } from '../modules/training/training.service';
@@ -24,6 +26,8 @@ export interface Services {
   scoring: ScoringService;
   rescoring: RescoringService;
   alerts: AlertsService;
+  explanations: ExplanationsService;
+  segments: SegmentsService;
   training: TrainingService;
   pubSub: AppPubSub;
   riskThresholds: RiskThresholds;
@@ -42,6 +46,8 @@ export function createServices(
   const registry = new ModelRegistryService(dataSource, new ModelStore(config.modelDir), logger);
   const scoring = new ScoringService(dataSource, features, registry, config.riskThresholds);
   const alerts = new AlertsService(dataSource);
+  const explanations = new ExplanationsService(dataSource, features, registry, scoring, logger);
+  const segments = new SegmentsService(dataSource, features, registry, explanations, logger);
   const rescoring = new RescoringService(dataSource, scoring, registry, alerts, pubSub, logger, {
     alertProbabilityDelta: config.alertProbabilityDelta,
   });
@@ -56,7 +62,17 @@ export function createServices(
     scoring,
     rescoring,
     alerts,
-    training: new TrainingService(dataSource, features, registry, scoring, logger),
+    explanations,
+    segments,
+    training: new TrainingService(
+      dataSource,
+      features,
+      registry,
+      scoring,
+      explanations,
+      segments,
+      logger,
+    ),
     pubSub,
     riskThresholds: config.riskThresholds,
   };

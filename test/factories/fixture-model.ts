@@ -11,6 +11,7 @@ import {
   NUMERIC_FEATURES,
   SEQUENCE_CHANNELS,
 } from '../../src/modules/features/feature-definitions';
+import { explanationReference } from '../../src/modules/model-registry/explanation-reference';
 import type { ModelMetadata } from '../../src/modules/model-registry/model-metadata';
 import type { Services } from '../../src/server/services';
 
@@ -83,6 +84,8 @@ export async function installFixtureModel(
     if (w) Object.assign(column, { log1p: false, mean: 0, std: w.scale, median: 0 });
   }
   const metrics = { name: 'fixture', ...evaluateBinary([0.2, 0.8], [0, 1]) };
+  // The reference of explanations: the fitted preprocessor (with the weighted columns reset) over the rows.
+  const served = LogisticRegression.fromArtifacts(artifacts);
   const metadata: ModelMetadata = {
     version,
     kind: 'logistic-regression',
@@ -110,6 +113,7 @@ export async function installFixtureModel(
       evaluationRows: 2,
       description: 'hand-set coefficients for tests',
     },
+    explanation: explanationReference(served.preprocessor, rows),
     dataFingerprint: 'fixture',
     metrics: { model: metrics, baseline: metrics, oracleAuc: null, compared: [metrics] },
   };

@@ -1,4 +1,3 @@
-import { filter, pipe } from '@graphql-yoga/subscription';
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { parseId } from '../../common/ids';
 import { pageSize, toConnection } from '../../common/pagination';
@@ -52,9 +51,9 @@ export class AlertsResolver {
       'more than ALERT_PROBABILITY_DELTA. Every alert is also stored (riskAlerts).',
     subscribe: ({ args, context }) => {
       const levels = new Set(levelsAtOrAbove((args.minLevel as RiskLevel) ?? RiskLevel.HIGH));
-      return pipe(
-        (context as AppContext).services.pubSub.subscribe(Topic.RISK_ALERT),
-        filter((p: RiskAlertPayload) => levels.has(p.riskLevel)),
+      return (context as AppContext).services.pubSub.subscribeWhere(
+        Topic.RISK_ALERT,
+        (p: RiskAlertPayload) => levels.has(p.riskLevel),
       );
     },
   })

@@ -100,6 +100,15 @@ export class FeatureService {
     );
   }
 
+  /** First signup and the latest event of any kind: the span snapshots are planned over. */
+  async dataSpan(): Promise<{ start: Date | null; last: Date | null }> {
+    const [row] = await this.dataSource.query(
+      `SELECT (SELECT min(signup_at) FROM users) AS start,
+              greatest((SELECT max(started_at) FROM viewing_events), (SELECT max(at) FROM subscription_events)) AS last`,
+    );
+    return row;
+  }
+
   /** Users, and online states of the current shape (older ones need rebuildAll, see STATE_VERSION). */
   async counts(): Promise<{ users: number; features: number }[]> {
     return this.dataSource.query(

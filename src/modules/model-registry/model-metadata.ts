@@ -1,4 +1,10 @@
-import type { BinaryMetrics, CalibratorState, ModelKind, PreprocessorState } from '../../ml';
+import type {
+  BinaryMetrics,
+  CalibratorState,
+  ModelKind,
+  PreprocessorState,
+  TrainingBaseline,
+} from '../../ml';
 
 /** Metrics of one scorer on the evaluation half of the validation snapshot. */
 export interface EvaluatedScorer extends BinaryMetrics {
@@ -31,6 +37,12 @@ export interface ModelMetadata {
     evaluationRows: number;
     description: string;
   };
+  /**
+   * The reference point of every explanation: the training means in the model's input space, and
+   * each feature's typical raw value (median, or most frequent category) over the training rows.
+   * Absent in models trained before explanations existed (the explanations module rebuilds it).
+   */
+  explanation?: ExplanationReference;
   /** sha256 of the training and validation matrices (ids, values, labels). */
   dataFingerprint: string;
   metrics: {
@@ -41,4 +53,9 @@ export interface ModelMetadata {
     /** Every scorer trained in the same run, for the comparison table. */
     compared: EvaluatedScorer[];
   };
+}
+
+export interface ExplanationReference {
+  baseline: TrainingBaseline;
+  typical: Record<string, number | string>;
 }

@@ -8,6 +8,7 @@ import { ModelStore } from './model-store';
 import { ModelVersionRow } from './model-version.entity';
 
 const ACTIVE_TTL_MS = 1000;
+const OTHER_VERSIONS_KEPT = 2;
 
 /**
  * Versions of trained churn models: files under MODEL_DIR, mirrored in `model_versions`, one active.
@@ -18,6 +19,7 @@ export class ModelRegistryService {
   private loaded: { version: string; model: Promise<ChurnModel> } | undefined;
   /** The active row, remembered briefly: the live rescorer asks for every batch. */
   private activeCache: { at: number; row: Promise<ModelVersionRow | null> } | undefined;
+  private readonly others = new Map<string, Promise<ChurnModel>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -115,6 +117,27 @@ export class ModelRegistryService {
       previous?.model.then((m) => m.dispose()).catch(() => undefined);
     }
     return this.loaded!.model;
+  }
+
+  /**
+   * A version for serving reads (explaining an older score): the active model, or a loaded copy kept
+   * for the next ask (at most OTHER_VERSIONS_KEPT of them, oldest dropped and disposed).
+   */
+  async modelFor(version: string): Promise<ChurnModel> {
+    const active = await this.activeModel();
+    if (active?.version === version) return active;
+    let model = this.others.get(version);
+    if (!model) {
+      model = this.load(version);
+      this.others.set(version, model);
+      model.catch(() => this.others.delete(version));
+      while (this.others.size > OTHER_VERSIONS_KEPT) {
+        const [oldest, dropped] = this.others.entries().next().value!;
+        this.others.delete(oldest);
+        dropped.then((m) => m.dispose()).catch(() => undefined);
+      }
+    }
+    return model;
   }
 
   /** Load any registered version (for evaluation); the caller disposes it. */

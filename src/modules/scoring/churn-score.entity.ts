@@ -32,4 +32,19 @@ export class ChurnScore {
   /** The event a live rescore followed; null for batch scores. */
   @Column({ name: 'cause_event_id', type: 'bigint', nullable: true })
   causeEventId!: string | null;
+
+  /** The raw model's log-odds (before calibration); null for scores stored without an explanation. */
+  @Column({ type: 'double precision', nullable: true })
+  logit!: number | null;
+
+  /** The raw model's log-odds at the training-mean subscriber. */
+  @Column({ name: 'baseline_logit', type: 'double precision', nullable: true })
+  baselineLogit!: number | null;
+
+  @Column({ name: 'attribution_method', type: 'text', nullable: true })
+  attributionMethod!: string | null;
+
+  /** Σ of the contributions not stored in feature_attributions. */
+  @Column({ name: 'attribution_rest', type: 'double precision', nullable: true })
+  attributionRest!: number | null;
 }

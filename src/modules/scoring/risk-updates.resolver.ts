@@ -1,4 +1,3 @@
-import { filter, pipe } from '@graphql-yoga/subscription';
 import { Args, Ctx, FieldResolver, Resolver, Root, Subscription } from 'type-graphql';
 import { invalidArgument } from '../../common/domain-error';
 import { parseId } from '../../common/ids';
@@ -34,12 +33,10 @@ export class RiskUpdatesResolver {
       }
       const watched = userIds ? new Set(userIds.map((id) => parseId(id, 'user'))) : null;
       const min = minProbability ?? 0;
-      return pipe(
-        (context as AppContext).services.pubSub.subscribe(Topic.RISK_UPDATED),
-        filter(
-          (p: RiskUpdatedPayload) =>
-            p.probability >= min && (watched === null || watched.has(p.userId)),
-        ),
+      return (context as AppContext).services.pubSub.subscribeWhere(
+        Topic.RISK_UPDATED,
+        (p: RiskUpdatedPayload) =>
+          p.probability >= min && (watched === null || watched.has(p.userId)),
       );
     },
   })

@@ -5,7 +5,9 @@ import { decodeCursor, type Page } from '../../common/pagination';
 import { createProgress } from '../../common/progress';
 import { toFeatureMatrix } from '../features/feature-matrix';
 import type { FeatureService } from '../features/feature.service';
+import type { Explanation } from '../../ml';
 import type { ChurnModel } from '../model-registry/churn-model';
+import { topContributions, type StoredAttribution } from './stored-attributions';
 import type { ModelRegistryService } from '../model-registry/model-registry.service';
 import { ChurnScore } from './churn-score.entity';
 import {
@@ -17,7 +19,9 @@ import {
 } from './risk-levels';
 
 const SCORE_COLUMNS = `id::text, user_id::text AS "userId", model_version AS "modelVersion", probability,
-  risk_level AS "riskLevel", scored_at AS "scoredAt", cause_event_id::text AS "causeEventId"`;
+  risk_level AS "riskLevel", scored_at AS "scoredAt", cause_event_id::text AS "causeEventId",
+  logit, baseline_logit AS "baselineLogit", attribution_method AS "attributionMethod",
+  attribution_rest AS "attributionRest"`;
 const SCORE_CHUNK = 5000;
 
 export interface AtRiskEntry {
@@ -67,16 +71,37 @@ export class ScoringService {
     userIds: readonly string[],
     at: Date,
     causes?: ReadonlyMap<string, string>,
+    onExplained?: (explanations: Explanation[]) => void,
   ): Promise<ChurnScore[]> {
     const rows = await this.features.onlineAt(userIds, at, manager);
     if (rows.length === 0) return [];
-    const probabilities = model.predict(toFeatureMatrix(rows));
+    const matrix = toFeatureMatrix(rows);
+    const probabilities = model.predict(matrix);
+    const reference = model.metadata.explanation;
+    // Models trained before explanations existed have no reference: their scores carry none.
+    const explanations = reference ? model.explain(matrix, reference) : null;
+    if (explanations) onExplained?.(explanations);
+    const stored = explanations?.map((e, i) => topContributions(e, rows[i]));
+    // One statement: the scores and their top contributions (arrays of arrays travel as JSON).
     return preparedQuery(
       manager,
-      `INSERT INTO churn_scores (user_id, model_version, probability, risk_level, scored_at, cause_event_id)
-       SELECT id, $2, p, level, $5, cause
-         FROM unnest($1::bigint[], $3::float8[], $4::risk_level[], $6::bigint[]) AS v(id, p, level, cause)
-       RETURNING ${SCORE_COLUMNS}`,
+      `WITH s AS (
+         INSERT INTO churn_scores (user_id, model_version, probability, risk_level, scored_at, cause_event_id,
+                                   logit, baseline_logit, attribution_method, attribution_rest)
+         SELECT id, $2, p, level, $5, cause, lg, bl, method, rest
+           FROM unnest($1::bigint[], $3::float8[], $4::risk_level[], $6::bigint[], $7::float8[], $8::float8[],
+                       $9::text[], $10::float8[]) AS v(id, p, level, cause, lg, bl, method, rest)
+         RETURNING *),
+       a AS (
+         INSERT INTO feature_attributions (score_id, features, "values", value_texts, contributions)
+         SELECT s.id,
+                ARRAY(SELECT jsonb_array_elements_text(x.a->0)),
+                ARRAY(SELECT (v #>> '{}')::float8 FROM jsonb_array_elements(x.a->1) v),
+                ARRAY(SELECT v #>> '{}' FROM jsonb_array_elements(x.a->2) v),
+                ARRAY(SELECT (v #>> '{}')::float8 FROM jsonb_array_elements(x.a->3) v)
+           FROM unnest($11::bigint[], $12::jsonb[]) AS x(user_id, a)
+           JOIN s ON s.user_id = x.user_id)
+       SELECT ${SCORE_COLUMNS} FROM s`,
       [
         rows.map((r) => r.userId),
         model.version,
@@ -84,12 +109,55 @@ export class ScoringService {
         Array.from(probabilities, (p) => riskLevelOf(p, this.thresholds)),
         at.toISOString(),
         rows.map((r) => causes?.get(r.userId) ?? null),
+        rows.map((_, i) => explanations?.[i].logit ?? null),
+        rows.map((_, i) => explanations?.[i].baselineLogit ?? null),
+        rows.map((_, i) => explanations?.[i].method ?? null),
+        rows.map((_, i) => stored?.[i].rest ?? null),
+        stored ? rows.map((r) => r.userId) : [],
+        (stored ?? []).map((s) =>
+          JSON.stringify([
+            s.top.map((a) => a.feature),
+            s.top.map((a) => a.value),
+            s.top.map((a) => a.valueText),
+            s.top.map((a) => a.contribution),
+          ]),
+        ),
       ],
     );
   }
 
+  /** Stored top contributions of scores. Shape: scoreIds[i] → contributions by rank. */
+  async attributionsFor(scoreIds: readonly string[]): Promise<StoredAttribution[][]> {
+    const rows: {
+      scoreId: string;
+      features: string[];
+      values: (number | null)[];
+      valueTexts: (string | null)[];
+      contributions: number[];
+    }[] = await this.dataSource.query(
+      `SELECT score_id::text AS "scoreId", features, "values", value_texts AS "valueTexts", contributions
+         FROM feature_attributions WHERE score_id = ANY($1::bigint[])`,
+      [scoreIds],
+    );
+    const byScore = new Map(
+      rows.map((r) => [
+        r.scoreId,
+        r.features.map((feature, k) => ({
+          rank: k + 1,
+          feature,
+          value: r.values[k],
+          valueText: r.valueTexts[k],
+          contribution: r.contributions[k],
+        })),
+      ]),
+    );
+    return scoreIds.map((id) => byScore.get(id) ?? []);
+  }
+
   /** Batch-score every active subscriber (append-only history). Returns how many were scored. */
-  async scoreAll(options: { silent?: boolean } = {}): Promise<number> {
+  async scoreAll(
+    options: { silent?: boolean; onExplained?: (explanations: Explanation[]) => void } = {},
+  ): Promise<number> {
     const ids: string[] = (
       await this.dataSource.query(`SELECT id::text FROM users WHERE status = 'ACTIVE' ORDER BY id`)
     ).map((r: { id: string }) => r.id);
@@ -104,8 +172,11 @@ export class ScoringService {
     let scored = 0;
     for (let i = 0; i < ids.length; i += SCORE_CHUNK) {
       const chunk = ids.slice(i, i + SCORE_CHUNK);
-      scored += (await this.dataSource.transaction((m) => this.scoreWith(m, model, chunk, at)))
-        .length;
+      scored += (
+        await this.dataSource.transaction((m) =>
+          this.scoreWith(m, model, chunk, at, undefined, options.onExplained),
+        )
+      ).length;
       progress.tick(Math.min(SCORE_CHUNK, ids.length - i));
     }
     const overview = await this.overview();

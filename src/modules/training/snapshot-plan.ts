@@ -50,3 +50,9 @@ export function planSnapshots(
 export function isLeakFree(plan: SnapshotPlan): boolean {
   return plan.train.every((t) => t.getTime() + plan.horizonDays * DAY <= plan.validation.getTime());
 }
+
+/** Where the data ends for planning: the end of the day of the latest event, never after `today`. */
+export function dataEnd(lastEvent: Date, today: Date): Date {
+  const lastDayEnd = Math.ceil(lastEvent.getTime() / DAY) * DAY;
+  return new Date(Math.min(lastDayEnd, today.getTime()));
+}

@@ -11,6 +11,7 @@ import {
   activeBackend,
   ensureBackend,
   evaluateBinary,
+  permutationImportance,
   rocAuc,
   selectLabels,
   selectRows,
@@ -25,8 +26,12 @@ import {
 import { toFeatureMatrix } from '../features/feature-matrix';
 import type { FeatureService, LabelledFeatureRow } from '../features/feature.service';
 import type { EvaluatedScorer, ModelMetadata } from '../model-registry/model-metadata';
+import { explanationReference } from '../model-registry/explanation-reference';
 import type { ModelRegistryService } from '../model-registry/model-registry.service';
 import type { ScoringService } from '../scoring/scoring.service';
+import { ImportanceKind } from '../explanations/explanation.types';
+import type { ExplanationsService } from '../explanations/explanations.service';
+import type { SegmentsService } from '../segments/segments.service';
 import {
   fitCandidates,
   recencyBaseline,
@@ -34,7 +39,13 @@ import {
   type FitReporter,
   type LabelledMatrix,
 } from './fit-candidates';
-import { DAY, DEFAULT_PLAN, isLeakFree, planSnapshots, type SnapshotPlan } from './snapshot-plan';
+import {
+  dataEnd,
+  DEFAULT_PLAN,
+  isLeakFree,
+  planSnapshots,
+  type SnapshotPlan,
+} from './snapshot-plan';
 import { TrainingRun, TrainingStatus, type TrainingResult } from './training-run.entity';
 
 export interface TrainOptions {
@@ -76,6 +87,8 @@ export class TrainingService {
     private readonly features: FeatureService,
     private readonly registry: ModelRegistryService,
     private readonly scoring: ScoringService,
+    private readonly explanations: ExplanationsService,
+    private readonly segments: SegmentsService,
     private readonly logger: Logger,
   ) {
     this.runs = dataSource.getRepository(TrainingRun);
@@ -224,6 +237,7 @@ export class TrainingService {
       );
       await this.registry.register(await artifactsOf(c), metadata);
       registered.push({ candidate: c, metadata });
+      await this.savePermutationImportance(metadata.version, c, evalSet, options.seed);
       report.step(
         `registered ${metadata.version} (${c.name}): evaluation AUC ${c.evaluation.rocAuc.toFixed(4)}`,
       );
@@ -251,7 +265,15 @@ export class TrainingService {
     candidates.forEach(disposeIfDeep);
 
     let scored = 0;
-    if (activated && options.rescore !== false) scored = await this.scoring.scoreAll();
+    if (activated && options.rescore !== false) {
+      // Scoring everyone explains everyone: that is the version's mean |attribution| importance.
+      const importance = this.explanations.importanceAccumulator(best.metadata.version);
+      scored = await this.scoring.scoreAll({ onExplained: importance.add });
+      await importance.save();
+      report.step('segmenting the subscribers with the new model');
+      const run = await this.segments.run({ seed: options.seed, silent: true });
+      report.step(`segment run ${run.id}: k = ${run.k}, ${run.assignedUsers} subscribers placed`);
+    }
     return {
       plan,
       candidates: compared,
@@ -314,14 +336,10 @@ export class TrainingService {
 
   /** Snapshot plan from the span of the data (ends at the last complete day, never after today). */
   async plan(): Promise<SnapshotPlan> {
-    const [row]: { start: Date | null; last: Date | null }[] = await this.dataSource.query(
-      `SELECT (SELECT min(signup_at) FROM users) AS start,
-              greatest((SELECT max(started_at) FROM viewing_events), (SELECT max(at) FROM subscription_events)) AS last`,
-    );
+    const row = await this.features.dataSpan();
     if (!row.start || !row.last)
       throw new DomainError(ErrorCode.INSUFFICIENT_DATA, 'no subscribers or events to train on');
-    const lastDayEnd = Math.ceil(new Date(row.last).getTime() / DAY) * DAY;
-    const end = new Date(Math.min(lastDayEnd, startOfTodayUtc().getTime()));
+    const end = dataEnd(new Date(row.last), startOfTodayUtc());
     const plan = planSnapshots(new Date(row.start), end, DEFAULT_PLAN);
     if (!plan) {
       throw new DomainError(
@@ -372,6 +390,32 @@ export class TrainingService {
     }
   }
 
+  /** Drop in evaluation AUC when each feature is shuffled, stored as the version's PERMUTATION importance. */
+  private async savePermutationImportance(
+    version: string,
+    c: Candidate,
+    evalSet: LabelledMatrix,
+    seed: number,
+  ): Promise<void> {
+    const result = permutationImportance(
+      (rows) => c.model.predictProba(rows),
+      evalSet.features,
+      evalSet.labels,
+      { seed, repeats: 3 },
+    );
+    await this.explanations.saveImportance(
+      version,
+      ImportanceKind.PERMUTATION,
+      result.importances.map((i) => ({
+        feature: i.feature,
+        importance: i.meanDrop,
+        spread: i.stdDrop,
+        signed: null,
+      })),
+      evalSet.labels.length,
+    );
+  }
+
   private metadataFor(
     c: Candidate,
     options: TrainOptions,
@@ -414,6 +458,7 @@ export class TrainingService {
         evaluationRows: sets.evalSet.labels.length,
         description: SPLIT_DESCRIPTION,
       },
+      explanation: explanationReference(c.model.preprocessor, sets.train.features),
       dataFingerprint: fingerprint,
       metrics: { model: c.evaluation, baseline, oracleAuc, compared },
     };

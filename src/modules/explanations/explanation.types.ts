@@ -1,0 +1,164 @@
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum RiskDirection {
+  RAISES_RISK = 'RAISES_RISK',
+  LOWERS_RISK = 'LOWERS_RISK',
+}
+registerEnumType(RiskDirection, { name: 'RiskDirection' });
+
+export enum ExplanationSource {
+  /** The contributions stored with the latest score (free at query time). */
+  STORED = 'STORED',
+  /** Computed now, from the subscriber's current features and the active model. */
+  COMPUTED = 'COMPUTED',
+}
+registerEnumType(ExplanationSource, { name: 'ExplanationSource' });
+
+export enum ImportanceKind {
+  /** Mean |attribution| over the active subscribers when they were last batch-scored. */
+  MEAN_ABS_ATTRIBUTION = 'MEAN_ABS_ATTRIBUTION',
+  /** Drop in ROC-AUC on the evaluation half of the validation snapshot when the feature is shuffled. */
+  PERMUTATION = 'PERMUTATION',
+}
+registerEnumType(ImportanceKind, { name: 'ImportanceKind' });
+
+@ObjectType({ description: "One feature's share of a score, relative to the average subscriber." })
+export class FeatureContribution {
+  @Field({
+    description:
+      'Feature name (see activeModel.features; sequence:<channel> for the 28-day branch).',
+  })
+  feature!: string;
+
+  @Field()
+  label!: string;
+
+  @Field(() => Float, { nullable: true, description: "The subscriber's value (numeric features)." })
+  value!: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The subscriber's value (categorical features).",
+  })
+  valueText!: string | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Typical value among the training subscribers (median).',
+  })
+  typicalValue!: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Most common category among the training subscribers.',
+  })
+  typicalValueText!: string | null;
+
+  @Field(() => Float, {
+    description: 'Contribution to the log-odds of churn (before calibration).',
+  })
+  contribution!: number;
+
+  @Field(() => RiskDirection)
+  direction!: RiskDirection;
+
+  @Field({ description: 'One sentence a retention agent can read.' })
+  reason!: string;
+}
+
+@ObjectType({ description: 'Why a subscriber has the churn risk they have.' })
+export class ChurnExplanation {
+  @Field()
+  modelVersion!: string;
+
+  @Field({ description: 'linear (exact), integrated-gradients or kernel-shap.' })
+  method!: string;
+
+  @Field(() => ExplanationSource)
+  source!: ExplanationSource;
+
+  @Field({ description: 'When the explained score was computed.' })
+  scoredAt!: Date;
+
+  @Field(() => Float, {
+    description: 'Calibrated probability of the average (training-mean) subscriber.',
+  })
+  baseProbability!: number;
+
+  @Field(() => Float, { description: "This subscriber's calibrated 30-day churn probability." })
+  probability!: number;
+
+  @Field(() => Float, {
+    description: 'Raw log-odds at the baseline; contributions add up to logit − baselineLogit.',
+  })
+  baselineLogit!: number;
+
+  @Field(() => Float)
+  logit!: number;
+
+  @Field(() => Float, { description: 'Sum of the contributions not listed (beyond `top`).' })
+  otherContributions!: number;
+
+  @Field(() => Float, {
+    description:
+      '|Σ contributions − (logit − baselineLogit)|; checked against the method tolerance.',
+  })
+  completenessError!: number;
+
+  @Field(() => [FeatureContribution], { description: 'Largest contributions first.' })
+  contributions!: FeatureContribution[];
+
+  @Field({ description: 'The strongest reasons in one line.' })
+  summary!: string;
+}
+
+@ObjectType()
+export class FeatureImportanceEntry {
+  @Field()
+  feature!: string;
+
+  @Field()
+  label!: string;
+
+  @Field(() => Float)
+  importance!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Std of the AUC drop (permutation) or of |attribution|.',
+  })
+  spread!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Mean signed attribution (MEAN_ABS_ATTRIBUTION only).',
+  })
+  signed!: number | null;
+}
+
+@ObjectType({
+  description: 'Global feature importance of one model version, most important first.',
+})
+export class FeatureImportanceReport {
+  @Field()
+  modelVersion!: string;
+
+  @Field(() => [FeatureImportanceEntry], {
+    description: 'Mean |attribution| over active subscribers.',
+  })
+  meanAbsAttribution!: FeatureImportanceEntry[];
+
+  @Field(() => [FeatureImportanceEntry], {
+    description: 'Permutation importance: mean drop in ROC-AUC.',
+  })
+  permutation!: FeatureImportanceEntry[];
+
+  @Field(() => Int, { description: 'Subscribers behind meanAbsAttribution.' })
+  attributionRows!: number;
+
+  @Field(() => Int, { description: 'Validation rows behind permutation.' })
+  permutationRows!: number;
+
+  @Field(() => Date, { nullable: true })
+  computedAt!: Date | null;
+}
