@@ -176,6 +176,56 @@ describe('churn models', () => {
     expect(badCursor.errors![0].extensions!.code).toBe('INVALID_CURSOR');
   });
 
+  it('stores both global importances, segments the subscribers, and explains the deep model with integrated gradients', async () => {
+    const imp = await gql(
+      app.url,
+      `{ featureImportance { modelVersion attributionRows permutationRows meanAbsAttribution { feature importance } permutation { feature importance spread } } segments { id label size } }`,
+    );
+    expect(imp.errors).toBeUndefined();
+    const r = imp.data!.featureImportance;
+    const [{ active }] = await db.dataSource.query(
+      `SELECT count(*)::int AS active FROM users WHERE status = 'ACTIVE'`,
+    );
+    expect(r.attributionRows).toBe(active);
+    expect(r.permutationRows).toBeGreaterThan(50);
+    expect(r.meanAbsAttribution.length).toBeGreaterThan(20);
+    expect(r.permutation.length).toBeGreaterThan(20);
+    // Shuffling the strongest feature costs AUC.
+    expect(r.permutation[0].importance).toBeGreaterThan(0);
+    // Training segments the subscribers once the new model is active.
+    expect(imp.data!.segments.reduce((n: number, s: any) => n + s.size, 0)).toBe(active);
+
+    const deep = (await app.services.registry.list()).find((m) => m.kind === 'deep-churn')!;
+    const wasActive = (await app.services.registry.activeRow())!.version;
+    await app.services.registry.activate(deep.version);
+    try {
+      const ids: string[] = (
+        await db.dataSource.query(
+          `SELECT id::text FROM users WHERE status = 'ACTIVE' ORDER BY id LIMIT 3`,
+        )
+      ).map((x: any) => x.id);
+      for (const id of ids) {
+        const res = await gql(
+          app.url,
+          `query($id: ID!) { user(id: $id) { explanation(top: 30) { method source modelVersion logit baselineLogit otherContributions completenessError contributions { feature contribution } } } }`,
+          { id },
+        );
+        const e = res.data!.user.explanation;
+        expect(e).toMatchObject({ source: 'COMPUTED', modelVersion: deep.version });
+        expect(['integrated-gradients', 'kernel-shap']).toContain(e.method);
+        const sum =
+          e.contributions.reduce((t: number, c: any) => t + c.contribution, 0) +
+          e.otherContributions;
+        // Completeness within the integrated-gradients tolerance (0.01 logits), checked by the service too.
+        expect(Math.abs(sum - (e.logit - e.baselineLogit))).toBeLessThan(0.01);
+        if (deep.metadata.sequence)
+          expect(e.contributions.map((c: any) => c.feature)).toContain('sequence:sessions');
+      }
+    } finally {
+      await app.services.registry.activate(wasActive);
+    }
+  }, 120_000);
+
   it('serves exactly what the stored artifacts predict (save/load round trip through the registry)', async () => {
     const active = (await app.services.registry.activeRow())!;
     const served = (await app.services.registry.activeModel())!;

@@ -89,9 +89,14 @@ function candidates(
   const wordsOf = (t: SegmentTrait): LabelWords | undefined =>
     byFeature.get(t.feature)?.[t.direction];
   const nounTrait = speaking.find((t) => wordsOf(t)?.noun !== undefined);
-  const adjectives = speaking
-    .filter((t) => t !== nounTrait && wordsOf(t)?.adjective !== undefined)
-    .map((t) => wordsOf(t)!.adjective!);
+  // Two traits may share a word ("Restless" for low completion and for abandoned sessions): once each.
+  const adjectives = [
+    ...new Set(
+      speaking
+        .filter((t) => t !== nounTrait && wordsOf(t)?.adjective !== undefined)
+        .map((t) => wordsOf(t)!.adjective!),
+    ),
+  ];
   const noun = nounTrait !== undefined ? wordsOf(nounTrait)!.noun! : o.defaultNoun;
   if (adjectives.length === 0) {
     return [nounTrait !== undefined ? compose([], noun) : compose([o.neutralAdjective], noun)];

@@ -69,12 +69,10 @@ export class ExplanationsService {
     }
     const out = new Map<string, ChurnExplanation>();
     if (top <= STORED_TOP) {
-      const latest = await this.scoring.latestFor(userIds);
-      const withStored = latest.filter((s): s is ChurnScore => s !== null && s.logit !== null);
-      const stored = await this.scoring.attributionsFor(withStored.map((s) => s.id));
-      for (const [i, score] of withStored.entries()) {
-        const e = await this.fromStored(score, stored[i], top);
-        if (e) out.set(score.userId, e);
+      for (const latest of await this.scoring.latestWithAttributions(userIds)) {
+        if (!latest || latest.score.logit === null) continue;
+        const e = await this.fromStored(latest.score, latest.attributions, top);
+        if (e) out.set(latest.score.userId, e);
       }
     }
     const missing = userIds.filter((id) => !out.has(id));

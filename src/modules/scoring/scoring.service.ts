@@ -126,6 +126,45 @@ export class ScoringService {
     );
   }
 
+  /**
+   * Latest score per user with its stored top contributions, in one statement (the stored path of
+   * User.explanation). Shape: userIds[i] → { score, attributions } or null.
+   */
+  async latestWithAttributions(
+    userIds: readonly string[],
+  ): Promise<({ score: ChurnScore; attributions: StoredAttribution[] } | null)[]> {
+    const rows: (ChurnScore & {
+      features: string[] | null;
+      values: (number | null)[] | null;
+      valueTexts: (string | null)[] | null;
+      contributions: number[] | null;
+    })[] = await this.dataSource.query(
+      `SELECT s.*, a.features, a."values", a.value_texts AS "valueTexts", a.contributions
+         FROM unnest($1::bigint[]) AS u(id)
+         CROSS JOIN LATERAL (
+           SELECT ${SCORE_COLUMNS} FROM churn_scores WHERE user_id = u.id ORDER BY scored_at DESC, id DESC LIMIT 1
+         ) s
+         LEFT JOIN feature_attributions a ON a.score_id = s.id::bigint`,
+      [userIds],
+    );
+    const byUser = new Map(
+      rows.map(({ features, values, valueTexts, contributions, ...score }) => [
+        score.userId,
+        {
+          score: score as ChurnScore,
+          attributions: (features ?? []).map((feature, k) => ({
+            rank: k + 1,
+            feature,
+            value: values![k],
+            valueText: valueTexts![k],
+            contribution: contributions![k],
+          })),
+        },
+      ]),
+    );
+    return userIds.map((id) => byUser.get(id) ?? null);
+  }
+
   /** Stored top contributions of scores. Shape: scoreIds[i] → contributions by rank. */
   async attributionsFor(scoreIds: readonly string[]): Promise<StoredAttribution[][]> {
     const rows: {

@@ -46,3 +46,28 @@ export const SEGMENT_DESCRIPTORS: TraitDescriptor[] = [
 ];
 
 export const DEFAULT_NOUN = 'viewers';
+
+/**
+ * Heavy-tailed counts enter k-means as log1p: otherwise a handful of binge watchers or very old
+ * accounts set the scale of the whole feature, and the silhouette picks "them and everyone else".
+ */
+const LOG_SCALED = new Set([
+  'days_since_last_view',
+  'sessions_30d',
+  'watch_minutes_30d',
+  'binge_days_30d',
+  'tenure_days',
+]);
+
+/** A subscriber's feature values as k-means sees them. Shape: [SEGMENT_FEATURES.length]. */
+export function segmentInput(values: Readonly<Record<string, number | string>>): number[] {
+  return SEGMENT_FEATURES.map((f) => {
+    const v = Number(values[f]);
+    return LOG_SCALED.has(f) && Number.isFinite(v) ? Math.log1p(Math.max(0, v)) : v;
+  });
+}
+
+/** Back from the k-means scale to the feature's own units. */
+export function fromSegmentScale(feature: string, v: number): number {
+  return LOG_SCALED.has(feature) ? Math.expm1(v) : v;
+}

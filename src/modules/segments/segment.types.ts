@@ -18,7 +18,10 @@ export class SegmentTrait {
   @Field(() => Float, { description: "The segment's centre, in the feature's units." })
   value!: number;
 
-  @Field(() => Float, { description: 'The average subscriber, in the same units.' })
+  @Field(() => Float, {
+    description:
+      'The average subscriber, in the same units (for counts, the geometric-style mean of log1p).',
+  })
   average!: number;
 }
 

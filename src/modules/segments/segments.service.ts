@@ -30,7 +30,13 @@ import type { ModelRegistryService } from '../model-registry/model-registry.serv
 import { RISK_ORDER, type RiskLevel } from '../scoring/risk-levels';
 import { dataEnd, DAY } from '../training/snapshot-plan';
 import { churnPatterns, type ChurnPatterns } from './churn-patterns';
-import { DEFAULT_NOUN, SEGMENT_DESCRIPTORS, SEGMENT_FEATURES } from './segment-features';
+import {
+  DEFAULT_NOUN,
+  fromSegmentScale,
+  SEGMENT_DESCRIPTORS,
+  SEGMENT_FEATURES,
+  segmentInput,
+} from './segment-features';
 import type { Segment, SegmentRun, SegmentTrait } from './segment.types';
 
 export interface SegmentRunOptions {
@@ -95,7 +101,7 @@ export class SegmentsService {
       );
     }
     const features = [...SEGMENT_FEATURES];
-    const matrix = rows.map((r) => features.map((f) => Number(r.values[f])));
+    const matrix = rows.map((r) => segmentInput(r.values));
     const previousRun = await this.latestRunRow();
     const previous: { id: number; centroid: number[]; size: number; churn_rate: number | null }[] =
       previousRun
@@ -364,7 +370,7 @@ export class SegmentsService {
     for (let i = 0; i < users.length; i += ASSIGN_CHUNK) {
       const rows = await this.features.onlineAt(users.slice(i, i + ASSIGN_CHUNK), new Date(), m);
       const z = standardize(
-        rows.map((r) => standardizer.features.map((f) => Number(r.values[f]))),
+        rows.map((r) => segmentInput(r.values)),
         standardizer,
       );
       const nearest = nearestCentroid(z, centroids);
@@ -393,8 +399,8 @@ function traitsOf(
       label: featureLabel(t.feature),
       z: t.z,
       direction: t.direction,
-      value: centroidRaw[j],
-      average: standardizer.means[j],
+      value: fromSegmentScale(t.feature, centroidRaw[j]),
+      average: fromSegmentScale(t.feature, standardizer.means[j]),
     };
   });
 }
