@@ -74,6 +74,7 @@ export async function startServerProcess(
       DATABASE_URL: databaseUrl,
       PORT: '0',
       AUTO_SEED: 'false',
+      AUTO_TRAIN_RECS: 'false',
       LOG_LEVEL: 'warn',
       ...env,
     },

@@ -4,6 +4,7 @@ import { UserActivityDaily1764288000000 } from './1764288000000-UserActivityDail
 import { LiveRescoring1764374400000 } from './1764374400000-LiveRescoring';
 import { ViewingEventsUserTitle1764460800000 } from './1764460800000-ViewingEventsUserTitle';
 import { ExplanationsAndSegments1764547200000 } from './1764547200000-ExplanationsAndSegments';
+import { Recommendations1764633600000 } from './1764633600000-Recommendations';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the compiled build load the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   LiveRescoring1764374400000,
   ViewingEventsUserTitle1764460800000,
   ExplanationsAndSegments1764547200000,
+  Recommendations1764633600000,
 ];

@@ -79,6 +79,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       production: config.nodeEnv === 'production',
       shutdownTimeoutMs: config.shutdownTimeoutMs,
     });
+    if (config.autoTrainRecs) {
+      services.recommendations.trainInBackgroundIfNone({
+        seed: config.trainSeed,
+        epochs: config.recsEpochs,
+        factors: 32,
+      });
+    }
     let stopping: Promise<void> | undefined;
     const live = { services, pubSub };
     return {
@@ -91,6 +98,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       stop() {
         stopping ??= (async () => {
           await server.stop();
+          await live.services.recommendations.stop();
           await live.services.rescoring.stop();
           await live.pubSub.close();
           await database.close();

@@ -23,6 +23,7 @@ import { seedWorld } from '../seeds';
 import { CliInputError, registerEvaluateTable } from './commands/evaluate-table';
 import { registerModelCommands } from './commands/model-commands';
 import { registerSimulate, SimulateError } from './commands/simulate';
+import { registerRecommendationCommands } from './commands/recommendation-commands';
 import { withServices } from './commands/services-scope';
 import { ensureFeatures } from './db/ensure-model';
 import { Pool } from 'pg';
@@ -133,6 +134,7 @@ export function buildCli(): Command {
   registerModelCommands(program, config);
   registerEvaluateTable(program);
   registerSimulate(program, config);
+  registerRecommendationCommands(program, config);
 
   program
     .command('schema')

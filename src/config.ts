@@ -29,6 +29,8 @@ export interface Config {
   autoTrain: boolean;
   trainSeed: number;
   trainMaxEpochs: number;
+  autoTrainRecs: boolean;
+  recsEpochs: number;
   alertProbabilityDelta: number;
   rescoreSweepMs: number;
   redisUrl: string | undefined;
@@ -232,6 +234,20 @@ export const CONFIG_SPEC = [
     'trainMaxEpochs',
     '40',
     'Most epochs of the deep model in the training run at start (early stopping usually ends sooner).',
+    int(1, 500),
+  ),
+  spec(
+    'AUTO_TRAIN_RECS',
+    'autoTrainRecs',
+    'true',
+    'Train the collaborative recommender in the background at start when none is trained.',
+    bool,
+  ),
+  spec(
+    'RECS_EPOCHS',
+    'recsEpochs',
+    '30',
+    'Epochs of that background recommender training.',
     int(1, 500),
   ),
   spec(

@@ -23,6 +23,10 @@ export enum ErrorCode {
   TRAINING_IN_PROGRESS = 'TRAINING_IN_PROGRESS',
   /** The data cannot support training (too little history, one class only…). */
   INSUFFICIENT_DATA = 'INSUFFICIENT_DATA',
+  /** No title with that id (where one must exist, e.g. similarTitles). */
+  TITLE_NOT_FOUND = 'TITLE_NOT_FOUND',
+  /** A recommender training run is already in progress. */
+  RECOMMENDER_TRAINING_IN_PROGRESS = 'RECOMMENDER_TRAINING_IN_PROGRESS',
   /** No training run with that id. */
   TRAINING_RUN_NOT_FOUND = 'TRAINING_RUN_NOT_FOUND',
   /** No API key was sent (and requests without one may do nothing), or the key is not configured. */

@@ -91,5 +91,6 @@ export function createProgress(options: ProgressOptions): Progress {
 export function formatCount(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
   if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  if (n > 0 && n < 10 && !Number.isInteger(n)) return n.toFixed(2);
   return `${Math.round(n)}`;
 }

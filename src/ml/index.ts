@@ -101,3 +101,4 @@ export {
 
 export * from './explain';
 export * from './cluster';
+export * from './recommend';

@@ -24,8 +24,10 @@ function categoryOf(
       return 'BAD_USER_INPUT';
     case ErrorCode.MODEL_NOT_FOUND:
     case ErrorCode.TRAINING_RUN_NOT_FOUND:
+    case ErrorCode.TITLE_NOT_FOUND:
       return 'NOT_FOUND';
     case ErrorCode.TRAINING_IN_PROGRESS:
+    case ErrorCode.RECOMMENDER_TRAINING_IN_PROGRESS:
       return 'CONFLICT';
     case ErrorCode.NO_ACTIVE_MODEL:
     case ErrorCode.INSUFFICIENT_DATA:

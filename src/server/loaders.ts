@@ -4,6 +4,8 @@ import type { ViewingEvent } from '../modules/events/viewing-event.entity';
 import type { ChurnExplanation } from '../modules/explanations/explanation.types';
 import type { ChurnScore } from '../modules/scoring/churn-score.entity';
 import type { Segment } from '../modules/segments/segment.types';
+import type { RecommendedTitle } from '../modules/recommendations/recommendation.types';
+import type { RecommendationSource } from '../modules/recommendations/recommendations.service';
 import type { User } from '../modules/users/user.entity';
 import type { Services } from './services';
 
@@ -19,6 +21,11 @@ export interface Loaders {
   /** Segment ids of the latest run per user. */
   userSegmentId: DataLoader<string, string | null>;
   segmentById: DataLoader<string, Segment | null>;
+  /** Recommendations per user, for one page size and source (both part of the batch). */
+  recommendations(
+    first: number,
+    source: RecommendationSource,
+  ): DataLoader<string, RecommendedTitle[]>;
 }
 
 /** Fresh loaders for every request (HTTP) or operation (ws): no cache outlives its request. */
@@ -26,6 +33,7 @@ export function createLoaders(services: Services): Loaders {
   const recentBySize = new Map<number, DataLoader<string, ViewingEvent[]>>();
   const historyBySize = new Map<number, DataLoader<string, ChurnScore[]>>();
   const explanationByTop = new Map<number, DataLoader<string, ChurnExplanation | null>>();
+  const recommendationsBy = new Map<string, DataLoader<string, RecommendedTitle[]>>();
   return {
     userById: new DataLoader(async (ids) => byId(ids, await services.users.findByIds(ids))),
     titleById: new DataLoader(async (ids) => byId(ids, await services.catalog.findByIds(ids))),
@@ -40,6 +48,24 @@ export function createLoaders(services: Services): Loaders {
     latestScore: new DataLoader((userIds) => services.scoring.latestFor(userIds)),
     userSegmentId: new DataLoader((userIds) => services.segments.segmentIdsOf(userIds)),
     segmentById: new DataLoader((ids) => services.segments.findByIds(ids)),
+    recommendations(first, source) {
+      const key = `${first}:${source}`;
+      let loader = recommendationsBy.get(key);
+      if (!loader) {
+        loader = new DataLoader(async (userIds) => {
+          const scores = await services.scoring.latestFor(userIds);
+          const lists = await services.recommendations.recommend(
+            userIds.map((userId, i) => ({ userId, risk: scores[i]?.riskLevel ?? null })),
+            first,
+            source,
+          );
+          // Reason kinds are the same strings as RecommendationReasonKind's values.
+          return lists as unknown as RecommendedTitle[][];
+        });
+        recommendationsBy.set(key, loader);
+      }
+      return loader;
+    },
     explanation(top) {
       let loader = explanationByTop.get(top);
       if (!loader) {

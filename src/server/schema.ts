@@ -9,6 +9,12 @@ import { UserResolver } from '../modules/users/user.resolver';
 import { AlertsResolver } from '../modules/alerts/alerts.resolver';
 import { ExplanationsResolver } from '../modules/explanations/explanations.resolver';
 import { SegmentsResolver, UserSegmentResolver } from '../modules/segments/segments.resolver';
+import {
+  RecommendationReasonResolver,
+  RecommendedTitleResolver,
+  SimilarTitlesResolver,
+  UserRecommendationsResolver,
+} from '../modules/recommendations/recommendations.resolver';
 import { RiskUpdatesResolver } from '../modules/scoring/risk-updates.resolver';
 import type { AppPubSub } from '../pubsub/pubsub';
 
@@ -24,6 +30,10 @@ export const RESOLVERS = [
   ExplanationsResolver,
   SegmentsResolver,
   UserSegmentResolver,
+  UserRecommendationsResolver,
+  RecommendedTitleResolver,
+  RecommendationReasonResolver,
+  SimilarTitlesResolver,
 ] as const;
 
 export async function buildAppSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {

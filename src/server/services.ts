@@ -10,6 +10,8 @@ import type { RiskThresholds } from '../modules/scoring/risk-levels';
 import { AlertsService } from '../modules/alerts/alerts.service';
 import { ExplanationsService } from '../modules/explanations/explanations.service';
 import { SegmentsService } from '../modules/segments/segments.service';
+import { RecommendationsService } from '../modules/recommendations/recommendations.service';
+import { RecommenderStore } from '../modules/recommendations/recommender-store';
 import { RescoringService } from '../modules/scoring/rescoring.service';
 import { ScoringService } from '../modules/scoring/scoring.service';
 import { TrainingService } from '../modules/training/training.service';
@@ -28,6 +30,7 @@ export interface Services {
   alerts: AlertsService;
   explanations: ExplanationsService;
   segments: SegmentsService;
+  recommendations: RecommendationsService;
   training: TrainingService;
   pubSub: AppPubSub;
   riskThresholds: RiskThresholds;
@@ -64,6 +67,12 @@ export function createServices(
     alerts,
     explanations,
     segments,
+    recommendations: new RecommendationsService(
+      dataSource,
+      new RecommenderStore(dataSource, config.modelDir),
+      segments,
+      logger,
+    ),
     training: new TrainingService(
       dataSource,
       features,

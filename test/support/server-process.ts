@@ -30,6 +30,7 @@ export async function startServerProcess(
       NODE_ENV: 'test',
       PORT: '0',
       AUTO_SEED: 'false',
+      AUTO_TRAIN_RECS: 'false',
       LOG_LEVEL: 'warn',
       ...env,
     },

@@ -16,6 +16,7 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     AUTO_SEED: 'false',
     AUTO_TRAIN: 'false',
+    AUTO_TRAIN_RECS: 'false',
     // Tests that are not about access control act as admin; test/integration/access.test.ts is.
     DEFAULT_ROLE: 'admin',
     RESCORE_SWEEP_MS: '0',

@@ -250,6 +250,9 @@ export class BprFactorization {
           }
           lossSum += graph.step(batch);
           batches++;
+          // Each step runs synchronously; yielding between them keeps a service that trains in the
+          // background answering (health checks, requests) while it does.
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
         const logs = { loss: lossSum / batches, ms: performance.now() - t0 };
         history.push(logs);

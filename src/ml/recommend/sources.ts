@@ -89,8 +89,18 @@ export function normaliseScores(scores: Float64Array, eligible: Uint8Array): Flo
   return scores;
 }
 
+/**
+ * log1p of a popularity table, computed once per table (the tables live as long as the popularity
+ * index); each request gets a fresh copy to normalise.
+ */
+const logScaled = new WeakMap<Float64Array, Float64Array>();
 function logScale(values: Float64Array): Float64Array {
-  return values.map((v) => Math.log1p(Math.max(0, v)));
+  let scaled = logScaled.get(values);
+  if (!scaled) {
+    scaled = values.map((v) => Math.log1p(Math.max(0, v)));
+    logScaled.set(values, scaled);
+  }
+  return Float64Array.from(scaled);
 }
 
 const collaborative: RecommendationSource = {

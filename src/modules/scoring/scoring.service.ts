@@ -138,7 +138,8 @@ export class ScoringService {
       values: (number | null)[] | null;
       valueTexts: (string | null)[] | null;
       contributions: number[] | null;
-    })[] = await this.dataSource.query(
+    })[] = await preparedQuery(
+      this.dataSource,
       `SELECT s.*, a.features, a."values", a.value_texts AS "valueTexts", a.contributions
          FROM unnest($1::bigint[]) AS u(id)
          CROSS JOIN LATERAL (
@@ -230,7 +231,8 @@ export class ScoringService {
     userIds: readonly string[],
     runner: Pick<EntityManager, 'query'> = this.dataSource,
   ): Promise<(ChurnScore | null)[]> {
-    const rows: ChurnScore[] = await runner.query(
+    const rows: ChurnScore[] = await preparedQuery(
+      runner,
       `SELECT s.* FROM unnest($1::bigint[]) AS u(id)
        CROSS JOIN LATERAL (
          SELECT ${SCORE_COLUMNS} FROM churn_scores WHERE user_id = u.id ORDER BY scored_at DESC, id DESC LIMIT 1

@@ -22,6 +22,7 @@ import {
   type Explanation,
   type StandardizerState,
 } from '../../ml';
+import { preparedQuery } from '../../db/prepared-query';
 import { featureLabel } from '../explanations/feature-reasons';
 import type { ExplanationsService } from '../explanations/explanations.service';
 import { toFeatureMatrix } from '../features/feature-matrix';
@@ -290,11 +291,11 @@ export class SegmentsService {
 
   /** The latest run's segment of each subscriber. Shape: userIds[i] → segment id or null. */
   async segmentIdsOf(userIds: readonly string[]): Promise<(string | null)[]> {
-    const run = await this.latestRunRow();
-    if (!run) return userIds.map(() => null);
-    const rows: { user_id: string; segment_id: number }[] = await this.dataSource.query(
-      `SELECT user_id::text, segment_id FROM user_segments WHERE run_id = $1 AND user_id = ANY($2::bigint[])`,
-      [run.id, userIds],
+    const rows: { user_id: string; segment_id: number }[] = await preparedQuery(
+      this.dataSource,
+      `SELECT user_id::text, segment_id FROM user_segments
+        WHERE run_id = (SELECT max(id) FROM segment_runs) AND user_id = ANY($1::bigint[])`,
+      [userIds],
     );
     const by = new Map(rows.map((r) => [r.user_id, String(r.segment_id)]));
     return userIds.map((id) => by.get(id) ?? null);

@@ -1,0 +1,130 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { RecommendationSource } from './recommendations.service';
+
+registerEnumType(RecommendationSource, {
+  name: 'RecommendationSource',
+  valuesConfig: {
+    HYBRID: { description: 'The blend of every source (weights follow the size of the history).' },
+    COLLABORATIVE: {
+      description: 'Matrix factorisation: viewers who watch what you watch also watch…',
+    },
+    CONTENT: { description: 'Genres, tags and descriptions like those of what you watched.' },
+    POPULAR_IN_SEGMENT: { description: 'Popular among subscribers of your segment (or everyone).' },
+    TRENDING: { description: 'Watched most in the last few days.' },
+  },
+});
+
+export enum RecommendationReasonKind {
+  BECAUSE_YOU_WATCHED = 'because-you-watched',
+  MATCHES_TASTE = 'matches-taste',
+  POPULAR_IN_SEGMENT = 'popular-in-segment',
+  TRENDING = 'trending',
+  CONTINUE_WATCHING = 'continue-watching',
+  LIKELY_TO_FINISH = 'likely-to-finish',
+}
+registerEnumType(RecommendationReasonKind, { name: 'RecommendationReasonKind' });
+
+@ObjectType({ description: 'Why a title is recommended.' })
+export class RecommendationReason {
+  @Field(() => RecommendationReasonKind)
+  kind!: RecommendationReasonKind;
+
+  @Field({ description: 'Ready to show, e.g. "Because you watched Harbor Lights".' })
+  text!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The watched title the reason names, if any.' })
+  titleId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  genre!: string | null;
+}
+
+@ObjectType()
+export class RecommendedTitle {
+  @Field(() => ID)
+  titleId!: string;
+
+  @Field(() => Int)
+  rank!: number;
+
+  @Field(() => Float, { description: 'Blended score in [0, 1].' })
+  score!: number;
+
+  @Field(() => RecommendationSource, { description: 'The source contributing most to the score.' })
+  source!: RecommendationSource;
+
+  @Field(() => [RecommendationReason], { description: 'Most important first.' })
+  reasons!: RecommendationReason[];
+
+  @Field({ description: 'The subscriber is part-way through this title.' })
+  continueWatching!: boolean;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Mean completion among the subscriber’s segment, when the list was re-ranked for churn risk.',
+  })
+  predictedCompletion!: number | null;
+}
+
+@ObjectType()
+export class SimilarTitle {
+  @Field(() => ID)
+  titleId!: string;
+
+  @Field(() => Float, { description: 'Cosine similarity of the titles’ TF-IDF vectors.' })
+  score!: number;
+}
+
+@ObjectType({ description: 'Served recommendations against what was watched afterwards.' })
+export class RecommendationEffectiveness {
+  @Field()
+  since!: Date;
+
+  @Field(() => ID, { nullable: true })
+  segmentId!: string | null;
+
+  @Field(() => Int, { description: 'Recommendations served (every list, every item).' })
+  impressions!: number;
+
+  @Field(() => Int, { description: 'Distinct (subscriber, title) pairs recommended.' })
+  recommendedPairs!: number;
+
+  @Field(() => Int)
+  usersShown!: number;
+
+  @Field(() => Int, {
+    description: 'Pairs whose title the subscriber started within 7 days of first seeing it.',
+  })
+  taken!: number;
+
+  @Field(() => Float, { nullable: true, description: 'taken / recommendedPairs.' })
+  uptakeRate!: number | null;
+
+  @Field(() => Int)
+  recommendedViews!: number;
+
+  @Field(() => Int, { description: 'Other views of the same subscribers since `since`.' })
+  organicViews!: number;
+
+  @Field(() => Float, { nullable: true })
+  recommendedCompletion!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  organicCompletion!: number | null;
+
+  @Field(() => Int)
+  usersWhoTook!: number;
+
+  @Field(() => Int)
+  usersWhoDidNot!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Share of those who took one that cancelled since.',
+  })
+  churnRateTook!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  churnRateDidNot!: number | null;
+}

@@ -1,0 +1,178 @@
+/**
+ * What the recommender serves from, built from the database and held in memory like the churn
+ * model: the catalog (the trained model's titles, or every title before the first training), item
+ * features, the TF-IDF content model, popularity per segment and trending, predicted completion per
+ * segment (the churn-aware re-rank), and the collaborative model when one is trained. A request only
+ * adds the user's full history to this (the fold-in happens per request, see recommendations.service).
+ */
+import type { DataSource } from 'typeorm';
+import {
+  BprFactorization,
+  ContentModel,
+  HybridRecommender,
+  interactionsFromRows,
+  itemFeaturesFromLists,
+  MOVIE,
+  PopularityIndex,
+  predictedCompletion,
+  SERIES,
+  type HybridParts,
+  type InteractionRow,
+  type SourceCode,
+} from '../../ml';
+import type { RecommenderStore } from './recommender-store';
+
+export interface CatalogTitle {
+  id: string;
+  name: string;
+  type: 'MOVIE' | 'SERIES';
+  genres: string[];
+  tags: string[];
+  description: string;
+  episodeCount: number;
+}
+
+export interface RecommenderState {
+  version: string | null;
+  builtAt: number;
+  titles: CatalogTitle[];
+  indexOf: Map<string, number>;
+  genres: string[];
+  /** Segment id (latest run) → segment index of the popularity and completion tables. */
+  segmentIndex: Map<string, number>;
+  /** The blend of every source, and each source alone. */
+  hybrid: HybridRecommender;
+  single: Map<SourceCode, HybridRecommender>;
+  /** Predicted completion per item among a segment's members (and over everyone: `global`). */
+  predicted: { global: Float64Array; bySegment: Float64Array[] };
+  parts: HybridParts;
+  /** Viewing rows behind popularity, for the summary line. */
+  interactions: number;
+}
+
+/** Popularity, trending and predicted completion look back this far. */
+const LOOKBACK_DAYS = 120;
+
+export async function buildRecommenderState(
+  ds: DataSource,
+  store: RecommenderStore,
+): Promise<RecommenderState> {
+  const version = await store.activeVersion();
+  const saved = version && store.exists(version) ? store.read(version) : null;
+  const rows: {
+    id: string;
+    name: string;
+    type: 'MOVIE' | 'SERIES';
+    genres: string[];
+    tags: string[];
+    description: string;
+    episode_count: number;
+  }[] = await ds.query(
+    `SELECT id::text, name, type, genres, tags, description, episode_count FROM titles ORDER BY id`,
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  // The trained model fixes the item indices; titles added since wait for the next `churn train-recs`.
+  const ordered = saved
+    ? saved.metadata.titleIds.map((id) => byId.get(id)).filter((r) => r !== undefined)
+    : rows;
+  if (saved && ordered.length !== saved.metadata.titleIds.length) {
+    throw new Error(`recommender ${version}: some of its titles are no longer in the catalog`);
+  }
+  const titles: CatalogTitle[] = ordered.map((r) => ({
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    genres: r.genres,
+    tags: r.tags,
+    description: r.description,
+    episodeCount: r.episode_count,
+  }));
+  const indexOf = new Map(titles.map((t, i) => [t.id, i]));
+  const genres = saved?.metadata.genres ?? vocabulary(titles.map((t) => t.genres));
+  const tags = saved?.metadata.tags ?? vocabulary(titles.map((t) => t.tags));
+  const features = itemFeaturesFromLists(
+    titles.map((t) => indices(t.genres, genres)),
+    genres.length,
+    titles.map((t) => indices(t.tags, tags)),
+    tags.length,
+  );
+  const kinds = Uint8Array.from(titles, (t) => (t.type === 'SERIES' ? SERIES : MOVIE));
+
+  // Recent viewing for popularity, trending and predicted completion; segments from the latest run.
+  const events: { user_id: string; title_id: string; completion: number; t: number }[] =
+    await ds.query(
+      `SELECT user_id::text, title_id::text, completion, extract(epoch FROM started_at)::float8 AS t
+       FROM viewing_events WHERE started_at >= now() - make_interval(days => $1)`,
+      [LOOKBACK_DAYS],
+    );
+  const memberships: { user_id: string; segment_id: number }[] = await ds.query(
+    `SELECT user_id::text, segment_id FROM user_segments
+      WHERE run_id = (SELECT max(id) FROM segment_runs)`,
+  );
+  const segmentIds = [...new Set(memberships.map((m) => String(m.segment_id)))].sort();
+  const segmentIndex = new Map(segmentIds.map((s, i) => [s, i]));
+  const userIndex = new Map<string, number>();
+  const interactionRows: InteractionRow[] = [];
+  for (const e of events) {
+    const item = indexOf.get(e.title_id);
+    if (item === undefined) continue;
+    let user = userIndex.get(e.user_id);
+    if (user === undefined) userIndex.set(e.user_id, (user = userIndex.size));
+    interactionRows.push({ user, item, weight: e.completion, timestamp: e.t });
+  }
+  const x = interactionsFromRows(interactionRows, userIndex.size, titles.length);
+  const segmentOfUser = new Int32Array(userIndex.size).fill(-1);
+  for (const m of memberships) {
+    const u = userIndex.get(m.user_id);
+    if (u !== undefined) segmentOfUser[u] = segmentIndex.get(String(m.segment_id))!;
+  }
+  const popularity = PopularityIndex.build(x, {
+    asOf: Date.now() / 1000,
+    segments: segmentOfUser,
+    segmentCount: segmentIds.length,
+  });
+  const predicted = {
+    global: predictedCompletion(x, null),
+    bySegment: segmentIds.map((_, s) =>
+      predictedCompletion(
+        x,
+        Int32Array.from(
+          Array.from(segmentOfUser.entries())
+            .filter(([, seg]) => seg === s)
+            .map(([u]) => u),
+        ),
+      ),
+    ),
+  };
+  const parts: HybridParts = {
+    itemCount: titles.length,
+    kinds,
+    features,
+    collaborative: saved ? BprFactorization.fromArtifacts(saved.artifacts) : null,
+    content: ContentModel.fit(titles),
+    popularity,
+  };
+  const sources: SourceCode[] = ['collaborative', 'content', 'popular-in-segment', 'trending'];
+  return {
+    version: saved ? version : null,
+    builtAt: Date.now(),
+    titles,
+    indexOf,
+    genres,
+    segmentIndex,
+    hybrid: new HybridRecommender(parts),
+    single: new Map(sources.map((s) => [s, new HybridRecommender(parts, { sources: [s] })])),
+    predicted,
+    parts,
+    interactions: x.users.length,
+  };
+}
+
+/** Sorted distinct values: a vocabulary in feature-index order. */
+export function vocabulary(lists: readonly (readonly string[])[]): string[] {
+  return [...new Set(lists.flat())].sort();
+}
+
+function indices(values: readonly string[], vocab: readonly string[]): number[] {
+  return values.map((v) => vocab.indexOf(v)).filter((i) => i >= 0);
+}
