@@ -30,6 +30,7 @@ import { createServices } from '../src/server/services';
 import {
   createBenchDatabase,
   numberFlag,
+  percentile,
   startServerProcess,
   table,
   writeResults,
@@ -93,11 +94,6 @@ class Tracker {
     this.sent = 0;
     this.resolved = 0;
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function main(): Promise<void> {

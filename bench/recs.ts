@@ -31,7 +31,13 @@ import { RecommendationSource } from '../src/modules/recommendations/recommendat
 import { RiskLevel } from '../src/modules/scoring/risk-levels';
 import { createAppPubSub } from '../src/pubsub/pubsub';
 import { createServices } from '../src/server/services';
-import { createBenchDatabase, numberFlag, table, writeResults } from './support';
+import {
+  createBenchDatabase,
+  latencyStats as stats,
+  numberFlag,
+  table,
+  writeResults,
+} from './support';
 
 const flag = (name: string, fallback: number) => numberFlag('bench:recs', name, fallback);
 const USERS = flag('users', 9600);
@@ -40,17 +46,6 @@ const TITLES = flag('titles', 10000);
 const EPOCHS = flag('epochs', 10);
 const SAMPLES = flag('samples', 300);
 const EVAL_USERS = flag('eval-users', 3000);
-
-function stats(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-  return {
-    p50Ms: at(50),
-    p99Ms: at(99),
-    meanMs: s.reduce((a, b) => a + b, 0) / s.length,
-    n: s.length,
-  };
-}
 
 async function world(users: number, days: number, titles: number | undefined) {
   const db = await createBenchDatabase();

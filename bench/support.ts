@@ -155,3 +155,25 @@ export function bestOf(run: () => unknown, warmUp: () => unknown, repeats = 3): 
   }
   return best;
 }
+
+/** The p-th percentile (0..100) of ascending values; NaN for none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** p50, p99 and mean of timings in milliseconds. */
+export function latencyStats(ms: readonly number[]): {
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  n: number;
+} {
+  const s = [...ms].sort((a, b) => a - b);
+  return {
+    p50Ms: percentile(s, 50),
+    p99Ms: percentile(s, 99),
+    meanMs: s.reduce((a, b) => a + b, 0) / s.length,
+    n: s.length,
+  };
+}

@@ -30,7 +30,13 @@ import {
 } from '../src/modules/segments/segment-features';
 import { createAppPubSub } from '../src/pubsub/pubsub';
 import { createServices } from '../src/server/services';
-import { createBenchDatabase, numberFlag, table, writeResults } from './support';
+import {
+  createBenchDatabase,
+  latencyStats as stats,
+  numberFlag,
+  table,
+  writeResults,
+} from './support';
 
 const flag = (name: string, fallback: number) => numberFlag('bench:why', name, fallback);
 const USERS = flag('users', 6000);
@@ -77,20 +83,6 @@ const DRIVER_FAMILIES: Record<string, { drivers: string[]; features: string[] }>
   tenure: { drivers: ['new_subscriber'], features: ['tenure_days'] },
   plan: { drivers: ['plan_basic', 'plan_premium'], features: ['plan', 'monthly_fee'] },
 };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function stats(ms: number[]): { p50Ms: number; p99Ms: number; meanMs: number; n: number } {
-  const s = [...ms].sort((a, b) => a - b);
-  return {
-    p50Ms: percentile(s, 50),
-    p99Ms: percentile(s, 99),
-    meanMs: s.reduce((a, b) => a + b, 0) / s.length,
-    n: s.length,
-  };
-}
 
 /** Spearman's rho with average ranks for ties. */
 function spearman(a: number[], b: number[]): number {

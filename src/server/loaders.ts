@@ -34,6 +34,11 @@ export function createLoaders(services: Services): Loaders {
   const historyBySize = new Map<number, DataLoader<string, ChurnScore[]>>();
   const explanationByTop = new Map<number, DataLoader<string, ChurnExplanation | null>>();
   const recommendationsBy = new Map<string, DataLoader<string, RecommendedTitle[]>>();
+  // Shared with the recommendations loader: a request asking for a user's score and recommendations
+  // reads the latest scores once.
+  const latestScore = new DataLoader((userIds: readonly string[]) =>
+    services.scoring.latestFor(userIds),
+  );
   return {
     userById: new DataLoader(async (ids) => byId(ids, await services.users.findByIds(ids))),
     titleById: new DataLoader(async (ids) => byId(ids, await services.catalog.findByIds(ids))),
@@ -45,7 +50,7 @@ export function createLoaders(services: Services): Loaders {
       }
       return loader;
     },
-    latestScore: new DataLoader((userIds) => services.scoring.latestFor(userIds)),
+    latestScore,
     userSegmentId: new DataLoader((userIds) => services.segments.segmentIdsOf(userIds)),
     segmentById: new DataLoader((ids) => services.segments.findByIds(ids)),
     recommendations(first, source) {
@@ -53,9 +58,12 @@ export function createLoaders(services: Services): Loaders {
       let loader = recommendationsBy.get(key);
       if (!loader) {
         loader = new DataLoader(async (userIds) => {
-          const scores = await services.scoring.latestFor(userIds);
+          const scores = await latestScore.loadMany(userIds);
           const lists = await services.recommendations.recommend(
-            userIds.map((userId, i) => ({ userId, risk: scores[i]?.riskLevel ?? null })),
+            userIds.map((userId, i) => {
+              const score = scores[i];
+              return { userId, risk: score instanceof Error ? null : (score?.riskLevel ?? null) };
+            }),
             first,
             source,
           );

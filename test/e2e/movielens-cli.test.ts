@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ML_100K_GENRES } from '../../seeds/movielens';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const CLI = path.join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
@@ -19,27 +20,7 @@ const mlLatest = path.join(root, 'ml-latest-small');
 function writeFolders(): void {
   fs.mkdirSync(ml100k);
   fs.mkdirSync(mlLatest);
-  const genres = [
-    'unknown',
-    'Action',
-    'Adventure',
-    'Animation',
-    "Children's",
-    'Comedy',
-    'Crime',
-    'Documentary',
-    'Drama',
-    'Fantasy',
-    'Film-Noir',
-    'Horror',
-    'Musical',
-    'Mystery',
-    'Romance',
-    'Sci-Fi',
-    'Thriller',
-    'War',
-    'Western',
-  ];
+  const genres = ML_100K_GENRES;
   fs.writeFileSync(
     path.join(ml100k, 'u.genre'),
     genres.map((g, i) => `${g}|${i}`).join('\n') + '\n',

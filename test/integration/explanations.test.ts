@@ -7,11 +7,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import type { App } from '../../src/app';
 import { scoreEveryone } from '../../src/db/ensure-model';
 import { createTitle, createUser } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
+import { countQueries } from '../support/count-queries';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp } from '../support/test-app';
 
@@ -118,14 +118,7 @@ describe('User.explanation', () => {
   });
 
   it('explains a page of 50 subscribers in a bounded number of SQL statements', async () => {
-    const counted: string[] = [];
-    const original = Client.prototype.query;
-    (Client.prototype as any).query = function (this: Client, ...args: any[]) {
-      const text = typeof args[0] === 'string' ? args[0] : args[0]?.text;
-      if (text) counted.push(text);
-      return (original as any).apply(this, args);
-    };
-    try {
+    const counted = await countQueries(async () => {
       const res = await gql(
         app.url,
         `{ users(first: 50) { edges { node { id explanation { probability summary contributions { feature reason } } } } } }`,
@@ -134,9 +127,7 @@ describe('User.explanation', () => {
       const nodes = res.data!.users.edges.map((e: any) => e.node);
       expect(nodes).toHaveLength(50);
       expect(nodes.every((n: any) => n.explanation?.contributions.length === 5)).toBe(true);
-    } finally {
-      (Client.prototype as any).query = original;
-    }
+    });
     // The page, its count, latest scores, stored attributions (and the odd active-model lookup).
     expect(counted.length).toBeLessThanOrEqual(8);
   });

@@ -8,12 +8,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import type { App } from '../../src/app';
 import { startOfTodayUtc } from '../../src/common/dates';
 import { seedWorld } from '../../seeds';
 import { createUser } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
+import { countQueries } from '../support/count-queries';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp } from '../support/test-app';
 
@@ -261,14 +261,7 @@ describe('User.recommendations', () => {
 
   it('recommends for a page of 50 subscribers in a bounded number of SQL statements', async () => {
     await recs(await activeViewer(), 1); // warm: the serving state is built once
-    const counted: string[] = [];
-    const original = Client.prototype.query;
-    (Client.prototype as any).query = function (this: Client, ...args: any[]) {
-      const text = typeof args[0] === 'string' ? args[0] : args[0]?.text;
-      if (text) counted.push(text);
-      return (original as any).apply(this, args);
-    };
-    try {
+    const counted = await countQueries(async () => {
       const res = await gql(
         app.url,
         `{ users(first: 50, filter: { status: ACTIVE }) { edges { node { id recommendations(first: 5) { title { name } reasons { text } } } } } }`,
@@ -277,9 +270,7 @@ describe('User.recommendations', () => {
       expect(res.data!.users.edges.every((e: any) => e.node.recommendations.length === 5)).toBe(
         true,
       );
-    } finally {
-      (Client.prototype as any).query = original;
-    }
+    });
     // Page + count, latest scores, histories, segments (run + memberships), impressions, titles.
     expect(counted.length).toBeLessThanOrEqual(10);
   });

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ModelArtifacts } from '../../ml';
+import { artifactDirExists, readArtifactDir, writeArtifactDir } from './artifact-dir';
 import type { ModelMetadata } from './model-metadata';
 
 export class ModelStore {
@@ -13,33 +14,19 @@ export class ModelStore {
 
   write(version: string, artifacts: ModelArtifacts, metadata: ModelMetadata): string {
     const target = path.join(this.dir, version);
-    const tmp = `${target}.tmp-${process.pid}`;
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.mkdirSync(tmp, { recursive: true });
-    fs.writeFileSync(path.join(tmp, 'model.json'), JSON.stringify(artifacts.manifest));
-    fs.writeFileSync(path.join(tmp, 'weights.bin'), Buffer.from(artifacts.weights));
-    fs.writeFileSync(path.join(tmp, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
-    // Appear whole or not at all.
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.renameSync(tmp, target);
+    writeArtifactDir(target, artifacts.manifest, artifacts.weights, metadata);
     return target;
   }
 
   exists(version: string): boolean {
-    return fs.existsSync(path.join(this.dir, version, 'model.json'));
+    return artifactDirExists(path.join(this.dir, version));
   }
 
   read(version: string): { artifacts: ModelArtifacts; metadata: ModelMetadata } {
-    const dir = path.join(this.dir, version);
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
-    const bytes = fs.readFileSync(path.join(dir, 'weights.bin'));
-    const weights = bytes.buffer.slice(
-      bytes.byteOffset,
-      bytes.byteOffset + bytes.byteLength,
-    ) as ArrayBuffer;
-    const metadata = JSON.parse(
-      fs.readFileSync(path.join(dir, 'metadata.json'), 'utf8'),
-    ) as ModelMetadata;
+    const { manifest, weights, metadata } = readArtifactDir<
+      ModelArtifacts['manifest'],
+      ModelMetadata
+    >(path.join(this.dir, version));
     return { artifacts: { manifest, weights }, metadata };
   }
 

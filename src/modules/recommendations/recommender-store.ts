@@ -8,6 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { RecommendArtifacts } from '../../ml';
+import {
+  artifactDirExists,
+  readArtifactDir,
+  writeArtifactDir,
+} from '../model-registry/artifact-dir';
 
 export interface RecommenderMetadata {
   version: string;
@@ -39,15 +44,12 @@ export class RecommenderStore {
   }
 
   async register(artifacts: RecommendArtifacts, metadata: RecommenderMetadata): Promise<void> {
-    const target = path.join(this.dir, metadata.version);
-    const tmp = `${target}.tmp-${process.pid}`;
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.mkdirSync(tmp, { recursive: true });
-    fs.writeFileSync(path.join(tmp, 'model.json'), JSON.stringify(artifacts.manifest));
-    fs.writeFileSync(path.join(tmp, 'weights.bin'), Buffer.from(artifacts.weights));
-    fs.writeFileSync(path.join(tmp, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.renameSync(tmp, target);
+    writeArtifactDir(
+      path.join(this.dir, metadata.version),
+      artifacts.manifest,
+      artifacts.weights,
+      metadata,
+    );
     await this.dataSource.transaction(async (m) => {
       await m.query('UPDATE recommender_versions SET active = false WHERE active');
       await m.query(
@@ -68,21 +70,14 @@ export class RecommenderStore {
   }
 
   exists(version: string): boolean {
-    return fs.existsSync(path.join(this.dir, version, 'model.json'));
+    return artifactDirExists(path.join(this.dir, version));
   }
 
   read(version: string): { artifacts: RecommendArtifacts; metadata: RecommenderMetadata } {
-    const dir = path.join(this.dir, version);
-    const bytes = fs.readFileSync(path.join(dir, 'weights.bin'));
-    return {
-      artifacts: {
-        manifest: JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')),
-        weights: bytes.buffer.slice(
-          bytes.byteOffset,
-          bytes.byteOffset + bytes.byteLength,
-        ) as ArrayBuffer,
-      },
-      metadata: JSON.parse(fs.readFileSync(path.join(dir, 'metadata.json'), 'utf8')),
-    };
+    const { manifest, weights, metadata } = readArtifactDir<
+      RecommendArtifacts['manifest'],
+      RecommenderMetadata
+    >(path.join(this.dir, version));
+    return { artifacts: { manifest, weights }, metadata };
   }
 }

@@ -3,7 +3,6 @@
  * and evaluate beside a naive baseline and the oracle → register every model → activate the best when it
  * beats the active one on the same evaluation rows (or when forced) → rescore everyone.
  */
-import { createHash } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import type { Logger } from '../../common/logger';
@@ -13,8 +12,6 @@ import {
   evaluateBinary,
   permutationImportance,
   rocAuc,
-  selectLabels,
-  selectRows,
 } from '../../ml';
 import { startOfTodayUtc } from '../../common/dates';
 import {
@@ -23,7 +20,6 @@ import {
   SEQUENCE_CHANNELS,
   SEQUENCE_DAYS,
 } from '../features/feature-definitions';
-import { toFeatureMatrix } from '../features/feature-matrix';
 import type { FeatureService, LabelledFeatureRow } from '../features/feature.service';
 import type { EvaluatedScorer, ModelMetadata } from '../model-registry/model-metadata';
 import { explanationReference } from '../model-registry/explanation-reference';
@@ -47,6 +43,7 @@ import {
   type SnapshotPlan,
 } from './snapshot-plan';
 import { TrainingRun, TrainingStatus, type TrainingResult } from './training-run.entity';
+import { assertTrainable, fingerprintOf, labelled, splitValidation } from './training-sets';
 
 export interface TrainOptions {
   seed: number;
@@ -471,55 +468,6 @@ async function artifactsOf(c: Candidate) {
 
 function disposeIfDeep(c: Candidate): void {
   if ('dispose' in c.model) c.model.dispose();
-}
-
-function labelled(rows: readonly LabelledFeatureRow[]): LabelledMatrix {
-  return { features: toFeatureMatrix(rows), labels: rows.map((r) => r.label) };
-}
-
-function assertTrainable(name: string, set: LabelledMatrix): void {
-  const positives = set.labels.reduce((a, b) => a + b, 0);
-  if (set.labels.length < 50 || positives < 5 || positives === set.labels.length) {
-    throw new DomainError(
-      ErrorCode.INSUFFICIENT_DATA,
-      `the ${name} set has ${set.labels.length} rows and ${positives} churners: too few to train on`,
-    );
-  }
-}
-
-/**
- * The validation snapshot split by user (a stable hash, so the halves are the same on every run): the
- * calibration half tunes, the evaluation half reports.
- */
-function splitValidation(valRows: readonly LabelledFeatureRow[]): {
-  cal: LabelledMatrix;
-  evalSet: LabelledMatrix;
-  evalIdx: number[];
-} {
-  const val = labelled(valRows);
-  const halves: [number[], number[]] = [[], []];
-  valRows.forEach((r, i) => halves[userHalf(r.userId)].push(i));
-  const part = (idx: number[]): LabelledMatrix => ({
-    features: selectRows(val.features, idx),
-    labels: Array.from(selectLabels(val.labels, idx)),
-  });
-  return { cal: part(halves[0]), evalSet: part(halves[1]), evalIdx: halves[1] };
-}
-
-/** 0 or 1, stable per user id: which half of the validation snapshot a subscriber falls in. */
-function userHalf(userId: string): 0 | 1 {
-  return (createHash('sha1').update(userId).digest()[0] & 1) as 0 | 1;
-}
-
-function fingerprintOf(
-  train: readonly LabelledFeatureRow[],
-  val: readonly LabelledFeatureRow[],
-): string {
-  const hash = createHash('sha256');
-  for (const rows of [train, val]) {
-    for (const r of rows) hash.update(`${r.userId}|${r.label}|${JSON.stringify(r.values)}\n`);
-  }
-  return hash.digest('hex');
 }
 
 function day(d: Date): string {
