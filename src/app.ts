@@ -3,6 +3,7 @@
  * database is empty, PubSub (Redis when REDIS_URL is set), services, the rescoring outbox drained,
  * schema and the HTTP/ws server. Used by `churn serve` and by the tests.
  */
+import type { Clock } from './common/clock';
 import type { Config } from './config';
 import type { Logger } from './common/logger';
 import { createProgress } from './common/progress';
@@ -30,7 +31,16 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function startApp(config: Config, logger: Logger): Promise<App> {
+export interface StartOptions {
+  /** The service's clock (tests and replays move it); the system clock by default. */
+  clock?: Clock;
+}
+
+export async function startApp(
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<App> {
   const database = await openDatabase(config, logger);
   let pubSub: AppPubSub | undefined;
   let services: Services | undefined;
@@ -46,12 +56,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       { redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix },
       logger,
     );
-    services = createServices(database.dataSource, pubSub, config, logger);
+    services = createServices(database.dataSource, pubSub, config, logger, options.clock);
     await services.training.failInterruptedRuns();
     await ensureFeatures(services, logger);
     if (config.autoTrain) await ensureModel(services, config, logger);
     await drainOutbox(services, logger);
     services.rescoring.startSweeper(config.rescoreSweepMs);
+    services.timeRescoring.start();
 
     const keys = [...config.apiKeys];
     let devApiKey: string | null = null;
@@ -98,6 +109,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       stop() {
         stopping ??= (async () => {
           await server.stop();
+          await live.services.timeRescoring.stop();
           await live.services.recommendations.stop();
           await live.services.rescoring.stop();
           await live.pubSub.close();

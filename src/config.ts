@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { parseApiKeys, ROLE_NAMES, type ApiKeySpec, type RoleName } from './server/auth/api-keys';
-import { parseRiskThresholds, type RiskThresholds } from './modules/scoring/risk-levels';
+import { parseRiskThresholds, RiskLevel, type RiskThresholds } from './modules/scoring/risk-levels';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -25,13 +25,16 @@ export interface Config {
   maxEventsPerBatch: number;
   shutdownTimeoutMs: number;
   modelDir: string;
-  riskThresholds: RiskThresholds;
+  riskThresholds: RiskThresholds | undefined;
   autoTrain: boolean;
   trainSeed: number;
   trainMaxEpochs: number;
   autoTrainRecs: boolean;
   recsEpochs: number;
-  alertProbabilityDelta: number;
+  alertProbabilityDelta: number | null;
+  alertMinLevel: RiskLevel;
+  rescoreIntervalHours: number;
+  rescoreTickMs: number;
   rescoreSweepMs: number;
   redisUrl: string | undefined;
   redisChannelPrefix: string;
@@ -211,8 +214,8 @@ export const CONFIG_SPEC = [
   spec(
     'RISK_THRESHOLDS',
     'riskThresholds',
-    '0.1,0.25,0.5',
-    'Lower probability bounds of MEDIUM, HIGH and CRITICAL risk.',
+    undefined,
+    'Lower probability bounds of MEDIUM, HIGH and CRITICAL, e.g. "0.1,0.25,0.5". Unset: each model version uses the bands chosen on its validation snapshot (ModelVersion.riskLevels).',
     (raw) => {
       try {
         return parseRiskThresholds(raw);
@@ -251,11 +254,32 @@ export const CONFIG_SPEC = [
     int(1, 500),
   ),
   spec(
+    'ALERT_MIN_LEVEL',
+    'alertMinLevel',
+    'HIGH',
+    'Lowest risk level that opens an alert: MEDIUM, HIGH or CRITICAL. An alert resolves (RISK_FELL) when the subscriber falls below it.',
+    oneOf<RiskLevel>(RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.CRITICAL),
+  ),
+  spec(
     'ALERT_PROBABILITY_DELTA',
     'alertProbabilityDelta',
-    '0.15',
-    'A rescore raises a risk alert when the probability rises by more than this (besides crossing into HIGH or CRITICAL).',
-    probability,
+    'off',
+    'A rescore that raises the probability by more than this (at MEDIUM or above) also opens an alert; "off" disables such jump alerts.',
+    (raw) => (raw.trim().toLowerCase() === 'off' ? null : probability(raw)),
+  ),
+  spec(
+    'RESCORE_INTERVAL_HOURS',
+    'rescoreIntervalHours',
+    '24',
+    'Every active subscriber is rescored at least this often as time passes (their recencies move), spread over the interval; 0 disables time-driven rescoring.',
+    int(0, 24 * 30),
+  ),
+  spec(
+    'RESCORE_TICK_MS',
+    'rescoreTickMs',
+    '60000',
+    'How often the time-driven rescoring picks the subscribers that are due (and, hourly, stores risk-level snapshots and resolves alerts past their horizon).',
+    int(1000, 3_600_000),
   ),
   spec(
     'RESCORE_SWEEP_MS',

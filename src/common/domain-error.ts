@@ -11,6 +11,21 @@ export enum ErrorCode {
   INVALID_ID = 'INVALID_ID',
   /** recordViewingEvents: one or more events are invalid; `extensions.eventErrors` lists each. */
   INVALID_VIEWING_EVENTS = 'INVALID_VIEWING_EVENTS',
+  /**
+   * recordViewingEvents / recordAccountEvents: a clientEventId already stored with different content;
+   * `extensions.eventErrors` lists each. Nothing was written.
+   */
+  EVENT_CONFLICT = 'EVENT_CONFLICT',
+  /** recordAccountEvents: one or more account events are invalid; `extensions.eventErrors` lists each. */
+  INVALID_ACCOUNT_EVENTS = 'INVALID_ACCOUNT_EVENTS',
+  /** No alert with that id. */
+  ALERT_NOT_FOUND = 'ALERT_NOT_FOUND',
+  /** The alert is in a status that does not allow the change (e.g. acknowledging a resolved alert). */
+  ALERT_STATE_CONFLICT = 'ALERT_STATE_CONFLICT',
+  /** The PubSub lost its connection: the subscription ended; reconnect and catch up with riskAlerts(after:). */
+  RESYNC_REQUIRED = 'RESYNC_REQUIRED',
+  /** A dependency (the PubSub) is down; retry later. */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   /** recordViewingEvents: more events than MAX_EVENTS_PER_BATCH. */
   BATCH_TOO_LARGE = 'BATCH_TOO_LARGE',
   /** recordViewingEvents: an empty list. */

@@ -7,8 +7,8 @@ import type { Services } from '../server/services';
 
 /** Online feature state for every subscriber (after seeding or an import, before any scoring). */
 export async function ensureFeatures(services: Services, logger: Logger): Promise<void> {
-  const [{ users, features }] = await services.features.counts();
-  if (users === 0 || features >= users) return;
+  const { users, states } = await services.features.counts();
+  if (users === 0 || states >= users) return;
   logger.info('Building online features from the event history', { users });
   const progress = createProgress({ label: 'features', total: users, unit: 'subscribers' });
   const built = await services.features.rebuildAll(progress);

@@ -88,6 +88,7 @@ export {
   type ReliabilityBin,
 } from './metrics/calibration-metrics';
 export { evaluateBinary, type BinaryMetrics } from './metrics/evaluate';
+export { describeBands, riskBands, type RiskBand, type RiskBands } from './metrics/risk-bands';
 
 export { priorBaseline, bestSingleFeatureBaseline, type Baseline } from './baselines';
 export {

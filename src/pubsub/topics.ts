@@ -4,13 +4,19 @@
  * the same objects, so resolvers see one shape whichever is configured.
  */
 import type { Device } from '../modules/events/viewing-event.entity';
-import type { AlertReason } from '../modules/alerts/alert-reason';
+import type {
+  AlertChange,
+  AlertReason,
+  AlertResolution,
+  AlertStatus,
+} from '../modules/alerts/alert-reason';
 import type { RiskLevel } from '../modules/scoring/risk-levels';
 
 export enum Topic {
   VIEWING_EVENT_RECORDED = 'VIEWING_EVENT_RECORDED',
   RISK_UPDATED = 'RISK_UPDATED',
   RISK_ALERT = 'RISK_ALERT',
+  RISK_ALERT_CHANGED = 'RISK_ALERT_CHANGED',
 }
 
 /** A stored viewing event, as published. */
@@ -27,7 +33,22 @@ export interface ViewingEventPayload {
   ingestedAt: string;
 }
 
-/** One rescore of one subscriber after events were recorded. */
+/** A stored account event, as published. */
+export interface AccountEventPayload {
+  id: string;
+  clientEventId: string | null;
+  userId: string;
+  kind: string;
+  at: string;
+  plan: string | null;
+  monthlyFee: number | null;
+  ingestedAt: string;
+}
+
+/** What made a subscriber be rescored. */
+export type ScoreCauseKind = 'VIEWING' | 'ACCOUNT' | 'TIME';
+
+/** One rescore of one subscriber (after events were recorded, or as time passed). */
 export interface RiskUpdatedPayload {
   scoreId: string;
   userId: string;
@@ -37,15 +58,44 @@ export interface RiskUpdatedPayload {
   previousRiskLevel: RiskLevel | null;
   modelVersion: string;
   scoredAt: string;
-  /** The latest of the events that triggered the rescore. */
+  causeKind: ScoreCauseKind;
+  /** The latest viewing event behind the rescore, when a viewing event caused it. */
   cause: ViewingEventPayload | null;
+  /** The latest account event behind the rescore, when an account event caused it. */
+  accountCause: AccountEventPayload | null;
 }
 
-/** A persisted risk alert (risk_alerts row). */
+/**
+ * A persisted risk alert (risk_alerts row). `probability`, `riskLevel` and their previous values are
+ * those of the rescore that raised it or last escalated it; `current*` follow later rescores.
+ */
 export interface RiskAlertPayload extends RiskUpdatedPayload {
   alertId: string;
+  /** Commit order of the alert's latest raise (opening or escalation): the catch-up cursor. */
+  raisedSeq: string;
   reason: AlertReason;
+  status: AlertStatus;
+  resolution: AlertResolution | null;
+  openedLevel: RiskLevel;
+  currentLevel: RiskLevel;
+  currentProbability: number;
+  peakProbability: number;
   raisedAt: string;
+  levelReachedAt: string;
+  updatedAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  note: string | null;
+}
+
+/** A lifecycle change of an alert. */
+export interface RiskAlertChangedPayload {
+  change: AlertChange;
+  alert: RiskAlertPayload;
+  /** The alert's level before this change (null when it was opened by it). */
+  previousAlertLevel: RiskLevel | null;
 }
 
 /**
@@ -55,5 +105,7 @@ export interface RiskAlertPayload extends RiskUpdatedPayload {
 export interface TopicPayloads {
   [Topic.VIEWING_EVENT_RECORDED]: [userId: string, payload: ViewingEventPayload];
   [Topic.RISK_UPDATED]: [payload: RiskUpdatedPayload];
-  [Topic.RISK_ALERT]: [payload: RiskAlertPayload];
+  /** Alerts opened or escalated (riskAlertRaised). */
+  [Topic.RISK_ALERT]: [payload: RiskAlertChangedPayload];
+  [Topic.RISK_ALERT_CHANGED]: [payload: RiskAlertChangedPayload];
 }

@@ -13,22 +13,30 @@ function categoryOf(
   | 'PRECONDITION_FAILED'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
-  | 'LIMIT_EXCEEDED' {
+  | 'LIMIT_EXCEEDED'
+  | 'UNAVAILABLE' {
   switch (code) {
     case ErrorCode.INVALID_ARGUMENT:
     case ErrorCode.INVALID_CURSOR:
     case ErrorCode.INVALID_ID:
     case ErrorCode.INVALID_VIEWING_EVENTS:
+    case ErrorCode.INVALID_ACCOUNT_EVENTS:
     case ErrorCode.BATCH_TOO_LARGE:
     case ErrorCode.BATCH_EMPTY:
       return 'BAD_USER_INPUT';
     case ErrorCode.MODEL_NOT_FOUND:
     case ErrorCode.TRAINING_RUN_NOT_FOUND:
     case ErrorCode.TITLE_NOT_FOUND:
+    case ErrorCode.ALERT_NOT_FOUND:
       return 'NOT_FOUND';
     case ErrorCode.TRAINING_IN_PROGRESS:
     case ErrorCode.RECOMMENDER_TRAINING_IN_PROGRESS:
+    case ErrorCode.EVENT_CONFLICT:
+    case ErrorCode.ALERT_STATE_CONFLICT:
       return 'CONFLICT';
+    case ErrorCode.RESYNC_REQUIRED:
+    case ErrorCode.SERVICE_UNAVAILABLE:
+      return 'UNAVAILABLE';
     case ErrorCode.NO_ACTIVE_MODEL:
     case ErrorCode.INSUFFICIENT_DATA:
       return 'PRECONDITION_FAILED';
@@ -90,6 +98,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 403;
     case 'LIMIT_EXCEEDED':
       return 429;
+    case 'UNAVAILABLE':
+      return 503;
     default:
       return 400;
   }

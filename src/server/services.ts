@@ -1,12 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
+import { systemClock, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { CatalogService } from '../modules/catalog/catalog.service';
+import { AccountEventsService } from '../modules/events/account-events.service';
 import { EventsService } from '../modules/events/events.service';
 import { FeatureService } from '../modules/features/feature.service';
 import { ModelRegistryService } from '../modules/model-registry/model-registry.service';
 import { ModelStore } from '../modules/model-registry/model-store';
-import type { RiskThresholds } from '../modules/scoring/risk-levels';
 import { AlertsService } from '../modules/alerts/alerts.service';
 import { ExplanationsService } from '../modules/explanations/explanations.service';
 import { SegmentsService } from '../modules/segments/segments.service';
@@ -14,56 +15,92 @@ import { RecommendationsService } from '../modules/recommendations/recommendatio
 import { RecommenderStore } from '../modules/recommendations/recommender-store';
 import { RescoringService } from '../modules/scoring/rescoring.service';
 import { ScoringService } from '../modules/scoring/scoring.service';
+import { TimeRescoringScheduler } from '../modules/scoring/time-rescoring';
 import { TrainingService } from '../modules/training/training.service';
 import { UserService } from '../modules/users/user.service';
 import type { AppPubSub } from '../pubsub/pubsub';
 
 /** Every domain service, built once per process and shared by both transports and the CLI. */
 export interface Services {
+  clock: Clock;
   users: UserService;
   catalog: CatalogService;
   events: EventsService;
+  accountEvents: AccountEventsService;
   features: FeatureService;
   registry: ModelRegistryService;
   scoring: ScoringService;
   rescoring: RescoringService;
+  timeRescoring: TimeRescoringScheduler;
   alerts: AlertsService;
   explanations: ExplanationsService;
   segments: SegmentsService;
   recommendations: RecommendationsService;
   training: TrainingService;
   pubSub: AppPubSub;
-  riskThresholds: RiskThresholds;
 }
+
+/** Horizon of the churn label, and so of an alert's prediction (RETAINED after it). */
+const ALERT_HORIZON_DAYS = 30;
 
 export function createServices(
   dataSource: DataSource,
   pubSub: AppPubSub,
   config: Pick<
     Config,
-    'maxEventsPerBatch' | 'modelDir' | 'riskThresholds' | 'alertProbabilityDelta'
+    | 'maxEventsPerBatch'
+    | 'modelDir'
+    | 'riskThresholds'
+    | 'alertProbabilityDelta'
+    | 'alertMinLevel'
+    | 'rescoreIntervalHours'
+    | 'rescoreTickMs'
   >,
   logger: Logger,
+  clock: Clock = systemClock,
 ): Services {
   const features = new FeatureService(dataSource);
   const registry = new ModelRegistryService(dataSource, new ModelStore(config.modelDir), logger);
-  const scoring = new ScoringService(dataSource, features, registry, config.riskThresholds);
-  const alerts = new AlertsService(dataSource);
+  const scoring = new ScoringService(dataSource, features, registry, config.riskThresholds, clock);
+  const alerts = new AlertsService(dataSource, pubSub, clock);
   const explanations = new ExplanationsService(dataSource, features, registry, scoring, logger);
   const segments = new SegmentsService(dataSource, features, registry, explanations, logger);
-  const rescoring = new RescoringService(dataSource, scoring, registry, alerts, pubSub, logger, {
-    alertProbabilityDelta: config.alertProbabilityDelta,
-  });
+  const rescoring = new RescoringService(
+    dataSource,
+    features,
+    scoring,
+    registry,
+    pubSub,
+    logger,
+    clock,
+    {
+      alertRule: { minLevel: config.alertMinLevel, jumpDelta: config.alertProbabilityDelta },
+    },
+  );
+  const timeRescoring = new TimeRescoringScheduler(
+    rescoring,
+    scoring.repository,
+    alerts,
+    clock,
+    logger,
+    {
+      intervalMs: config.rescoreIntervalHours * 3_600_000,
+      tickMs: config.rescoreTickMs,
+      alertHorizonDays: ALERT_HORIZON_DAYS,
+    },
+  );
+  const batch = { maxBatch: config.maxEventsPerBatch };
   return {
+    clock,
     users: new UserService(dataSource),
     catalog: new CatalogService(dataSource),
-    events: new EventsService(dataSource, pubSub, features, rescoring, {
-      maxBatch: config.maxEventsPerBatch,
-    }),
+    events: new EventsService(dataSource, pubSub, rescoring, clock, batch),
+    accountEvents: new AccountEventsService(dataSource, pubSub, rescoring, clock, batch),
     features,
     registry,
     scoring,
     rescoring,
+    timeRescoring,
     alerts,
     explanations,
     segments,
@@ -83,6 +120,5 @@ export function createServices(
       logger,
     ),
     pubSub,
-    riskThresholds: config.riskThresholds,
   };
 }

@@ -95,7 +95,7 @@ describe('churn import-movielens and evaluate-recs', () => {
     expect(r.status).toBe(0);
     const [row] = await db.dataSource.query(`SELECT
       (SELECT count(*)::int FROM users) AS users, (SELECT count(*)::int FROM titles) AS titles,
-      (SELECT count(*)::int FROM user_features) AS features,
+      (SELECT count(*)::int FROM user_feature_state) AS features,
       (SELECT name FROM titles ORDER BY id LIMIT 1) AS first_title,
       (SELECT max(started_at) < now() FROM viewing_events) AS in_the_past,
       (SELECT max(started_at) > now() - interval '3 days' FROM viewing_events) AS recent`);

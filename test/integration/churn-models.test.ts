@@ -131,7 +131,16 @@ describe('churn models', () => {
     );
     expect(o.scoredUsers).toBe(active);
     expect(o.levels.map((l: any) => l.level)).toEqual(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
-    expect(o.thresholds).toEqual([0.1, 0.25, 0.5]);
+    // The active version's own bands, chosen on its validation snapshot: every level is reachable.
+    const active_ = await gql(
+      app.url,
+      `{ activeModel { riskLevels { level lowerBound share lift } } }`,
+    );
+    const bands = active_.data!.activeModel.riskLevels;
+    expect(bands.map((b: any) => b.level)).toEqual(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
+    expect(o.thresholds).toEqual(bands.slice(1).map((b: any) => b.lowerBound));
+    for (const l of o.levels) expect(l.users).toBeGreaterThan(0);
+    expect(bands[3].lift).toBeGreaterThan(bands[0].lift);
 
     const page1 = await gql(
       app.url,

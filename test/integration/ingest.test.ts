@@ -95,20 +95,40 @@ describe('recordViewingEvents', () => {
     expect((await rowCounts(db.dataSource)).viewing_events).toBe(before.viewing_events + 2);
   });
 
-  it('treats a re-sent clientEventId as a no-op reported as DUPLICATE with the original event', async () => {
+  it('treats a re-sent event as a no-op reported as DUPLICATE with the original event', async () => {
     const original = event();
     const first = await gql(app.url, RECORD, { events: [original] });
     const before = await rowCounts(db.dataSource);
-    const again = await gql(app.url, RECORD, {
-      events: [{ ...original, watchedSeconds: 10 }, event()],
-    });
+    const again = await gql(app.url, RECORD, { events: [original, event()] });
     expect(again.errors).toBeUndefined();
     const payload = again.data!.recordViewingEvents;
     expect(payload).toMatchObject({ accepted: 1, duplicates: 1 });
     expect(payload.results[0].status).toBe('DUPLICATE');
     expect(payload.results[0].event.id).toBe(first.data!.recordViewingEvents.results[0].event.id);
-    expect(payload.results[0].event.watchedSeconds).toBe(3600);
     expect((await rowCounts(db.dataSource)).viewing_events).toBe(before.viewing_events + 1);
+  });
+
+  it('rejects a re-sent clientEventId with other content as EVENT_CONFLICT and writes nothing', async () => {
+    const original = event();
+    await gql(app.url, RECORD, { events: [original] });
+    const before = await rowCounts(db.dataSource);
+    const again = await gql(app.url, RECORD, {
+      events: [{ ...original, watchedSeconds: 10 }, event()],
+    });
+    expect(again.data).toBeNull();
+    const ext = again.errors![0].extensions!;
+    expect(ext).toMatchObject({ code: 'EVENT_CONFLICT', category: 'CONFLICT' });
+    expect(ext.eventErrors).toEqual([
+      expect.objectContaining({
+        index: 0,
+        code: 'CONFLICT',
+        clientEventId: original.clientEventId,
+      }),
+    ]);
+    expect(String((ext.eventErrors as { message: string }[])[0].message)).toContain(
+      'watchedSeconds',
+    );
+    expect(await rowCounts(db.dataSource)).toEqual(before);
   });
 
   const future = new Date(Date.now() + 3600_000).toISOString();
@@ -241,7 +261,7 @@ describe('recordViewingEvents', () => {
     expect((await rowCounts(db.dataSource)).viewing_events).toBe(before.viewing_events + 20);
   });
 
-  it('survives concurrent batches over the same users (online feature rows locked in one order)', async () => {
+  it('survives concurrent batches over the same users (online feature rows upserted in one order)', async () => {
     const users = [userId];
     for (let i = 0; i < 6; i++) users.push((await createUser(db.dataSource)).id);
     const before = await rowCounts(db.dataSource);
@@ -253,10 +273,17 @@ describe('recordViewingEvents', () => {
     const results = await Promise.all(batches.map((events) => gql(app.url, RECORD, { events })));
     for (const r of results) expect(r.errors).toBeUndefined();
     expect((await rowCounts(db.dataSource)).viewing_events).toBe(before.viewing_events + 360);
-    const [{ n }] = await db.dataSource.query(
-      'SELECT count(*)::int AS n FROM user_features WHERE user_id = ANY($1::bigint[])',
+    const [{ n, sessions }] = await db.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM user_feature_state WHERE user_id = ANY($1::bigint[])) AS n,
+              (SELECT sum(sessions)::int FROM user_activity_daily WHERE user_id = ANY($1::bigint[])) AS sessions`,
       [users],
     );
     expect(n).toBe(users.length);
+    // Every one of the concurrent views is counted once in the daily aggregates.
+    const [{ views }] = await db.dataSource.query(
+      'SELECT count(*)::int AS views FROM viewing_events WHERE user_id = ANY($1::bigint[])',
+      [users],
+    );
+    expect(sessions).toBe(views);
   });
 });

@@ -16,7 +16,8 @@ const HASHES: Record<string, string> = {
   titles: `SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM titles t`,
   viewing_events: `SELECT md5(string_agg((id, client_event_id, user_id, title_id, started_at, watched_seconds,
                      completion, device, rating)::text, ',' ORDER BY id)) FROM viewing_events`,
-  subscription_events: `SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM subscription_events t`,
+  subscription_events: `SELECT md5(string_agg((id, user_id, at, kind, detail, client_event_id)::text, ',' ORDER BY id))
+                          FROM subscription_events`,
   user_latent: `SELECT md5(string_agg(t::text, ',' ORDER BY user_id)) FROM sim.user_latent t`,
   churn_truth: `SELECT md5(string_agg(t::text, ',' ORDER BY snapshot_at, user_id)) FROM sim.churn_truth t`,
   worlds: `SELECT md5((seed, users, days, start_at, end_at, horizon_days, params)::text) FROM sim.worlds`,

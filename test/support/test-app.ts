@@ -2,12 +2,14 @@
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startApp, type App } from '../../src/app';
+import type { Clock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/common/logger';
 
 export async function startTestApp(
   databaseUrl: string,
   env: Record<string, string> = {},
+  clock?: Clock,
 ): Promise<App> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -20,9 +22,10 @@ export async function startTestApp(
     // Tests that are not about access control act as admin; test/integration/access.test.ts is.
     DEFAULT_ROLE: 'admin',
     RESCORE_SWEEP_MS: '0',
+    RESCORE_INTERVAL_HOURS: '0',
     ...env,
   });
-  return startApp(config, createLogger(config.logLevel));
+  return startApp(config, createLogger(config.logLevel), { clock });
 }
 
 export interface GqlResponse<T = Record<string, unknown>> {

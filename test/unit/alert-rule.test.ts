@@ -1,38 +1,75 @@
 import { AlertReason } from '../../src/modules/alerts/alert-reason';
-import { alertReasonFor } from '../../src/modules/alerts/alert-rule';
+import { alertAction, type AlertRule } from '../../src/modules/alerts/alert-rule';
 import { RiskLevel } from '../../src/modules/scoring/risk-levels';
 
 const at = (probability: number, riskLevel: RiskLevel) => ({ probability, riskLevel });
+const rule: AlertRule = { minLevel: RiskLevel.HIGH, jumpDelta: 0.15 };
+const open = (riskLevel: RiskLevel, openedLevel = riskLevel) => ({ riskLevel, openedLevel });
+const { LOW, MEDIUM, HIGH, CRITICAL } = RiskLevel;
 
-describe('alertReasonFor', () => {
-  it('raises LEVEL_CROSSED when the level rises into HIGH or CRITICAL', () => {
-    expect(alertReasonFor(at(0.2, RiskLevel.MEDIUM), at(0.26, RiskLevel.HIGH), 0.15)).toBe(
-      AlertReason.LEVEL_CROSSED,
-    );
-    expect(alertReasonFor(at(0.3, RiskLevel.HIGH), at(0.51, RiskLevel.CRITICAL), 0.15)).toBe(
-      AlertReason.LEVEL_CROSSED,
-    );
-    expect(alertReasonFor(at(0.01, RiskLevel.LOW), at(0.9, RiskLevel.CRITICAL), 0.15)).toBe(
-      AlertReason.LEVEL_CROSSED,
-    );
+describe('alertAction without an open alert', () => {
+  it('opens one when the level rises into the alert level (LEVEL_CROSSED)', () => {
+    expect(alertAction(at(0.2, MEDIUM), at(0.26, HIGH), null, rule)).toEqual({
+      kind: 'OPEN',
+      reason: AlertReason.LEVEL_CROSSED,
+    });
+    expect(alertAction(null, at(0.9, CRITICAL), null, rule)).toEqual({
+      kind: 'OPEN',
+      reason: AlertReason.LEVEL_CROSSED,
+    });
   });
 
-  it('raises nothing for a rise into MEDIUM within the delta, for a fall, or without a previous score', () => {
-    expect(alertReasonFor(at(0.05, RiskLevel.LOW), at(0.12, RiskLevel.MEDIUM), 0.15)).toBeNull();
-    expect(alertReasonFor(at(0.6, RiskLevel.CRITICAL), at(0.3, RiskLevel.HIGH), 0.15)).toBeNull();
-    expect(alertReasonFor(at(0.3, RiskLevel.HIGH), at(0.31, RiskLevel.HIGH), 0.15)).toBeNull();
-    expect(alertReasonFor(null, at(0.9, RiskLevel.CRITICAL), 0.15)).toBeNull();
+  it('opens one for a subscriber already at the level with no alert (HIGH_RISK)', () => {
+    expect(alertAction(at(0.3, HIGH), at(0.31, HIGH), null, rule)).toEqual({
+      kind: 'OPEN',
+      reason: AlertReason.HIGH_RISK,
+    });
   });
 
-  it('raises PROBABILITY_JUMP for a rise above the delta within a level (strictly above)', () => {
-    expect(alertReasonFor(at(0.55, RiskLevel.CRITICAL), at(0.75, RiskLevel.CRITICAL), 0.15)).toBe(
-      AlertReason.PROBABILITY_JUMP,
-    );
-    expect(alertReasonFor(at(0.02, RiskLevel.LOW), at(0.2, RiskLevel.MEDIUM), 0.15)).toBe(
-      AlertReason.PROBABILITY_JUMP,
-    );
+  it('opens one for a jump above the delta at MEDIUM or above (strictly above), never at LOW', () => {
+    expect(alertAction(at(0.02, LOW), at(0.2, MEDIUM), null, rule)).toEqual({
+      kind: 'OPEN',
+      reason: AlertReason.PROBABILITY_JUMP,
+    });
+    expect(alertAction(at(0.02, LOW), at(0.145, MEDIUM), null, rule)).toBeNull();
+    expect(alertAction(at(0.0, LOW), at(0.2, LOW), null, rule)).toBeNull();
     expect(
-      alertReasonFor(at(0.5, RiskLevel.CRITICAL), at(0.625, RiskLevel.CRITICAL), 0.125),
+      alertAction(at(0.02, LOW), at(0.2, MEDIUM), null, { ...rule, jumpDelta: null }),
     ).toBeNull();
+  });
+
+  it('raises nothing below the alert level without a jump', () => {
+    expect(alertAction(at(0.05, LOW), at(0.12, MEDIUM), null, rule)).toBeNull();
+    expect(alertAction(at(0.6, CRITICAL), at(0.2, MEDIUM), null, rule)).toBeNull();
+  });
+});
+
+describe('alertAction with an open alert', () => {
+  it('escalates on a higher level instead of stacking a second alert', () => {
+    expect(alertAction(at(0.3, HIGH), at(0.6, CRITICAL), open(HIGH), rule)).toEqual({
+      kind: 'ESCALATE',
+    });
+  });
+
+  it('refreshes while the level holds or falls within the band', () => {
+    expect(alertAction(at(0.3, HIGH), at(0.35, HIGH), open(HIGH), rule)).toEqual({
+      kind: 'REFRESH',
+    });
+    expect(alertAction(at(0.6, CRITICAL), at(0.3, HIGH), open(CRITICAL, HIGH), rule)).toEqual({
+      kind: 'REFRESH',
+    });
+  });
+
+  it('resolves once risk falls below the band the alert was opened in', () => {
+    expect(alertAction(at(0.3, HIGH), at(0.12, MEDIUM), open(HIGH), rule)).toEqual({
+      kind: 'RESOLVE',
+    });
+    // A jump alert opened at MEDIUM stays open at MEDIUM, resolves at LOW.
+    expect(alertAction(at(0.2, MEDIUM), at(0.15, MEDIUM), open(MEDIUM), rule)).toEqual({
+      kind: 'REFRESH',
+    });
+    expect(alertAction(at(0.2, MEDIUM), at(0.05, LOW), open(MEDIUM), rule)).toEqual({
+      kind: 'RESOLVE',
+    });
   });
 });

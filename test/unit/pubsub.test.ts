@@ -11,7 +11,9 @@ const update = (userId: string): RiskUpdatedPayload => ({
   previousRiskLevel: null,
   modelVersion: 'v',
   scoredAt: new Date().toISOString(),
+  causeKind: 'VIEWING',
   cause: null,
+  accountCause: null,
 });
 
 describe('in-memory PubSub', () => {

@@ -2,7 +2,8 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } f
 import { parseId } from '../../common/ids';
 import type { AppContext } from '../../server/context';
 import { Topic, type ViewingEventPayload } from '../../pubsub/topics';
-import { viewingEventFrom } from '../scoring/risk-update.types';
+import { viewingEventFrom } from './event-payloads';
+import { AccountEventInput, RecordAccountEventsPayload } from './account-event.inputs';
 import { Title } from '../catalog/title.entity';
 import { User } from '../users/user.entity';
 import { ViewingEvent } from './viewing-event.entity';
@@ -19,10 +20,27 @@ export class EventsResolver {
   })
   @Allow(Role.INGEST)
   async recordViewingEvents(
-    @Arg('events', () => [ViewingEventInput]) events: ViewingEventInput[],
+    @Arg('events', () => [ViewingEventInput], { description: 'The events, in any order.' })
+    events: ViewingEventInput[],
     @Ctx() ctx: AppContext,
   ): Promise<RecordViewingEventsPayload> {
     return ctx.services.events.recordViewingEvents(events);
+  }
+
+  @Mutation(() => RecordAccountEventsPayload, {
+    description:
+      'Store a batch of account events (payment failed or recovered, price or plan change, cancel, reactivate; at most ' +
+      'MAX_EVENTS_PER_BATCH). The whole batch is validated first: any bad event fails the call with ' +
+      'INVALID_ACCOUNT_EVENTS and writes nothing; a clientEventId re-sent with other content is EVENT_CONFLICT. ' +
+      'The subscribers are rescored right after the commit; CANCEL resolves their open alert as CHURNED.',
+  })
+  @Allow(Role.INGEST)
+  async recordAccountEvents(
+    @Arg('events', () => [AccountEventInput], { description: 'The events, in any order.' })
+    events: AccountEventInput[],
+    @Ctx() ctx: AppContext,
+  ): Promise<RecordAccountEventsPayload> {
+    return ctx.services.accountEvents.recordAccountEvents(events);
   }
 
   @Subscription(() => ViewingEvent, {

@@ -7,6 +7,7 @@ import type { Title } from '../catalog/title.entity';
 import { TitleType } from '../catalog/title.entity';
 import { UserStatus, type User } from '../users/user.entity';
 import type { ViewingEventInput } from './viewing-event.inputs';
+import type { ViewingEvent } from './viewing-event.entity';
 
 export enum ViewingEventErrorCode {
   INVALID_CLIENT_EVENT_ID = 'INVALID_CLIENT_EVENT_ID',
@@ -20,6 +21,8 @@ export enum ViewingEventErrorCode {
   RATING_OUT_OF_RANGE = 'RATING_OUT_OF_RANGE',
   EVENT_IN_FUTURE = 'EVENT_IN_FUTURE',
   EVENT_BEFORE_SIGNUP = 'EVENT_BEFORE_SIGNUP',
+  /** The clientEventId is stored with different content. */
+  CONFLICT = 'CONFLICT',
 }
 
 /** What validation reads of a user and of a title. */
@@ -160,4 +163,35 @@ export function maxWatchSeconds(
   const limit =
     title.type === TitleType.MOVIE ? runtime * MOVIE_REWATCH_FACTOR : runtime * title.episodeCount;
   return Math.min(limit, MAX_SESSION_SECONDS);
+}
+
+/**
+ * Events whose clientEventId is stored with other content: a re-send must repeat the event exactly
+ * (completion compared as stored, a 32-bit float).
+ */
+export function conflictProblems(
+  events: readonly ViewingEventInput[],
+  stored: ReadonlyMap<string, ViewingEvent>,
+): ViewingEventProblem[] {
+  const problems: ViewingEventProblem[] = [];
+  events.forEach((e, index) => {
+    const s = stored.get(e.clientEventId);
+    if (!s) return;
+    const differs: string[] = [];
+    if (tryParseId(e.userId) !== String(s.userId)) differs.push('userId');
+    if (tryParseId(e.titleId) !== String(s.titleId)) differs.push('titleId');
+    if (e.startedAt.getTime() !== new Date(s.startedAt).getTime()) differs.push('startedAt');
+    if (e.watchedSeconds !== Number(s.watchedSeconds)) differs.push('watchedSeconds');
+    if (Math.fround(e.completion) !== Math.fround(Number(s.completion))) differs.push('completion');
+    if (e.device !== s.device) differs.push('device');
+    if ((e.rating ?? null) !== (s.rating ?? null)) differs.push('rating');
+    if (differs.length === 0) return;
+    problems.push({
+      index,
+      clientEventId: e.clientEventId,
+      code: ViewingEventErrorCode.CONFLICT,
+      message: `clientEventId "${e.clientEventId}" is stored as event ${s.id} with a different ${differs.join(', ')}`,
+    });
+  });
+  return problems;
 }

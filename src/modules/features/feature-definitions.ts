@@ -11,6 +11,7 @@ import {
   decayedViewsAt,
   entropyBits,
   genreExhaustion,
+  genreWeightsOf,
   popcount,
   windowDay,
   type DailyWindow,
@@ -200,7 +201,7 @@ export const FEATURES: readonly FeatureDefinition[] = [
       'Entropy (bits) of watch time across genres, weighted toward recent viewing (30-day decay).',
     kind: 'numeric',
     batchSql: 'ge.entropy',
-    online: (x) => entropyBits(x.state.genreWeights),
+    online: (x) => entropyBits(genreWeightsOf(x.state)),
   },
   {
     name: 'genre_exhaustion',

@@ -43,6 +43,12 @@ export interface ModelMetadata {
    * Absent in models trained before explanations existed (the explanations module rebuilds it).
    */
   explanation?: ExplanationReference;
+  /**
+   * The risk bands of this version, cut at quantiles of its calibrated probabilities on the calibration
+   * half of the validation snapshot and described on the evaluation half. Absent in versions trained
+   * before bands (they use DEFAULT_RISK_THRESHOLDS).
+   */
+  riskLevels?: RiskLevelsMetadata;
   /** sha256 of the training and validation matrices (ids, values, labels). */
   dataFingerprint: string;
   metrics: {
@@ -58,4 +64,21 @@ export interface ModelMetadata {
 export interface ExplanationReference {
   baseline: TrainingBaseline;
   typical: Record<string, number | string>;
+}
+
+/** A version's risk bands: lower bounds of MEDIUM, HIGH, CRITICAL and what each level means. */
+export interface RiskLevelsMetadata {
+  thresholds: [number, number, number];
+  /** Target shares of subscribers at MEDIUM, HIGH and CRITICAL. */
+  targetShares: [number, number, number];
+  /** LOW, MEDIUM, HIGH, CRITICAL on the evaluation half. */
+  levels: {
+    level: string;
+    lowerBound: number;
+    share: number;
+    precision: number;
+    lift: number;
+    recall: number;
+  }[];
+  baseRate: number;
 }

@@ -1,6 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import type { EvaluatedScorer } from './model-metadata';
 import type { ModelVersionRow } from './model-version.entity';
+import { RiskLevelBand, riskLevelBands } from './risk-level-band.types';
 
 @ObjectType()
 export class ConfusionMatrix {
@@ -83,6 +84,11 @@ export class ModelVersion {
   @Field(() => [ModelMetrics], { description: 'Every model trained in the same run.' })
   compared!: ModelMetrics[];
   @Field(() => [FeatureInfo]) features!: FeatureInfo[];
+  @Field(() => [RiskLevelBand], {
+    description:
+      'The risk levels this version cuts its probabilities into (chosen on its validation snapshot) and what each means; empty for versions trained before.',
+  })
+  riskLevels!: RiskLevelBand[];
 }
 
 /** NaN (undefined metrics) is not a GraphQL Float: report 0 instead. */
@@ -134,5 +140,6 @@ export function toModelVersion(row: ModelVersionRow): ModelVersion {
     oracleAuc: md.metrics.oracleAuc,
     compared: md.metrics.compared.map(toModelMetrics),
     features: md.features,
+    riskLevels: riskLevelBands(md),
   };
 }

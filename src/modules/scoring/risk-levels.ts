@@ -10,8 +10,22 @@ export enum RiskLevel {
 registerEnumType(RiskLevel, {
   name: 'RiskLevel',
   description:
-    'Churn risk band of a calibrated 30-day churn probability (thresholds: RISK_THRESHOLDS).',
+    'Churn risk band of a calibrated 30-day churn probability. Each model version chooses its bands on its ' +
+    'validation snapshot so that every level is reachable and means the same share of subscribers ' +
+    '(ModelVersion.riskLevels states the lift and precision of each); RISK_THRESHOLDS overrides them.',
+  valuesConfig: {
+    LOW: { description: 'The lower 70% of subscribers by risk: below the base churn rate.' },
+    MEDIUM: { description: 'The next 20%: at or somewhat above the base rate.' },
+    HIGH: {
+      description:
+        'The next 7.5%: several times the base rate; alerts open at this level by default.',
+    },
+    CRITICAL: { description: 'The riskiest 2.5%: the highest lift; act now.' },
+  },
 });
+
+/** Bands when neither RISK_THRESHOLDS nor the model version sets them (versions trained before bands). */
+export const DEFAULT_RISK_THRESHOLDS: RiskThresholds = [0.1, 0.25, 0.5];
 
 export const RISK_ORDER: readonly RiskLevel[] = [
   RiskLevel.LOW,

@@ -1,40 +1,73 @@
-import { ArgsType, Field, Float, ID, ObjectType } from 'type-graphql';
+import { ArgsType, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { AccountEvent } from '../events/account-event.inputs';
+import { viewingEventFrom } from '../events/event-payloads';
 import { ViewingEvent } from '../events/viewing-event.entity';
-import type { RiskUpdatedPayload, ViewingEventPayload } from '../../pubsub/topics';
+import type { RiskUpdatedPayload } from '../../pubsub/topics';
 import { RiskLevel } from './risk-levels';
 
-@ObjectType({ description: "A subscriber's churn score changed after they were rescored live." })
+/** What made a subscriber be rescored. */
+export enum ScoreCause {
+  VIEWING = 'VIEWING',
+  ACCOUNT = 'ACCOUNT',
+  TIME = 'TIME',
+}
+registerEnumType(ScoreCause, {
+  name: 'ScoreCause',
+  description: 'What made a subscriber be rescored.',
+  valuesConfig: {
+    VIEWING: { description: 'Viewing events were recorded (recordViewingEvents).' },
+    ACCOUNT: { description: 'Account events were recorded (recordAccountEvents).' },
+    TIME: {
+      description:
+        'Time passed: the time-driven pass rescored the subscriber as their recencies moved.',
+    },
+  },
+});
+
+@ObjectType({ description: "A subscriber's churn score after a live rescore." })
 export class RiskUpdate {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The subscriber.' })
   userId!: string;
 
   @Field(() => ID, { description: 'The churn_scores row.' })
   scoreId!: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Calibrated probability of cancelling within 30 days.' })
   probability!: number;
 
   @Field(() => Float, { nullable: true, description: 'The score before this one; null if none.' })
   previousProbability!: number | null;
 
-  @Field(() => RiskLevel)
+  @Field(() => RiskLevel, { description: 'The risk level of `probability`.' })
   riskLevel!: RiskLevel;
 
-  @Field(() => RiskLevel, { nullable: true })
+  @Field(() => RiskLevel, {
+    nullable: true,
+    description: 'The level before this rescore; null if none.',
+  })
   previousRiskLevel!: RiskLevel | null;
 
-  @Field()
+  @Field({ description: 'The model version that scored.' })
   modelVersion!: string;
 
-  @Field()
+  @Field({ description: 'The instant the score is for.' })
   scoredAt!: Date;
+
+  @Field(() => ScoreCause, { description: 'What made the subscriber be rescored.' })
+  causeKind!: ScoreCause;
 
   @Field(() => ViewingEvent, {
     nullable: true,
     description:
-      'The event that caused the rescore (the latest, when several arrived together); null for batch scores.',
+      'The latest viewing event behind the rescore (the latest, when several arrived together); null when none.',
   })
   cause!: ViewingEvent | null;
+
+  @Field(() => AccountEvent, {
+    nullable: true,
+    description: 'The latest account event behind the rescore; null when none.',
+  })
+  accountCause!: AccountEvent | null;
 }
 
 @ArgsType()
@@ -52,16 +85,19 @@ export class RiskUpdatedArgs {
   minProbability?: number | null;
 }
 
-/** A published viewing event as the GraphQL ViewingEvent (timestamps revived). */
-export function viewingEventFrom(p: ViewingEventPayload): ViewingEvent {
-  return { ...p, startedAt: new Date(p.startedAt), ingestedAt: new Date(p.ingestedAt) };
-}
-
 /** A RISK_UPDATED payload as the GraphQL RiskUpdate. */
 export function riskUpdateFrom(p: RiskUpdatedPayload): RiskUpdate {
   return {
     ...p,
+    causeKind: p.causeKind as ScoreCause,
     scoredAt: new Date(p.scoredAt),
     cause: p.cause ? viewingEventFrom(p.cause) : null,
+    accountCause: p.accountCause
+      ? {
+          ...p.accountCause,
+          at: new Date(p.accountCause.at),
+          ingestedAt: new Date(p.accountCause.ingestedAt),
+        }
+      : null,
   };
 }

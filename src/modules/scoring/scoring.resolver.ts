@@ -55,12 +55,12 @@ export class ScoringResolver {
     const levels = await ctx.services.scoring.overview();
     const scoredUsers = levels.reduce((n, l) => n + l.users, 0);
     const sum = levels.reduce((s, l) => s + (l.meanProbability ?? 0) * l.users, 0);
-    const active = await ctx.services.registry.activeRow();
+    const active = await ctx.services.registry.activeModel();
     return {
       scoredUsers,
       meanProbability: scoredUsers > 0 ? sum / scoredUsers : null,
       activeModelVersion: active?.version ?? null,
-      thresholds: [...ctx.services.riskThresholds],
+      thresholds: [...ctx.services.scoring.thresholdsFor(active)],
       levels,
     };
   }

@@ -1,27 +1,24 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { preparedQuery } from '../../db/prepared-query';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../../common/clock';
 import { DomainError, ErrorCode } from '../../common/domain-error';
-import { decodeCursor, type Page } from '../../common/pagination';
+import type { Page } from '../../common/pagination';
 import { createProgress } from '../../common/progress';
-import { toFeatureMatrix } from '../features/feature-matrix';
-import type { FeatureService } from '../features/feature.service';
 import type { Explanation } from '../../ml';
+import { toFeatureMatrix } from '../features/feature-matrix';
+import type { FeatureRow, FeatureService } from '../features/feature.service';
 import type { ChurnModel } from '../model-registry/churn-model';
-import { topContributions, type StoredAttribution } from './stored-attributions';
 import type { ModelRegistryService } from '../model-registry/model-registry.service';
-import { ChurnScore } from './churn-score.entity';
+import type { ChurnScore } from './churn-score.entity';
 import {
+  DEFAULT_RISK_THRESHOLDS,
   levelsAtOrAbove,
-  RISK_ORDER,
   riskLevelOf,
   type RiskLevel,
   type RiskThresholds,
 } from './risk-levels';
+import { ScoresRepository, type LevelTotals, type NewScore } from './scores.repository';
+import { topContributions, type StoredAttribution } from './stored-attributions';
 
-const SCORE_COLUMNS = `id::text, user_id::text AS "userId", model_version AS "modelVersion", probability,
-  risk_level AS "riskLevel", scored_at AS "scoredAt", cause_event_id::text AS "causeEventId",
-  logit, baseline_logit AS "baselineLogit", attribution_method AS "attributionMethod",
-  attribution_rest AS "attributionRest"`;
 const SCORE_CHUNK = 5000;
 
 export interface AtRiskEntry {
@@ -29,24 +26,41 @@ export interface AtRiskEntry {
   score: ChurnScore;
 }
 
-export interface RiskLevelSummary {
-  level: RiskLevel;
-  users: number;
-  meanProbability: number | null;
+export type RiskLevelSummary = LevelTotals;
+
+/** What caused each subscriber's rescore (churn_scores.cause_event_id / cause_account_event_id). */
+export interface ScoreCauses {
+  viewing?: ReadonlyMap<string, string | null>;
+  account?: ReadonlyMap<string, string | null>;
 }
 
 export class ScoringService {
+  readonly repository: ScoresRepository;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly features: FeatureService,
     private readonly registry: ModelRegistryService,
-    private readonly thresholds: RiskThresholds,
-  ) {}
+    /** RISK_THRESHOLDS: overrides every model version's own bands when set. */
+    private readonly thresholdOverride: RiskThresholds | undefined,
+    private readonly clock: Clock,
+  ) {
+    this.repository = new ScoresRepository(dataSource);
+  }
+
+  /** The bands a model's probabilities are cut into: the override, else the version's own. */
+  thresholdsFor(model: Pick<ChurnModel, 'metadata'> | null): RiskThresholds {
+    return (
+      this.thresholdOverride ?? model?.metadata.riskLevels?.thresholds ?? DEFAULT_RISK_THRESHOLDS
+    );
+  }
 
   /** Score these users now with the active model and append the scores. Inactive users are skipped. */
-  async scoreUsers(userIds: readonly string[], at: Date = new Date()): Promise<ChurnScore[]> {
+  async scoreUsers(userIds: readonly string[], at: Date = this.clock.now()): Promise<ChurnScore[]> {
     const model = await this.requireModel();
-    return this.dataSource.transaction((m) => this.scoreWith(m, model, userIds, at));
+    const rows = await this.features.onlineAt(userIds, at);
+    const scores = this.computeScores(model, rows).scores;
+    return this.repository.writeScores(this.dataSource, scores, model.version, at);
   }
 
   /** The serving model, or NO_ACTIVE_MODEL. */
@@ -61,69 +75,78 @@ export class ScoringService {
   }
 
   /**
-   * Score `userIds` with `model` inside the caller's transaction and append the scores; `causes` maps
-   * a user to the event a live rescore follows (churn_scores.cause_event_id). Inactive users are
-   * skipped. Scores come back in user-id order.
+   * Probabilities, risk levels and stored top contributions of feature rows under `model`: one
+   * vectorised model call and one explanation pass for the whole batch. `causes` maps a user to the
+   * event a live rescore follows.
    */
-  async scoreWith(
-    manager: EntityManager,
+  computeScores(
     model: ChurnModel,
-    userIds: readonly string[],
-    at: Date,
-    causes?: ReadonlyMap<string, string>,
-    onExplained?: (explanations: Explanation[]) => void,
-  ): Promise<ChurnScore[]> {
-    const rows = await this.features.onlineAt(userIds, at, manager);
-    if (rows.length === 0) return [];
+    rows: readonly FeatureRow[],
+    causes: ScoreCauses = {},
+  ): { scores: NewScore[]; explanations: Explanation[] | null } {
+    if (rows.length === 0) return { scores: [], explanations: null };
     const matrix = toFeatureMatrix(rows);
     const probabilities = model.predict(matrix);
     const reference = model.metadata.explanation;
     // Models trained before explanations existed have no reference: their scores carry none.
     const explanations = reference ? model.explain(matrix, reference) : null;
-    if (explanations) onExplained?.(explanations);
-    const stored = explanations?.map((e, i) => topContributions(e, rows[i]));
-    // One statement: the scores and their top contributions (arrays of arrays travel as JSON).
-    return preparedQuery(
-      manager,
-      `WITH s AS (
-         INSERT INTO churn_scores (user_id, model_version, probability, risk_level, scored_at, cause_event_id,
-                                   logit, baseline_logit, attribution_method, attribution_rest)
-         SELECT id, $2, p, level, $5, cause, lg, bl, method, rest
-           FROM unnest($1::bigint[], $3::float8[], $4::risk_level[], $6::bigint[], $7::float8[], $8::float8[],
-                       $9::text[], $10::float8[]) AS v(id, p, level, cause, lg, bl, method, rest)
-         RETURNING *),
-       a AS (
-         INSERT INTO feature_attributions (score_id, features, "values", value_texts, contributions)
-         SELECT s.id,
-                ARRAY(SELECT jsonb_array_elements_text(x.a->0)),
-                ARRAY(SELECT (v #>> '{}')::float8 FROM jsonb_array_elements(x.a->1) v),
-                ARRAY(SELECT v #>> '{}' FROM jsonb_array_elements(x.a->2) v),
-                ARRAY(SELECT (v #>> '{}')::float8 FROM jsonb_array_elements(x.a->3) v)
-           FROM unnest($11::bigint[], $12::jsonb[]) AS x(user_id, a)
-           JOIN s ON s.user_id = x.user_id)
-       SELECT ${SCORE_COLUMNS} FROM s`,
-      [
-        rows.map((r) => r.userId),
-        model.version,
-        Array.from(probabilities),
-        Array.from(probabilities, (p) => riskLevelOf(p, this.thresholds)),
-        at.toISOString(),
-        rows.map((r) => causes?.get(r.userId) ?? null),
-        rows.map((_, i) => explanations?.[i].logit ?? null),
-        rows.map((_, i) => explanations?.[i].baselineLogit ?? null),
-        rows.map((_, i) => explanations?.[i].method ?? null),
-        rows.map((_, i) => stored?.[i].rest ?? null),
-        stored ? rows.map((r) => r.userId) : [],
-        (stored ?? []).map((s) =>
-          JSON.stringify([
-            s.top.map((a) => a.feature),
-            s.top.map((a) => a.value),
-            s.top.map((a) => a.valueText),
-            s.top.map((a) => a.contribution),
-          ]),
-        ),
-      ],
+    const thresholds = this.thresholdsFor(model);
+    const scores = rows.map((r, i): NewScore => {
+      const e = explanations?.[i];
+      const stored = e ? topContributions(e, r) : null;
+      return {
+        userId: r.userId,
+        probability: probabilities[i],
+        riskLevel: riskLevelOf(probabilities[i], thresholds),
+        causeEventId: causes.viewing?.get(r.userId) ?? null,
+        causeAccountEventId: causes.account?.get(r.userId) ?? null,
+        logit: e?.logit ?? null,
+        baselineLogit: e?.baselineLogit ?? null,
+        method: e?.method ?? null,
+        rest: stored?.rest ?? null,
+        top: stored
+          ? [
+              stored.top.map((a) => a.feature),
+              stored.top.map((a) => a.value),
+              stored.top.map((a) => a.valueText),
+              stored.top.map((a) => a.contribution),
+            ]
+          : null,
+      };
+    });
+    return { scores, explanations };
+  }
+
+  /** Batch-score every active subscriber (append-only history). Returns how many were scored. */
+  async scoreAll(
+    options: { silent?: boolean; onExplained?: (explanations: Explanation[]) => void } = {},
+  ): Promise<number> {
+    const ids = await this.repository.activeUserIds();
+    const progress = createProgress({
+      label: 'score',
+      total: ids.length,
+      unit: 'subscribers',
+      silent: options.silent,
+    });
+    const at = this.clock.now();
+    const model = await this.requireModel();
+    let scored = 0;
+    for (let i = 0; i < ids.length; i += SCORE_CHUNK) {
+      const rows = await this.features.onlineAt(ids.slice(i, i + SCORE_CHUNK), at);
+      const { scores, explanations } = this.computeScores(model, rows);
+      if (explanations) options.onExplained?.(explanations);
+      scored += (await this.repository.writeScores(this.dataSource, scores, model.version, at))
+        .length;
+      progress.tick(Math.min(SCORE_CHUNK, ids.length - i));
+    }
+    // Concurrent live rescoring may have raced the incremental totals: recount, then record the pass.
+    await this.repository.reconcileTotals();
+    await this.repository.snapshot(at, 'batch');
+    const overview = await this.overview();
+    progress.done(
+      `${scored} subscribers scored — ${overview.map((o) => `${o.level} ${o.users}`).join(', ')}`,
     );
+    return scored;
   }
 
   /**
@@ -133,21 +156,7 @@ export class ScoringService {
   async latestWithAttributions(
     userIds: readonly string[],
   ): Promise<({ score: ChurnScore; attributions: StoredAttribution[] } | null)[]> {
-    const rows: (ChurnScore & {
-      features: string[] | null;
-      values: (number | null)[] | null;
-      valueTexts: (string | null)[] | null;
-      contributions: number[] | null;
-    })[] = await preparedQuery(
-      this.dataSource,
-      `SELECT s.*, a.features, a."values", a.value_texts AS "valueTexts", a.contributions
-         FROM unnest($1::bigint[]) AS u(id)
-         CROSS JOIN LATERAL (
-           SELECT ${SCORE_COLUMNS} FROM churn_scores WHERE user_id = u.id ORDER BY scored_at DESC, id DESC LIMIT 1
-         ) s
-         LEFT JOIN feature_attributions a ON a.score_id = s.id::bigint`,
-      [userIds],
-    );
+    const rows = await this.repository.latestWithAttributions(userIds);
     const byUser = new Map(
       rows.map(({ features, values, valueTexts, contributions, ...score }) => [
         score.userId,
@@ -168,17 +177,7 @@ export class ScoringService {
 
   /** Stored top contributions of scores. Shape: scoreIds[i] → contributions by rank. */
   async attributionsFor(scoreIds: readonly string[]): Promise<StoredAttribution[][]> {
-    const rows: {
-      scoreId: string;
-      features: string[];
-      values: (number | null)[];
-      valueTexts: (string | null)[];
-      contributions: number[];
-    }[] = await this.dataSource.query(
-      `SELECT score_id::text AS "scoreId", features, "values", value_texts AS "valueTexts", contributions
-         FROM feature_attributions WHERE score_id = ANY($1::bigint[])`,
-      [scoreIds],
-    );
+    const rows = await this.repository.attributionsFor(scoreIds);
     const byScore = new Map(
       rows.map((r) => [
         r.scoreId,
@@ -194,64 +193,16 @@ export class ScoringService {
     return scoreIds.map((id) => byScore.get(id) ?? []);
   }
 
-  /** Batch-score every active subscriber (append-only history). Returns how many were scored. */
-  async scoreAll(
-    options: { silent?: boolean; onExplained?: (explanations: Explanation[]) => void } = {},
-  ): Promise<number> {
-    const ids: string[] = (
-      await this.dataSource.query(`SELECT id::text FROM users WHERE status = 'ACTIVE' ORDER BY id`)
-    ).map((r: { id: string }) => r.id);
-    const progress = createProgress({
-      label: 'score',
-      total: ids.length,
-      unit: 'subscribers',
-      silent: options.silent,
-    });
-    const at = new Date();
-    const model = await this.requireModel();
-    let scored = 0;
-    for (let i = 0; i < ids.length; i += SCORE_CHUNK) {
-      const chunk = ids.slice(i, i + SCORE_CHUNK);
-      scored += (
-        await this.dataSource.transaction((m) =>
-          this.scoreWith(m, model, chunk, at, undefined, options.onExplained),
-        )
-      ).length;
-      progress.tick(Math.min(SCORE_CHUNK, ids.length - i));
-    }
-    const overview = await this.overview();
-    progress.done(
-      `${scored} subscribers scored — ${overview.map((o) => `${o.level} ${o.users}`).join(', ')}`,
-    );
-    return scored;
-  }
-
   /** Latest score per user. Shape: userIds[i] → score or null. */
-  async latestFor(
-    userIds: readonly string[],
-    runner: Pick<EntityManager, 'query'> = this.dataSource,
-  ): Promise<(ChurnScore | null)[]> {
-    const rows: ChurnScore[] = await preparedQuery(
-      runner,
-      `SELECT s.* FROM unnest($1::bigint[]) AS u(id)
-       CROSS JOIN LATERAL (
-         SELECT ${SCORE_COLUMNS} FROM churn_scores WHERE user_id = u.id ORDER BY scored_at DESC, id DESC LIMIT 1
-       ) s`,
-      [userIds],
-    );
+  async latestFor(userIds: readonly string[]): Promise<(ChurnScore | null)[]> {
+    const rows = await this.repository.latestFor(this.dataSource, userIds);
     const byUser = new Map(rows.map((r) => [r.userId, r]));
     return userIds.map((id) => byUser.get(id) ?? null);
   }
 
   /** Score history of users, newest first. Shape: userIds[i] → scores. */
   async historyFor(userIds: readonly string[], first: number): Promise<ChurnScore[][]> {
-    const rows: ChurnScore[] = await this.dataSource.query(
-      `SELECT s.* FROM unnest($1::bigint[]) AS u(id)
-       CROSS JOIN LATERAL (
-         SELECT ${SCORE_COLUMNS} FROM churn_scores WHERE user_id = u.id ORDER BY scored_at DESC, id DESC LIMIT $2
-       ) s`,
-      [userIds, first],
-    );
+    const rows = await this.repository.historyFor(userIds, first);
     const byUser = new Map<string, ChurnScore[]>();
     for (const r of rows) byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r]);
     return userIds.map((id) => byUser.get(id) ?? []);
@@ -263,51 +214,12 @@ export class ScoringService {
     first: number,
     after?: string | null,
   ): Promise<Page<AtRiskEntry>> {
-    const levels = levelsAtOrAbove(minLevel);
-    const params: unknown[] = [levels];
-    let cursorClause = '';
-    if (after) {
-      const key = decodeCursor('risk', after, /^[0-9.e-]+:\d{1,19}$/);
-      const [p, id] = key.split(':');
-      params.push(Number(p), id);
-      cursorClause =
-        'AND (probability < $2 OR (probability = $2 AND "userId"::bigint > $3::bigint))';
-    }
-    const latest = `SELECT DISTINCT ON (s.user_id) s.id::text AS id, s.user_id::text AS "userId",
-        s.model_version AS "modelVersion", s.probability, s.risk_level AS "riskLevel", s.scored_at AS "scoredAt"
-      FROM churn_scores s JOIN users u ON u.id = s.user_id AND u.status = 'ACTIVE'
-      ORDER BY s.user_id, s.scored_at DESC, s.id DESC`;
-    const [{ count }] = await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM (${latest}) l WHERE "riskLevel" = ANY($1::risk_level[])`,
-      [levels],
-    );
-    const rows: ChurnScore[] = await this.dataSource.query(
-      `SELECT * FROM (${latest}) l WHERE "riskLevel" = ANY($1::risk_level[]) ${cursorClause}
-       ORDER BY probability DESC, "userId"::bigint ASC LIMIT ${first + 1}`,
-      params,
-    );
-    return {
-      nodes: rows.slice(0, first).map((score) => ({ userId: score.userId, score })),
-      hasNextPage: rows.length > first,
-      totalCount: count,
-    };
+    const page = await this.repository.atRisk(levelsAtOrAbove(minLevel), first, after);
+    return { ...page, nodes: page.nodes.map((score) => ({ userId: score.userId, score })) };
   }
 
   /** Counts and mean probability per risk level over active subscribers' latest scores. */
-  async overview(): Promise<RiskLevelSummary[]> {
-    const rows: { level: RiskLevel; users: number; mean: number | null }[] =
-      await this.dataSource.query(
-        `SELECT l."riskLevel" AS level, count(*)::int AS users, avg(l.probability) AS mean FROM (
-         SELECT DISTINCT ON (s.user_id) s.risk_level AS "riskLevel", s.probability
-         FROM churn_scores s JOIN users u ON u.id = s.user_id AND u.status = 'ACTIVE'
-         ORDER BY s.user_id, s.scored_at DESC, s.id DESC
-       ) l GROUP BY l."riskLevel"`,
-      );
-    const byLevel = new Map(rows.map((r) => [r.level, r]));
-    return RISK_ORDER.map((level) => ({
-      level,
-      users: byLevel.get(level)?.users ?? 0,
-      meanProbability: byLevel.get(level)?.mean ?? null,
-    }));
+  overview(): Promise<RiskLevelSummary[]> {
+    return this.repository.totals();
   }
 }

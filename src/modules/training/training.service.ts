@@ -42,6 +42,7 @@ import {
   planSnapshots,
   type SnapshotPlan,
 } from './snapshot-plan';
+import { riskLevelsOf } from './risk-levels-fit';
 import { TrainingRun, TrainingStatus, type TrainingResult } from './training-run.entity';
 import { assertTrainable, fingerprintOf, labelled, splitValidation } from './training-sets';
 
@@ -456,6 +457,7 @@ export class TrainingService {
         description: SPLIT_DESCRIPTION,
       },
       explanation: explanationReference(c.model.preprocessor, sets.train.features),
+      riskLevels: riskLevelsOf(c, sets.cal, sets.evalSet),
       dataFingerprint: fingerprint,
       metrics: { model: c.evaluation, baseline, oracleAuc, compared },
     };

@@ -1,0 +1,233 @@
+/**
+ * Every statement over the online feature tables: user_feature_state (per subscriber),
+ * user_genre_state (per subscriber and genre), user_titles (per subscriber and title ever started) and
+ * user_activity_daily (per subscriber and UTC day).
+ *
+ * The ingest path folds a batch of views into all four with one set of CTEs (`foldViewsCtes`), which
+ * the events module composes into its single write statement: every upsert is additive or a
+ * log-sum-exp, so it is order-independent and needs no read of the old state. Rows are upserted in key
+ * order so concurrent batches lock alike.
+ */
+import type { Queryable } from '../../db/prepared-query';
+import { preparedQuery } from '../../db/prepared-query';
+import {
+  ABANDON_COMPLETION,
+  DEVICE_BITS,
+  GENRE_DECAY_DAYS,
+  SECONDARY_GENRE_WEIGHT,
+  VIEW_DECAY_DAYS,
+  WINDOW_DAYS,
+} from './online-state';
+
+const DEVICE_BIT_SQL = `CASE %s ${Object.entries(DEVICE_BITS)
+  .map(([d, bit]) => `WHEN '${d}' THEN ${bit}`)
+  .join(' ')} ELSE 0 END`;
+const deviceBit = (column: string) => DEVICE_BIT_SQL.replace('%s', column);
+
+/** Days since the epoch of a timestamptz column, as float8. */
+const days = (column: string) => `(extract(epoch FROM ${column})::float8 / 86400)`;
+
+/**
+ * CTEs (to follow a WITH) that fold the views of relation `input` (user_id, title_id, started_at,
+ * watched_seconds, completion, device) into the online state. `genres` is a relation (title_id, genre,
+ * k = 1-based position, n = genres of the title) covering the input's titles. CTE names start with
+ * `prefix`.
+ */
+export function foldViewsCtes(input: string, genres: string, prefix = 'fold'): string {
+  const logs = VIEW_DECAY_DAYS.map(
+    (d) => `logsumexp(${days('started_at')} / ${d}) AS views_log_${d}d`,
+  ).join(', ');
+  const logUpdates = VIEW_DECAY_DAYS.map(
+    (d) =>
+      `views_log_${d}d = logaddexp(user_feature_state.views_log_${d}d, EXCLUDED.views_log_${d}d)`,
+  ).join(', ');
+  return `
+  ${prefix}_daily AS (
+    INSERT INTO user_activity_daily (user_id, day, sessions, seconds, completion_sum, abandoned, devices)
+    SELECT user_id, floor(extract(epoch FROM started_at) / 86400)::int AS day, count(*)::int,
+           sum(watched_seconds)::float8, sum(completion::float8),
+           sum((completion < ${ABANDON_COMPLETION})::int)::int, bit_or(${deviceBit('device')})
+      FROM ${input} GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (user_id, day) DO UPDATE SET
+      sessions = user_activity_daily.sessions + EXCLUDED.sessions,
+      seconds = user_activity_daily.seconds + EXCLUDED.seconds,
+      completion_sum = user_activity_daily.completion_sum + EXCLUDED.completion_sum,
+      abandoned = user_activity_daily.abandoned + EXCLUDED.abandoned,
+      devices = user_activity_daily.devices | EXCLUDED.devices
+    RETURNING 1),
+  ${prefix}_state AS (
+    INSERT INTO user_feature_state (user_id, last_view_at, ${VIEW_DECAY_DAYS.map((d) => `views_log_${d}d`).join(', ')}, updated_at)
+    SELECT user_id, max(started_at), ${logs}, now() FROM ${input} GROUP BY user_id ORDER BY user_id
+    ON CONFLICT (user_id) DO UPDATE SET
+      last_view_at = greatest(user_feature_state.last_view_at, EXCLUDED.last_view_at),
+      ${logUpdates}, updated_at = EXCLUDED.updated_at
+    RETURNING 1),
+  ${prefix}_firsts AS (
+    INSERT INTO user_titles (user_id, title_id, first_at)
+    SELECT user_id, title_id, min(started_at) FROM ${input} GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT DO NOTHING
+    RETURNING user_id, title_id),
+  ${prefix}_genres AS (
+    INSERT INTO user_genre_state (user_id, genre, weight_log, titles)
+    SELECT user_id, genre, logsumexp(w), sum(t) FROM (
+      SELECT i.user_id, g.genre,
+             CASE WHEN i.watched_seconds > 0
+                  THEN ln(i.watched_seconds::float8 / g.n) + ${days('i.started_at')} / ${GENRE_DECAY_DAYS}
+                  ELSE '-Infinity'::float8 END AS w,
+             0::float8 AS t
+        FROM ${input} i JOIN ${genres} g ON g.title_id = i.title_id
+      UNION ALL
+      SELECT f.user_id, g.genre, NULL, CASE WHEN g.k = 1 THEN 1 ELSE ${SECONDARY_GENRE_WEIGHT} END
+        FROM ${prefix}_firsts f JOIN ${genres} g ON g.title_id = f.title_id
+    ) x GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (user_id, genre) DO UPDATE SET
+      weight_log = logaddexp(user_genre_state.weight_log, EXCLUDED.weight_log),
+      titles = user_genre_state.titles + EXCLUDED.titles
+    RETURNING 1)`;
+}
+
+/**
+ * Joins (after `FROM <users alias u>`) that read a subscriber's online state as of window day `$end`:
+ * columns last_view_at, views_log_<τ>d, genres (json [genre, weight_log, titles]) and daily (json
+ * [day, sessions, seconds, completion_sum, abandoned, devices] for the WINDOW_DAYS days up to $end).
+ */
+export function onlineStateJoins(endParam: string): string {
+  return `
+  LEFT JOIN user_feature_state fs ON fs.user_id = u.id
+  LEFT JOIN LATERAL (
+    SELECT json_agg(json_build_array(g.genre, g.weight_log, g.titles)) AS genres
+      FROM user_genre_state g WHERE g.user_id = u.id
+  ) gs ON true
+  LEFT JOIN LATERAL (
+    SELECT json_agg(json_build_array(a.day, a.sessions, a.seconds, a.completion_sum, a.abandoned,
+                                     a.devices)) AS daily
+      FROM user_activity_daily a
+     WHERE a.user_id = u.id AND a.day <= ${endParam} AND a.day > ${endParam} - ${WINDOW_DAYS}
+  ) d ON true`;
+}
+
+/** The columns `onlineStateJoins` adds. */
+export const ONLINE_STATE_COLUMNS = `fs.last_view_at, ${VIEW_DECAY_DAYS.map((d) => `fs.views_log_${d}d`).join(', ')},
+  gs.genres, d.daily`;
+
+/** A stored view, as the fold reads it. */
+export interface StoredView {
+  userId: string;
+  titleId: string;
+  startedAt: Date;
+  watchedSeconds: number;
+  completion: number;
+  device: string;
+}
+
+/** Parameters $first.. of a views relation `unnest(...) AS v(user_id, title_id, started_at, ...)`. */
+export function viewsRelation(first: number): string {
+  const p = (k: number) => `$${first + k}`;
+  return `(SELECT * FROM unnest(${p(0)}::bigint[], ${p(1)}::bigint[], ${p(2)}::timestamptz[], ${p(3)}::int[],
+             ${p(4)}::real[], ${p(5)}::device[])
+           AS v(user_id, title_id, started_at, watched_seconds, completion, device))`;
+}
+
+export function viewsParams(views: readonly StoredView[]): unknown[] {
+  return [
+    views.map((v) => v.userId),
+    views.map((v) => v.titleId),
+    views.map((v) => new Date(v.startedAt).toISOString()),
+    views.map((v) => v.watchedSeconds),
+    views.map((v) => v.completion),
+    views.map((v) => v.device),
+  ];
+}
+
+/** A genres relation from parameters $first..$first+2: (title_id, genre, k) arrays; n is derived. */
+export function genresRelation(first: number): string {
+  const p = (k: number) => `$${first + k}`;
+  return `(SELECT title_id, genre, k, count(*) OVER (PARTITION BY title_id)::float8 AS n
+             FROM unnest(${p(0)}::bigint[], ${p(1)}::text[], ${p(2)}::int[]) AS g(title_id, genre, k))`;
+}
+
+/** The flattened (title, genre, position) arrays for `genresRelation`. */
+export function genresParams(genresByTitle: ReadonlyMap<string, readonly string[]>): unknown[] {
+  const titles: string[] = [];
+  const genres: string[] = [];
+  const ks: number[] = [];
+  for (const [title, list] of genresByTitle) {
+    list.forEach((g, k) => {
+      titles.push(title);
+      genres.push(g);
+      ks.push(k + 1);
+    });
+  }
+  return [titles, genres, ks];
+}
+
+export class FeaturesRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Fold stored views into the online state in one statement (outside the ingest path: tests, repairs). */
+  async foldViews(
+    runner: Queryable,
+    views: readonly StoredView[],
+    genresByTitle: ReadonlyMap<string, readonly string[]>,
+  ): Promise<void> {
+    if (views.length === 0) return;
+    await preparedQuery(
+      runner,
+      `WITH input AS ${viewsRelation(1)}, genres AS ${genresRelation(7)}, ${foldViewsCtes('input', 'genres')}
+       SELECT 1`,
+      [...viewsParams(views), ...genresParams(genresByTitle)],
+    );
+  }
+
+  /** Subscribers, and those with a stored online state (a rebuild is due when fewer). */
+  async counts(): Promise<{ users: number; states: number }> {
+    const [row] = await this.db.query(
+      `SELECT (SELECT count(*)::int FROM users) AS users,
+              (SELECT count(*)::int FROM user_feature_state) AS states`,
+    );
+    return row;
+  }
+
+  /**
+   * Recompute the online state of subscribers with ids in [from, to) from their whole history, in
+   * one transaction: delete, then fold every stored view with the same CTEs the ingest path uses.
+   * Every subscriber in the range gets a state row, with or without views.
+   */
+  async rebuildRange(runner: Queryable, from: number, to: number): Promise<number> {
+    for (const table of [
+      'user_activity_daily',
+      'user_genre_state',
+      'user_titles',
+      'user_feature_state',
+    ]) {
+      await runner.query(`DELETE FROM ${table} WHERE user_id >= $1 AND user_id < $2`, [from, to]);
+    }
+    await runner.query(
+      `WITH input AS (
+         SELECT e.user_id, e.title_id, e.started_at, e.watched_seconds, e.completion, e.device
+           FROM viewing_events e WHERE e.user_id >= $1 AND e.user_id < $2),
+       genres AS (
+         SELECT t.id AS title_id, g.genre, g.k::int, cardinality(t.genres)::float8 AS n
+           FROM titles t CROSS JOIN LATERAL unnest(t.genres) WITH ORDINALITY AS g(genre, k)
+          WHERE t.id IN (SELECT DISTINCT title_id FROM input)),
+       ${foldViewsCtes('input', 'genres')}
+       SELECT 1`,
+      [from, to],
+    );
+    const [{ n }] = await runner.query(
+      `WITH ins AS (
+         INSERT INTO user_feature_state (user_id)
+         SELECT id FROM users WHERE id >= $1 AND id < $2 ORDER BY id
+         ON CONFLICT (user_id) DO NOTHING RETURNING 1)
+       SELECT (SELECT count(*)::int FROM users WHERE id >= $1 AND id < $2) AS n`,
+      [from, to],
+    );
+    return n;
+  }
+
+  /** Highest subscriber id (0 when none). */
+  async maxUserId(): Promise<number> {
+    const [{ max }] = await this.db.query('SELECT coalesce(max(id), 0)::bigint AS max FROM users');
+    return Number(max);
+  }
+}
