@@ -5,6 +5,7 @@
  */
 import { FixedBuffer, Repeater, type PubSub } from '@graphql-yoga/subscription';
 import { setMaxListeners } from 'node:events';
+import { DomainError, ErrorCode } from '../common/domain-error';
 import type { Logger } from '../common/logger';
 import { CountingEventTarget } from './counting-event-target';
 import { connectRedisEventTarget } from './redis-event-target';
@@ -25,9 +26,32 @@ export interface AppPubSub extends PubSub<Payloads> {
   ): AsyncIterable<Payloads[K][0]>;
   /** Listeners attached now (one per live subscription and topic). */
   listenerCount(): number;
+  /** Whether payloads can reach every instance's subscribers now (always, in memory). */
+  health(): PubSubHealth;
   /** Close the Redis connections (no-op in memory). */
   close(): Promise<void>;
 }
+
+export interface PubSubHealth {
+  up: boolean;
+  /** When the current state began (ISO). */
+  since: string;
+  /** Publishes that failed since start (Redis). */
+  publishFailures: number;
+}
+
+/** What `wrap` needs to know of a connection-backed target. */
+interface Connection {
+  isUp(): boolean;
+  onStateChange(listener: (up: boolean, reason: string) => void): void;
+  publishFailures(): number;
+}
+
+const ALWAYS_UP: Connection = {
+  isUp: () => true,
+  onStateChange: () => undefined,
+  publishFailures: () => 0,
+};
 
 /**
  * Events a slow subscriber may have pending before its subscription fails (it can then catch up on
@@ -40,7 +64,7 @@ export function createAppPubSub(): AppPubSub {
   const target = new EventTarget();
   // One listener per subscription per topic: hundreds are normal, not a leak (listenerCount() tells).
   setMaxListeners(0, target);
-  return wrap('memory', new CountingEventTarget(target), async () => undefined);
+  return wrap('memory', new CountingEventTarget(target), async () => undefined, ALWAYS_UP);
 }
 
 /** Redis when `redisUrl` is set, else in-process. Fails when Redis does not answer. */
@@ -51,19 +75,39 @@ export async function openAppPubSub(
   if (!options.redisUrl) return createAppPubSub();
   const redis = await connectRedisEventTarget(options.redisUrl, logger);
   logger.info('Subscriptions fan out through Redis', { channelPrefix: options.channelPrefix });
-  return wrap('redis', new CountingEventTarget(redis.target, options.channelPrefix), redis.close);
+  return wrap(
+    'redis',
+    new CountingEventTarget(redis.target, options.channelPrefix),
+    redis.close,
+    redis,
+  );
 }
 
 /**
  * yoga's createPubSub, except that every subscription gets its own buffer (its `repeaterBuffer` option
- * is one instance shared by all subscriptions) and a subscriber that falls too far behind is ended
- * with an error instead of throwing inside the publisher.
+ * is one instance shared by all subscriptions), a subscriber that falls too far behind is ended
+ * with an error instead of throwing inside the publisher, and when the connection behind the target
+ * drops every subscription ends with RESYNC_REQUIRED (payloads published meanwhile are lost to it, so
+ * its client must reconnect and catch up from the alert log) and new ones are refused until it is back.
  */
 function wrap(
   kind: AppPubSub['kind'],
   target: CountingEventTarget,
   close: () => Promise<void>,
+  connection: Connection,
 ): AppPubSub {
+  const active = new Set<(reason: Error) => void>();
+  let since = new Date().toISOString();
+  connection.onStateChange((up, reason) => {
+    since = new Date().toISOString();
+    if (up) return;
+    const error = new DomainError(
+      ErrorCode.RESYNC_REQUIRED,
+      `the subscription fan-out lost its connection (${reason}): reconnect, then catch up with riskAlerts(after: <last cursor>)`,
+      { retryable: true },
+    );
+    for (const end of [...active]) end(error);
+  });
   const publish = (routingKey: string, ...args: unknown[]): void => {
     const payload = args[1] ?? args[0] ?? null;
     const topic = args[1] === undefined ? routingKey : `${routingKey}:${String(args[0])}`;
@@ -71,6 +115,13 @@ function wrap(
   };
   const subscribe = (routingKey: string, id?: unknown, accept?: (payload: unknown) => boolean) => {
     const topic = id === undefined ? routingKey : `${routingKey}:${String(id)}`;
+    if (!connection.isUp()) {
+      throw new DomainError(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        'live subscriptions are unavailable while the PubSub is down; retry shortly',
+        { retryable: true },
+      );
+    }
     return new Repeater<unknown>((push, stop) => {
       const listener = (event: Event) => {
         const detail = (event as CustomEvent).detail;
@@ -81,8 +132,13 @@ function wrap(
           stop(new Error(`subscriber fell more than ${SUBSCRIBER_BUFFER} events behind`));
         }
       };
+      const end = (reason: Error) => stop(reason);
+      active.add(end);
       target.addEventListener(topic, listener);
-      void stop.then(() => target.removeEventListener(topic, listener));
+      void stop.then(() => {
+        active.delete(end);
+        target.removeEventListener(topic, listener);
+      });
     }, new FixedBuffer(SUBSCRIBER_BUFFER));
   };
   return {
@@ -92,6 +148,11 @@ function wrap(
     subscribeWhere: ((topic: string, accept: (p: unknown) => boolean) =>
       subscribe(topic, undefined, accept)) as AppPubSub['subscribeWhere'],
     listenerCount: () => target.listenerCount(),
+    health: () => ({
+      up: connection.isUp(),
+      since,
+      publishFailures: connection.publishFailures(),
+    }),
     close,
   };
 }

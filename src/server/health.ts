@@ -6,6 +6,10 @@ export interface Health {
   database: { status: 'up' | 'down'; latencyMs?: number; error?: string };
   live?: {
     pubSub: AppPubSub['kind'];
+    /** Whether subscriptions can receive payloads from every instance now. */
+    pubSubStatus: 'up' | 'down';
+    pubSubSince: string;
+    pubSubPublishFailures: number;
     /** Subscription listeners attached now. */
     listeners: number;
     sockets: number;
@@ -39,12 +43,16 @@ export async function checkHealth(
   try {
     await bounded(dataSource.query('SELECT 1'));
     const latencyMs = Date.now() - started;
+    const pubSub = live?.pubSub.health();
     return {
-      status: 'ok',
+      status: pubSub && !pubSub.up ? 'degraded' : 'ok',
       database: { status: 'up', latencyMs },
       ...(live && {
         live: {
           pubSub: live.pubSub.kind,
+          pubSubStatus: pubSub!.up ? 'up' : 'down',
+          pubSubSince: pubSub!.since,
+          pubSubPublishFailures: pubSub!.publishFailures,
           listeners: live.pubSub.listenerCount(),
           sockets: live.sockets,
           rescoreBacklog: await bounded(live.backlog()).catch(() => null),

@@ -216,8 +216,9 @@ function actor(ctx: AppContext): string {
   return ctx.caller.role ? `${ctx.caller.role} (${ctx.caller.source})` : 'anonymous';
 }
 
-function checkedNote(note: string | null): string | null {
-  if (note !== null && note.length > MAX_NOTE) {
+function checkedNote(note: string | null | undefined): string | null {
+  if (note == null) return null;
+  if (note.length > MAX_NOTE) {
     throw invalidArgument(`note holds at most ${MAX_NOTE} characters`, { argument: 'note' });
   }
   return note;
