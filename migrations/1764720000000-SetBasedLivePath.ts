@@ -147,6 +147,7 @@ export class SetBasedLivePath1764720000000 implements MigrationInterface {
     await q.query(
       `CREATE TYPE alert_resolution AS ENUM ('RISK_FELL', 'CHURNED', 'RETAINED', 'MANUAL', 'SUPERSEDED')`,
     );
+    await q.query(`ALTER TYPE alert_reason ADD VALUE IF NOT EXISTS 'HIGH_RISK'`);
     await q.query(`CREATE SEQUENCE risk_alert_raise_seq`);
     await q.query(`
       ALTER TABLE risk_alerts

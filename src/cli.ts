@@ -24,6 +24,7 @@ import { CliInputError, registerEvaluateTable } from './commands/evaluate-table'
 import { registerModelCommands } from './commands/model-commands';
 import { registerSimulate, SimulateError } from './commands/simulate';
 import { registerRecommendationCommands } from './commands/recommendation-commands';
+import { registerAlertCommands } from './commands/alert-commands';
 import { withServices } from './commands/services-scope';
 import { ensureFeatures } from './db/ensure-model';
 import { Pool } from 'pg';
@@ -137,6 +138,7 @@ export function buildCli(): Command {
   registerEvaluateTable(program);
   registerSimulate(program, config);
   registerRecommendationCommands(program, config);
+  registerAlertCommands(program, config);
 
   program
     .command('schema')

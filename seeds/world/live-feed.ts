@@ -66,6 +66,9 @@ export class LiveFeed {
   private readonly anyTitle: AliasTable;
   private readonly drifting: Uint8Array;
   private readonly genreIndex = new Map(GENRE_NAMES.map((g, i) => [g, i]));
+  private readonly indexById: Map<string, number>;
+  /** Subscribers that may watch now (the account feed cancels and reactivates them). */
+  private isActive: (id: string) => boolean = () => true;
 
   constructor(
     private readonly subscribers: readonly LiveSubscriber[],
@@ -95,6 +98,18 @@ export class LiveFeed {
     this.drifting = Uint8Array.from(subscribers, () =>
       this.rng.chance(options.driftingShare) ? 1 : 0,
     );
+    this.indexById = new Map(subscribers.map((s, i) => [s.id, i]));
+  }
+
+  /** Only subscribers for whom `active` holds watch (cancelled ones do not). */
+  watchOnly(active: (id: string) => boolean): void {
+    this.isActive = active;
+  }
+
+  /** Whether this subscriber is drifting away now. */
+  isDrifting(id: string): boolean {
+    const i = this.indexById.get(id);
+    return i !== undefined && this.drifting[i] === 1;
   }
 
   /** Subscribers drifting away now. */
@@ -115,7 +130,10 @@ export class LiveFeed {
   /** One sitting that ended a moment before `now` (ms). */
   next(now: number): LiveEvent {
     const rng = this.rng;
-    const i = sampleAlias(this.bySubscriber, rng);
+    let i = sampleAlias(this.bySubscriber, rng);
+    for (let draw = 0; draw < 50 && !this.isActive(this.subscribers[i].id); draw++) {
+      i = sampleAlias(this.bySubscriber, rng);
+    }
     const s = this.subscribers[i];
     const t = this.titles[this.pickTitle(s)];
     const drifting = this.drifting[i] === 1;

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { LiveFeed, type LiveSubscriber, type LiveTitle } from '../../seeds/world/live-feed';
+import { LiveAccountFeed, type LiveAccount } from '../../seeds/world/live-accounts';
 import type { Config } from '../config';
 import { createLogger } from '../common/logger';
 import { formatCount } from '../common/progress';
@@ -20,6 +21,7 @@ export class SimulateError extends Error {}
 
 interface SimulateFlags {
   rate: number;
+  accountRate?: number;
   duration: number;
   seed: number;
   drifting: number;
@@ -28,6 +30,9 @@ interface SimulateFlags {
 const TICK_MS = 200;
 const RECORD = `mutation Record($events: [ViewingEventInput!]!) {
   recordViewingEvents(events: $events) { accepted scores { userId riskLevel } }
+}`;
+const RECORD_ACCOUNT = `mutation RecordAccount($events: [AccountEventInput!]!) {
+  recordAccountEvents(events: $events) { accepted scores { userId riskLevel } }
 }`;
 
 export function registerSimulate(program: Command, config: () => Config): void {
@@ -42,6 +47,11 @@ export function registerSimulate(program: Command, config: () => Config): void {
       'stop after this many seconds (0: until Ctrl+C)',
       integerArg(0, 86_400),
       0,
+    )
+    .option(
+      '--account-rate <n>',
+      'account events per second (payment failures, price and plan changes, cancellations, reactivations); default rate / 25, 0 for none',
+      integerArg(0, 2_000),
     )
     .option('--seed <n>', 'random seed of the feed', integerArg(0, 2 ** 31 - 1), 42)
     .option(
@@ -62,23 +72,30 @@ async function simulate(config: Config, flags: SimulateFlags): Promise<void> {
   if (key) headers.authorization = `Bearer ${key}`;
   await assertServiceUp(url);
 
-  const { subscribers, titles } = await loadWorld(config);
+  const { subscribers, titles, accounts } = await loadWorld(config);
   const feed = new LiveFeed(subscribers, titles, {
     seed: flags.seed,
     driftingShare: flags.drifting / 100,
     driftTurnoverPerMinute: 0.01,
   });
+  const accountFeed = new LiveAccountFeed(accounts, flags.seed, (id) => feed.isDrifting(id));
+  feed.watchOnly((id) => accountFeed.isActive(id));
+  const accountRate = flags.accountRate ?? Math.max(1, Math.round(flags.rate / 25));
   process.stderr.write(
     `simulate: ${subscribers.length} active subscribers (${feed.driftingCount()} drifting away), ` +
-      `${titles.length} titles → ${url} at ${flags.rate} events/s${flags.duration ? ` for ${flags.duration}s` : ' (Ctrl+C stops)'}\n`,
+      `${titles.length} titles → ${url} at ${flags.rate} viewing and ${accountRate} account events/s` +
+      `${flags.duration ? ` for ${flags.duration}s` : ' (Ctrl+C stops)'}\n`,
   );
 
-  const totals = {
+  const totals: Totals = {
     sent: 0,
     accepted: 0,
+    accountSent: 0,
+    accountAccepted: 0,
     rescored: 0,
     alerts: 0,
     failed: 0,
+    failures: new Map(),
     highOrAbove: new Set<string>(),
   };
   const ws = createClient({
@@ -104,6 +121,7 @@ async function simulate(config: Config, flags: SimulateFlags): Promise<void> {
   const started = Date.now();
   let stopped = false;
   let carry = 0;
+  let accountCarry = 0;
   let lastReport = started;
   let lastAdvance = started;
   const inFlight = new Set<Promise<void>>();
@@ -136,7 +154,27 @@ async function simulate(config: Config, flags: SimulateFlags): Promise<void> {
             };
           });
           totals.sent += n;
-          const p = send(url, headers, events, totals).finally(() => inFlight.delete(p));
+          const p = send(url, headers, RECORD, events, totals).finally(() => inFlight.delete(p));
+          inFlight.add(p);
+        }
+        accountCarry += (accountRate * TICK_MS) / 1000;
+        const m = Math.floor(accountCarry);
+        accountCarry -= m;
+        const accountEvents = Array.from({ length: m }, () => accountFeed.next(tickStart))
+          .filter((e) => e !== null)
+          .map((e, k) => ({
+            clientEventId: `sim-acct-${flags.seed}-${started.toString(36)}-${totals.accountSent + k}`,
+            userId: e.userId,
+            kind: e.kind,
+            at: e.at.toISOString(),
+            ...(e.plan ? { plan: e.plan } : {}),
+            ...(e.monthlyFee !== undefined ? { monthlyFee: e.monthlyFee } : {}),
+          }));
+        if (accountEvents.length > 0) {
+          totals.accountSent += accountEvents.length;
+          const p = send(url, headers, RECORD_ACCOUNT, accountEvents, totals).finally(() =>
+            inFlight.delete(p),
+          );
           inFlight.add(p);
         }
         if (tickStart - lastReport >= 1000) {
@@ -155,69 +193,79 @@ async function simulate(config: Config, flags: SimulateFlags): Promise<void> {
   await ws.dispose();
   const seconds = (Date.now() - started) / 1000;
   process.stderr.write(
-    `\nsimulate: done in ${seconds.toFixed(1)}s — sent ${totals.sent} events (${(totals.sent / seconds).toFixed(1)}/s), ` +
-      `accepted ${totals.accepted}, rescored ${totals.rescored} subscribers, ${totals.highOrAbove.size} at HIGH or CRITICAL, ` +
-      `${totals.alerts} alerts raised${totals.failed ? `, ${totals.failed} requests failed` : ''}\n`,
+    `\nsimulate: done in ${seconds.toFixed(1)}s — sent ${totals.sent} viewing events (${(totals.sent / seconds).toFixed(1)}/s) ` +
+      `and ${totals.accountSent} account events, accepted ${totals.accepted} + ${totals.accountAccepted}, ` +
+      `rescored ${totals.rescored} subscribers, ${totals.highOrAbove.size} at HIGH or CRITICAL, ` +
+      `${totals.alerts} alerts raised (${((60 * totals.alerts) / seconds).toFixed(1)}/min)` +
+      `${totals.failed ? `, ${totals.failed} requests failed (${[...totals.failures].map(([c, n]) => `${c} ${n}`).join(', ')})` : ''}\n`,
   );
+}
+
+interface Totals {
+  sent: number;
+  accepted: number;
+  accountSent: number;
+  accountAccepted: number;
+  rescored: number;
+  alerts: number;
+  failed: number;
+  /** Failed requests by error code. */
+  failures: Map<string, number>;
+  highOrAbove: Set<string>;
 }
 
 async function send(
   url: string,
   headers: Record<string, string>,
+  mutation: string,
   events: unknown[],
-  totals: { accepted: number; rescored: number; failed: number; highOrAbove: Set<string> },
+  totals: Totals,
 ): Promise<void> {
+  const fail = (code: string) => {
+    totals.failed += 1;
+    totals.failures.set(code, (totals.failures.get(code) ?? 0) + 1);
+  };
   try {
     const res = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ query: RECORD, variables: { events } }),
+      body: JSON.stringify({ query: mutation, variables: { events } }),
     });
+    type Recorded = { accepted: number; scores: { userId: string; riskLevel: string }[] };
     const body = (await res.json()) as {
-      data?: {
-        recordViewingEvents: { accepted: number; scores: { userId: string; riskLevel: string }[] };
-      };
+      data?: { recordViewingEvents?: Recorded; recordAccountEvents?: Recorded };
       errors?: { message: string; extensions?: { code?: string } }[];
     };
     if (body.errors) {
-      const code = body.errors[0].extensions?.code;
+      const code = body.errors[0].extensions?.code ?? 'ERROR';
       if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') {
         process.stderr.write(
           `\nsimulate: ${body.errors[0].message}. Send a key with the ingest or admin role: CHURN_API_KEY=<key>\n`,
         );
         process.exit(2);
       }
-      totals.failed += 1;
-      return;
+      return fail(code);
     }
-    const r = body.data!.recordViewingEvents;
-    totals.accepted += r.accepted;
+    const viewing = body.data!.recordViewingEvents;
+    const r = (viewing ?? body.data!.recordAccountEvents)!;
+    if (viewing) totals.accepted += r.accepted;
+    else totals.accountAccepted += r.accepted;
     totals.rescored += r.scores.length;
     for (const s of r.scores) {
       if (s.riskLevel === 'HIGH' || s.riskLevel === 'CRITICAL') totals.highOrAbove.add(s.userId);
       else totals.highOrAbove.delete(s.userId);
     }
   } catch {
-    totals.failed += 1;
+    fail('NETWORK');
   }
 }
 
-function report(
-  totals: {
-    sent: number;
-    accepted: number;
-    rescored: number;
-    alerts: number;
-    highOrAbove: Set<string>;
-  },
-  started: number,
-  rate: number,
-): void {
+function report(totals: Totals, started: number, rate: number): void {
   const seconds = (Date.now() - started) / 1000;
   const line =
     `simulate: ${seconds.toFixed(0)}s sent ${formatCount(totals.sent)} (${(totals.sent / seconds).toFixed(1)}/s of ${rate}) ` +
-    `accepted ${formatCount(totals.accepted)} rescored ${formatCount(totals.rescored)} ` +
-    `HIGH+ ${totals.highOrAbove.size} alerts ${totals.alerts}`;
+    `+ ${formatCount(totals.accountSent)} account, rescored ${formatCount(totals.rescored)} ` +
+    `HIGH+ ${totals.highOrAbove.size} alerts ${totals.alerts}${totals.failed ? ` failed ${totals.failed}` : ''}`;
   if (process.stderr.isTTY && !process.env.CI) process.stderr.write(`\r${line}\x1b[K`);
   else process.stderr.write(`${line}\n`);
 }
@@ -234,30 +282,47 @@ async function assertServiceUp(url: string): Promise<void> {
   );
 }
 
-/** Active subscribers with their latent state (when the world is synthetic) and the catalog. */
+/** Subscribers with their accounts and latent state (when the world is synthetic), and the catalog. */
 async function loadWorld(
   config: Config,
-): Promise<{ subscribers: LiveSubscriber[]; titles: LiveTitle[] }> {
+): Promise<{ subscribers: LiveSubscriber[]; titles: LiveTitle[]; accounts: LiveAccount[] }> {
   const database = await openDatabase(
     config,
     createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
   );
   try {
     const ds = database.dataSource;
-    const subscribers: LiveSubscriber[] = (
-      await ds.query(
-        `SELECT u.id::text AS id, u.signup_at, l.engagement, l.taste
-           FROM users u LEFT JOIN sim.user_latent l ON l.user_id = u.id
-          WHERE u.status = 'ACTIVE'`,
-      )
-    ).map(
-      (r: { id: string; signup_at: Date; engagement: number | null; taste: number[] | null }) => ({
-        id: r.id,
-        signupAt: new Date(r.signup_at).getTime(),
-        engagement: r.engagement ?? 1,
-        taste: r.taste ?? [],
-      }),
+    const rows: {
+      id: string;
+      signup_at: Date;
+      status: string;
+      plan: LiveAccount['plan'];
+      fee: number;
+      last_event_at: Date | null;
+      engagement: number | null;
+      price_sensitivity: number | null;
+      taste: number[] | null;
+    }[] = await ds.query(
+      `SELECT u.id::text AS id, u.signup_at, u.status, u.plan, u.monthly_fee::float8 AS fee,
+              (SELECT max(s.at) FROM subscription_events s WHERE s.user_id = u.id) AS last_event_at,
+              l.engagement, l.price_sensitivity, l.taste
+         FROM users u LEFT JOIN sim.user_latent l ON l.user_id = u.id`,
     );
+    const subscribers: LiveSubscriber[] = rows.map((r) => ({
+      id: r.id,
+      signupAt: new Date(r.signup_at).getTime(),
+      engagement: r.engagement ?? 1,
+      taste: r.taste ?? [],
+    }));
+    const accounts: LiveAccount[] = rows.map((r) => ({
+      id: r.id,
+      plan: r.plan,
+      monthlyFee: Number(r.fee),
+      active: r.status === 'ACTIVE',
+      engagement: r.engagement ?? 1,
+      priceSensitivity: r.price_sensitivity ?? 0.4,
+      lastEventAt: new Date(r.last_event_at ?? r.signup_at).getTime(),
+    }));
     const titles: LiveTitle[] = (
       await ds.query(
         `SELECT t.id::text AS id, t.genres, t.runtime_minutes AS "runtimeMinutes", coalesce(v.views, 0)::int AS views
@@ -265,12 +330,12 @@ async function loadWorld(
              ON v.title_id = t.id`,
       )
     ).map((r: LiveTitle) => r);
-    if (subscribers.length === 0 || titles.length === 0) {
+    if (!accounts.some((a) => a.active) || titles.length === 0) {
       throw new SimulateError(
         'the database has no active subscribers or no titles: run `churn seed` first',
       );
     }
-    return { subscribers, titles };
+    return { subscribers, titles, accounts };
   } finally {
     await database.close();
   }

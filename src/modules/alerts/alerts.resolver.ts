@@ -31,6 +31,8 @@ import {
   RiskAlertsArgs,
 } from './risk-alert.types';
 import { selectsField } from '../../common/requested-fields';
+import type { AlertQualityReport } from './alert-quality';
+import { AlertQualityRun, toFigures } from './alert-quality.types';
 
 const MAX_ALERT_PAGE = 500;
 const MAX_NOTE = 2000;
