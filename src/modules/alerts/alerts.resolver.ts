@@ -117,6 +117,33 @@ export class AlertsResolver {
     return alert ? riskAlertFrom(alert) : null;
   }
 
+  @Query(() => AlertQualityRun, {
+    nullable: true,
+    description:
+      'What alerts are worth: the latest replay of the world through the alert code path (`churn alert-quality`); null before the first.',
+  })
+  @Allow(Role.READER)
+  async alertQuality(@Ctx() ctx: AppContext): Promise<AlertQualityRun | null> {
+    const run = await ctx.services.alerts.repository.latestQualityRun();
+    if (!run) return null;
+    const r = run.result as AlertQualityReport;
+    return {
+      createdAt: run.createdAt,
+      from: new Date(r.replay.from),
+      to: new Date(r.replay.to),
+      subscribers: r.replay.activeAtCut,
+      modelVersion: r.model,
+      minLevel: r.rule.minLevel,
+      thresholds: r.rule.thresholds,
+      served: toFigures(r.served),
+      curve: r.curve.map((c) => ({
+        ...toFigures(c),
+        topShare: c.topShare,
+        threshold: c.threshold,
+      })),
+    };
+  }
+
   @Mutation(() => RiskAlert, {
     description:
       'OPEN → ACKNOWLEDGED: someone is on it. ALERT_STATE_CONFLICT unless the alert is OPEN.',
