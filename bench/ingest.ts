@@ -4,7 +4,8 @@
  * and load 1,000,000 synthetic viewing events. Prints the figures and writes bench/results/ingest.json.
  *
  * Flags: --events N (events per ingest run, default 60000), --concurrency N (requests in flight, default 4),
- *        --world-events N (events for the generate+load run, default 1000000).
+ *        --world-events N (events for the generate+load run, default 1000000), --quick (5,000 events per
+ *        run and a 100,000-event world).
  */
 import 'reflect-metadata';
 import http from 'node:http';
@@ -13,8 +14,10 @@ import { seedWorld } from '../seeds';
 import { startOfTodayUtc } from '../src/common/dates';
 import { createProgress, formatCount } from '../src/common/progress';
 import {
+  BENCH_KEY,
   createBenchDatabase,
   numberFlag,
+  QUICK,
   startServerProcess,
   table,
   writeResults,
@@ -93,7 +96,12 @@ function postJson(url: string, agent: http.Agent, body: string): Promise<any> {
         path: target.pathname,
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          // Authenticated like any client: recording events needs the ingest role.
+          authorization: `Bearer ${BENCH_KEY}`,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -186,9 +194,9 @@ async function viaRawInsert(
 }
 
 async function main(): Promise<void> {
-  const perRun = flag('events', 60_000);
+  const perRun = flag('events', QUICK ? 5_000 : 60_000);
   const concurrency = flag('concurrency', 4);
-  const worldEvents = flag('world-events', 1_000_000);
+  const worldEvents = flag('world-events', QUICK ? 100_000 : 1_000_000);
   const end = startOfTodayUtc();
 
   process.stderr.write(
@@ -196,7 +204,11 @@ async function main(): Promise<void> {
   );
   const db = await createBenchDatabase();
   const pool = new Pool({ connectionString: db.url, max: concurrency + 1 });
-  const server = await startServerProcess(db.url);
+  const server = await startServerProcess(db.url, {
+    NODE_ENV: 'production',
+    API_KEYS: `admin:${BENCH_KEY}`,
+    AUTO_TRAIN: 'false',
+  });
   try {
     await seedWorld(pool, { users: 2000, days: 60, seed: 7, end });
     const ingest: Record<string, number> = {};

@@ -129,6 +129,12 @@ export function table(rows: Record<string, string | number>[]): string {
   ].join('\n');
 }
 
+/** `--quick`: a run small enough for a developer to check the bench in under a minute. */
+export const QUICK = process.argv.includes('--quick');
+
+/** The API key benches send; the server they start accepts it as admin. */
+export const BENCH_KEY = 'bench-admin-key-0000000000';
+
 /** `--name N` from the command line as a positive whole number; exits with status 2 on anything else. */
 export function numberFlag(bench: string, name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

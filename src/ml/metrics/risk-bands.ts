@@ -39,13 +39,13 @@ export function riskBands(
   const n = scores.length;
   if (n === 0) throw new Error('riskBands needs at least one row');
   const sorted = Float64Array.from(scores).sort();
-  // Lower bounds from the top: the top c% starts at the (1 − c) quantile.
+  // Lower bounds from the top: the top c% starts near the (1 − c) quantile. Calibrated scores have
+  // plateaus (isotonic steps), so the cut goes at the distinct value whose share is closest to c.
   let cumulative = 0;
   const fromTop: number[] = [];
   for (const share of topShares) {
     cumulative += share;
-    const k = Math.min(n - 1, Math.max(0, Math.floor((1 - cumulative) * n)));
-    fromTop.push(sorted[k]);
+    fromTop.push(closestCut(sorted, cumulative));
   }
   const thresholds = [...fromTop].reverse();
   for (let i = 1; i < thresholds.length; i++) {
@@ -86,6 +86,34 @@ export function describeBands(
     };
   });
   return { thresholds: [...thresholds], bands, baseRate };
+}
+
+/**
+ * The value v of ascending `sorted` for which the share of values ≥ v is closest to `share`: the
+ * quantile itself, or the next distinct value above it when its plateau would overshoot.
+ */
+function closestCut(sorted: Float64Array, share: number): number {
+  const n = sorted.length;
+  const k = Math.min(n - 1, Math.max(0, Math.floor((1 - share) * n)));
+  const v = sorted[k];
+  const shareFrom = (value: number) => (n - lowerBound(sorted, value)) / n;
+  let above = k;
+  while (above < n && sorted[above] === v) above++;
+  if (above >= n) return v;
+  const next = sorted[above];
+  return Math.abs(shareFrom(next) - share) < Math.abs(shareFrom(v) - share) ? next : v;
+}
+
+/** Index of the first value ≥ x in ascending `sorted`. */
+function lowerBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function nextUp(x: number): number {

@@ -34,13 +34,10 @@ const days = (column: string) => `(extract(epoch FROM ${column})::float8 / 86400
  * `prefix`.
  */
 export function foldViewsCtes(input: string, genres: string, prefix = 'fold'): string {
-  const logs = VIEW_DECAY_DAYS.map(
-    (d) => `logsumexp(${days('started_at')} / ${d}) AS views_log_${d}d`,
-  ).join(', ');
-  const logUpdates = VIEW_DECAY_DAYS.map(
-    (d) =>
-      `views_log_${d}d = logaddexp(user_feature_state.views_log_${d}d, EXCLUDED.views_log_${d}d)`,
-  ).join(', ');
+  const taus = VIEW_DECAY_DAYS.map((d) => `views_log_${d}d`);
+  const logUpdates = taus
+    .map((c) => `${c} = logaddexp(user_feature_state.${c}, EXCLUDED.${c})`)
+    .join(', ');
   return `
   ${prefix}_daily AS (
     INSERT INTO user_activity_daily (user_id, day, sessions, seconds, completion_sum, abandoned, devices)
@@ -56,8 +53,12 @@ export function foldViewsCtes(input: string, genres: string, prefix = 'fold'): s
       devices = user_activity_daily.devices | EXCLUDED.devices
     RETURNING 1),
   ${prefix}_state AS (
-    INSERT INTO user_feature_state (user_id, last_view_at, ${VIEW_DECAY_DAYS.map((d) => `views_log_${d}d`).join(', ')}, updated_at)
-    SELECT user_id, max(started_at), ${logs}, now() FROM ${input} GROUP BY user_id ORDER BY user_id
+    INSERT INTO user_feature_state (user_id, last_view_at, ${taus.join(', ')}, updated_at)
+    SELECT user_id, max(started_at), ${VIEW_DECAY_DAYS.map((d) => logSumExp(`x${d}`, `m${d}`)).join(', ')}, now()
+      FROM (SELECT user_id, started_at,
+                   ${VIEW_DECAY_DAYS.map((d) => `${days('started_at')} / ${d} AS x${d}, max(${days('started_at')} / ${d}) OVER w AS m${d}`).join(',\n                   ')}
+              FROM ${input} WINDOW w AS (PARTITION BY user_id)) v
+     GROUP BY user_id ORDER BY user_id
     ON CONFLICT (user_id) DO UPDATE SET
       last_view_at = greatest(user_feature_state.last_view_at, EXCLUDED.last_view_at),
       ${logUpdates}, updated_at = EXCLUDED.updated_at
@@ -69,21 +70,32 @@ export function foldViewsCtes(input: string, genres: string, prefix = 'fold'): s
     RETURNING user_id, title_id),
   ${prefix}_genres AS (
     INSERT INTO user_genre_state (user_id, genre, weight_log, titles)
-    SELECT user_id, genre, logsumexp(w), sum(t) FROM (
-      SELECT i.user_id, g.genre,
-             CASE WHEN i.watched_seconds > 0
-                  THEN ln(i.watched_seconds::float8 / g.n) + ${days('i.started_at')} / ${GENRE_DECAY_DAYS}
-                  ELSE '-Infinity'::float8 END AS w,
-             0::float8 AS t
-        FROM ${input} i JOIN ${genres} g ON g.title_id = i.title_id
-      UNION ALL
-      SELECT f.user_id, g.genre, NULL, CASE WHEN g.k = 1 THEN 1 ELSE ${SECONDARY_GENRE_WEIGHT} END
-        FROM ${prefix}_firsts f JOIN ${genres} g ON g.title_id = f.title_id
-    ) x GROUP BY 1, 2 ORDER BY 1, 2
+    SELECT user_id, genre, ${logSumExp('w', 'm')}, sum(t) FROM (
+      SELECT y.*, max(w) OVER (PARTITION BY user_id, genre) AS m FROM (
+        SELECT i.user_id, g.genre,
+               CASE WHEN i.watched_seconds > 0
+                    THEN ln(i.watched_seconds::float8 / g.n) + ${days('i.started_at')} / ${GENRE_DECAY_DAYS}
+                    ELSE '-Infinity'::float8 END AS w,
+               0::float8 AS t
+          FROM ${input} i JOIN ${genres} g ON g.title_id = i.title_id
+        UNION ALL
+        SELECT f.user_id, g.genre, NULL, CASE WHEN g.k = 1 THEN 1 ELSE ${SECONDARY_GENRE_WEIGHT} END
+          FROM ${prefix}_firsts f JOIN ${genres} g ON g.title_id = f.title_id) y) x
+     GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (user_id, genre) DO UPDATE SET
       weight_log = logaddexp(user_genre_state.weight_log, EXCLUDED.weight_log),
       titles = user_genre_state.titles + EXCLUDED.titles
     RETURNING 1)`;
+}
+
+/**
+ * log Σ exp(x) over a group, from the group's maximum `m` (a window max over the same rows): plain
+ * aggregates, so a rebuild over millions of views does not call a SQL function per row. NULLs are
+ * ignored; −Infinity terms add nothing; all −Infinity gives −Infinity.
+ */
+function logSumExp(x: string, m: string): string {
+  return `CASE WHEN max(${m}) = '-Infinity'::float8 THEN '-Infinity'::float8
+               ELSE max(${m}) + ln(sum(exp(${x} - ${m}))) END`;
 }
 
 /**

@@ -9,8 +9,12 @@ import type { RiskLevelsMetadata } from '../model-registry/model-metadata';
 import { RISK_ORDER } from '../scoring/risk-levels';
 import type { Candidate, LabelledMatrix } from './fit-candidates';
 
-/** Target shares of subscribers at MEDIUM, HIGH and CRITICAL. */
-export const RISK_LEVEL_SHARES: [number, number, number] = [0.2, 0.075, 0.025];
+/**
+ * Target shares of subscribers at MEDIUM, HIGH and CRITICAL: HIGH and above is the riskiest 5%, the
+ * cut where alert replays of the default world reach a lift of 3 with most churners alerted at least a
+ * week ahead (docs/live.md, "Alert quality").
+ */
+export const RISK_LEVEL_SHARES: [number, number, number] = [0.15, 0.035, 0.015];
 
 export function riskLevelsOf(
   c: Pick<Candidate, 'model' | 'calibrator'>,
