@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { selectsField } from '../../common/requested-fields';
 import { parseId } from '../../common/ids';
 import { invalidArgument } from '../../common/domain-error';
 import { pageSize, toConnection } from '../../common/pagination';
@@ -27,6 +29,7 @@ export class UserResolver {
   async users(
     @Args() { first, after, filter }: UsersArgs,
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<UserConnection> {
     const size = pageSize(first);
     if (filter?.country != null && !/^[A-Z]{2}$/.test(filter.country)) {
@@ -37,7 +40,12 @@ export class UserResolver {
         },
       );
     }
-    const page = await ctx.services.users.list(filter ?? {}, size, after);
+    const page = await ctx.services.users.list(
+      filter ?? {},
+      size,
+      after,
+      selectsField(info, 'totalCount'),
+    );
     return toConnection(page, 'user', (u) => u.id);
   }
 

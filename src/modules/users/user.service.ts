@@ -1,38 +1,36 @@
-import { In, type DataSource, type Repository } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { decodeCursor, type Page } from '../../common/pagination';
-import { User, type Plan, type UserStatus } from './user.entity';
+import type { User } from './user.entity';
+import { UsersRepository, type UserFilterValues } from './users.repository';
 
-export interface UserFilterValues {
-  plan?: Plan | null;
-  status?: UserStatus | null;
-  country?: string | null;
-}
+export type { UserFilterValues };
 
 export class UserService {
-  private readonly users: Repository<User>;
+  readonly repository: UsersRepository;
 
   constructor(dataSource: DataSource) {
-    this.users = dataSource.getRepository(User);
+    this.repository = new UsersRepository(dataSource);
   }
 
-  async findByIds(ids: readonly string[]): Promise<User[]> {
-    if (ids.length === 0) return [];
-    return this.users.findBy({ id: In([...ids]) });
+  findByIds(ids: readonly string[]): Promise<User[]> {
+    return this.repository.findByIds(ids);
   }
 
-  /** A page of users ordered by id, after the given cursor, with the filter's total count. */
-  async list(filter: UserFilterValues, first: number, after?: string | null): Promise<Page<User>> {
-    const base = this.users.createQueryBuilder('u');
-    if (filter.plan) base.andWhere('u.plan = :plan', { plan: filter.plan });
-    if (filter.status) base.andWhere('u.status = :status', { status: filter.status });
-    if (filter.country) base.andWhere('u.country = :country', { country: filter.country });
-    const totalCount = await base.clone().getCount();
-    const pageQuery = base
-      .clone()
-      .orderBy('u.id', 'ASC')
-      .take(first + 1);
-    if (after) pageQuery.andWhere('u.id > :after', { after: decodeCursor('user', after) });
-    const rows = await pageQuery.getMany();
+  /**
+   * A page of users ordered by id, after the given cursor; the filter's total count only when
+   * `countTotal` (it scans every matching subscriber).
+   */
+  async list(
+    filter: UserFilterValues,
+    first: number,
+    after: string | null | undefined,
+    countTotal: boolean,
+  ): Promise<Page<User>> {
+    const key = after ? decodeCursor('user', after) : null;
+    const [rows, totalCount] = await Promise.all([
+      this.repository.page(filter, first, key),
+      countTotal ? this.repository.count(filter) : Promise.resolve(-1),
+    ]);
     return { nodes: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
   }
 }

@@ -1,5 +1,17 @@
 /** Every statement over users. */
 import type { Queryable } from '../../db/prepared-query';
+import { preparedQuery } from '../../db/prepared-query';
+import type { User } from './user.entity';
+
+/** A users row as the User shape. */
+const USER_COLUMNS = `id::text, external_id AS "externalId", signup_at AS "signupAt", country, age_band AS "ageBand",
+  plan, monthly_fee::float8 AS "monthlyFee", status, cancelled_at AS "cancelledAt"`;
+
+export interface UserFilterValues {
+  plan?: string | null;
+  status?: string | null;
+  country?: string | null;
+}
 
 /**
  * A CTE `name` that sets the account columns of subscribers from parameters `$first..$first+4`
@@ -30,6 +42,41 @@ export function lockedAccountsSql(lastEventExpr: string): string {
 
 export class UsersRepository {
   constructor(private readonly db: Queryable) {}
+
+  async findByIds(ids: readonly string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    return preparedQuery(
+      this.db,
+      `SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+  }
+
+  /**
+   * A page of users ordered by id after `after` (one more than `first`, to tell whether another
+   * page follows). Null filters match everything, so the statement is one prepared plan.
+   */
+  async page(filter: UserFilterValues, first: number, after: string | null): Promise<User[]> {
+    return preparedQuery(
+      this.db,
+      `SELECT ${USER_COLUMNS} FROM users
+        WHERE ($1::plan IS NULL OR plan = $1::plan) AND ($2::user_status IS NULL OR status = $2::user_status)
+          AND ($3::text IS NULL OR country = $3) AND ($4::bigint IS NULL OR id > $4::bigint)
+        ORDER BY id LIMIT $5`,
+      [filter.plan ?? null, filter.status ?? null, filter.country ?? null, after, first + 1],
+    );
+  }
+
+  async count(filter: UserFilterValues): Promise<number> {
+    const [{ n }] = await preparedQuery<{ n: number }>(
+      this.db,
+      `SELECT count(*)::int AS n FROM users
+        WHERE ($1::plan IS NULL OR plan = $1::plan) AND ($2::user_status IS NULL OR status = $2::user_status)
+          AND ($3::text IS NULL OR country = $3)`,
+      [filter.plan ?? null, filter.status ?? null, filter.country ?? null],
+    );
+    return n;
+  }
 
   async countActive(): Promise<number> {
     const [{ n }] = await this.db.query(
