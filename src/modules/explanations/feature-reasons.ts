@@ -50,6 +50,17 @@ const WRITERS: Record<string, Writer> = {
     `${times(v, 'session', 'sessions')} in the last 30 days${typicalNote(t, n0)}`,
   views_decayed_7d: (v, t) => `Recent viewing level ${n1(v)}${typicalNote(t, n1)}`,
   views_decayed_90d: (v, t) => `Usual viewing level ${n1(v)}${typicalNote(t, n1)}`,
+  engagement_recent: (v, t) =>
+    `Watches about ${n1(7 * Math.exp(v))} times a week lately${typicalNote(t, (x) => `${n1(7 * Math.exp(x))} a week`)}`,
+  engagement_usual: (v, t) =>
+    `Usually watches about ${n1(7 * Math.exp(v))} times a week${typicalNote(t, (x) => `${n1(7 * Math.exp(x))} a week`)}`,
+  engagement_change: (v) => {
+    const ratio = Math.exp(v);
+    if (Math.abs(ratio - 1) < 0.1) return 'Watching about as much as they usually do';
+    return ratio < 1
+      ? `Watching ${pct(1 - ratio)} less than they usually do`
+      : `Watching ${pct(Math.min(9.99, ratio - 1))} more than they usually do`;
+  },
   watch_minutes_7d: (v, t) => `Watched ${minutes(v)} in the last week${typicalNote(t, minutes)}`,
   watch_minutes_30d: (v, t) =>
     `Watched ${minutes(v)} in the last 30 days${typicalNote(t, minutes)}`,

@@ -6,6 +6,7 @@
  */
 import {
   DAY_MS,
+  VIEW_DECAY_DAYS,
   dailyWindow,
   dayOf,
   decayedViewsAt,
@@ -57,6 +58,33 @@ export interface FeatureDefinition {
 }
 
 const sum = (a: number[], from: number, to: number) => a.slice(from, to).reduce((s, v) => s + v, 0);
+
+/** Prior of the engagement estimate: this many sittings a day, worth this many days of evidence. */
+export const ENGAGEMENT_PRIOR_RATE = 0.5;
+export const ENGAGEMENT_PRIOR_DAYS = 2;
+
+/**
+ * log((a0 + D_τ) / (b0 + E_τ)): the posterior mean sitting rate of a Gamma–Poisson filter with
+ * forgetting time τ, where D_τ = Σ exp(−age/τ) over sittings and E_τ = τ (1 − exp(−tenure/τ)) the
+ * exposure, both discounted alike; a0 = ENGAGEMENT_PRIOR_RATE × b0, b0 = ENGAGEMENT_PRIOR_DAYS.
+ */
+export function engagementEstimate(decayedViews: number, tenureDays: number, tau: number): number {
+  const exposure = tau * (1 - Math.exp(-Math.max(0, tenureDays) / tau));
+  return Math.log(
+    (ENGAGEMENT_PRIOR_RATE * ENGAGEMENT_PRIOR_DAYS + decayedViews) /
+      (ENGAGEMENT_PRIOR_DAYS + exposure),
+  );
+}
+
+function engagementOf(x: Derived, j: number): number {
+  return engagementEstimate(x.decayedViews[j], (x.t - x.signupAt) / DAY_MS, VIEW_DECAY_DAYS[j]);
+}
+
+function engagementSql(tau: number, decayed: string): string {
+  const tenure = 'greatest(0, extract(epoch FROM p.t - u.signup_at)::float8 / 86400.0)';
+  return `ln((${ENGAGEMENT_PRIOR_RATE * ENGAGEMENT_PRIOR_DAYS} + coalesce(${decayed}, 0))
+    / (${ENGAGEMENT_PRIOR_DAYS} + ${tau} * (1 - exp(-${tenure} / ${tau}))))`;
+}
 const TREND_SMOOTHING_SECONDS = 3600;
 export const MAX_RECENCY_DAYS = 365;
 /** Billing recencies are capped here, and take this value when there was no such event. */
@@ -108,6 +136,33 @@ export const FEATURES: readonly FeatureDefinition[] = [
     kind: 'numeric',
     batchSql: 'coalesce(dv.views_decayed_90d, 0)',
     online: (x) => x.decayedViews[1],
+  },
+  {
+    name: 'engagement_recent',
+    label: 'Recent engagement (sittings/day, log)',
+    description:
+      'Log of the estimated sitting rate now: a Gamma–Poisson posterior over sittings with 7-day forgetting, exposure since signup and a weak prior (0.5 a day over 2 days), so a short history shrinks toward the prior instead of reading as low.',
+    kind: 'numeric',
+    batchSql: engagementSql(VIEW_DECAY_DAYS[0], 'dv.views_decayed_7d'),
+    online: (x) => engagementOf(x, 0),
+  },
+  {
+    name: 'engagement_usual',
+    label: 'Usual engagement (sittings/day, log)',
+    description:
+      'Log of the estimated sitting rate over the longer run: the same Gamma–Poisson posterior with 90-day forgetting.',
+    kind: 'numeric',
+    batchSql: engagementSql(VIEW_DECAY_DAYS[1], 'dv.views_decayed_90d'),
+    online: (x) => engagementOf(x, 1),
+  },
+  {
+    name: 'engagement_change',
+    label: 'Engagement against their usual (log ratio)',
+    description:
+      'Recent engagement over usual engagement, in log terms: below 0 when the subscriber watches less than they usually do.',
+    kind: 'numeric',
+    batchSql: `${engagementSql(VIEW_DECAY_DAYS[0], 'dv.views_decayed_7d')} - ${engagementSql(VIEW_DECAY_DAYS[1], 'dv.views_decayed_90d')}`,
+    online: (x) => engagementOf(x, 0) - engagementOf(x, 1),
   },
   {
     name: 'watch_minutes_7d',
