@@ -21,12 +21,19 @@ export function encodeCursor(kind: string, key: string): string {
   return Buffer.from(`${kind}:${key}`, 'utf8').toString('base64url');
 }
 
-/** Decode a cursor of the given kind; the key must match `pattern`. */
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/**
+ * Decode a cursor of the given kind; the key must match `pattern`, and every all-digit part of it
+ * (parts are separated by ':') must fit a PostgreSQL bigint, so a forged cursor is INVALID_CURSOR
+ * rather than an out-of-range error from the database.
+ */
 export function decodeCursor(kind: string, cursor: string, pattern = /^\d{1,19}$/): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   const prefix = `${kind}:`;
   const key = decoded.startsWith(prefix) ? decoded.slice(prefix.length) : '';
-  if (!pattern.test(key)) {
+  const fits = key.split(':').every((part) => !/^\d+$/.test(part) || BigInt(part) <= MAX_BIGINT);
+  if (!pattern.test(key) || !fits) {
     throw new DomainError(ErrorCode.INVALID_CURSOR, `"${cursor}" is not a valid ${kind} cursor`);
   }
   return key;

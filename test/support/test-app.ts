@@ -3,11 +3,12 @@ import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/common/logger';
+import { createLogger, type Logger } from '../../src/common/logger';
 
 export async function startTestApp(
   databaseUrl: string,
   env: Record<string, string> = {},
+  logger?: Logger,
 ): Promise<App> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -22,7 +23,7 @@ export async function startTestApp(
     RESCORE_SWEEP_MS: '0',
     ...env,
   });
-  return startApp(config, createLogger(config.logLevel));
+  return startApp(config, logger ?? createLogger(config.logLevel));
 }
 
 export interface GqlResponse<T = Record<string, unknown>> {
@@ -118,4 +119,12 @@ export function wsSubscribe<T = Record<string, any>>(
       });
     },
   };
+}
+
+/** A logger that keeps every line (level and message) for assertions. */
+export function recordingLogger(): Logger & { lines: { level: string; message: string }[] } {
+  const lines: { level: string; message: string }[] = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    lines.push({ level, message: fields ? `${message} ${JSON.stringify(fields)}` : message });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
