@@ -62,6 +62,8 @@ export interface AppServer {
   /** e.g. http://127.0.0.1:4000 */
   url: string;
   httpServer: http.Server;
+  /** WebSockets open now. */
+  socketCount(): number;
   stop(): Promise<void>;
 }
 
@@ -214,6 +216,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   return {
     url,
     httpServer,
+    socketCount: ws.socketCount,
     stop() {
       // apollo.stop() runs the drain plugins: stop accepting, finish in-flight requests (then force),
       // close ws sockets with 1001 Going Away.

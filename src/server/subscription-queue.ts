@@ -4,9 +4,10 @@
  * sends; a client that stops reading fills its socket's send buffer, then this queue, and is cut off
  * (`onOverflow`) instead of holding an ever-growing backlog in the server's memory.
  *
- * Overflow: more than `limit` results waiting while the socket is backed up (bytes the kernel would
- * not take), or more than ten times `limit` in any case. A burst to a client that reads (a rescoring
- * pass publishes one update per subscriber at once) drains as fast as it arrives and never overflows.
+ * Overflow: more than `limit` results waiting while the socket is backed up (it holds bytes the kernel
+ * would not take, so the client has stopped reading for at least a TCP buffer's worth). A burst to a
+ * client that reads (a rescoring pass publishes one update per subscriber at once) may queue more
+ * than `limit` for a moment, but the socket is not backed up, so it drains and is never cut.
  */
 export interface QueueOptions {
   limit: number;
@@ -55,7 +56,7 @@ export function boundedSubscription<T>(
         if (next.done || finished) break;
         queue.push(next.value);
         const waiting = queue.length;
-        if ((waiting > options.limit && options.backedUp()) || waiting > options.limit * 10) {
+        if (waiting > options.limit && options.backedUp()) {
           await stop();
           options.onOverflow(waiting);
           return;
