@@ -8,8 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const QUERY_TAB = `# Subscribers at risk, highest first. Ctrl+Enter runs the operation.
-# Tabs above hold a mutation and a live subscription; the Docs pane (top left) describes every field.
+const QUERY_TAB = `# Subscribers at risk, highest first. Ctrl+Enter runs it.
+# The other tabs hold a mutation and a live subscription;
+# the Docs pane (book icon, left) describes every field.
 query AtRisk {
   atRiskUsers(minLevel: HIGH, first: 5) {
     totalCount
@@ -24,8 +25,9 @@ query AtRisk {
 }
 `;
 
-const MUTATION_TAB = `# Record a viewing event: the subscriber is rescored at once (see the subscription tab).
-# Needs the ingest or admin role: put {"Authorization": "Bearer <key>"} in the Headers pane below.
+const MUTATION_TAB = `# Record a viewing event: the subscriber is rescored at once.
+# Needs the ingest or admin role: in the Headers pane below put
+# {"Authorization": "Bearer <key>"}
 mutation Record($events: [ViewingEventInput!]!) {
   recordViewingEvents(events: $events) {
     accepted
@@ -35,8 +37,9 @@ mutation Record($events: [ViewingEventInput!]!) {
 }
 `;
 
-const SUBSCRIPTION_TAB = `# Risk alerts as they are raised, pushed over WebSocket. Run it, then the mutation tab
-# (or \`churn simulate\`) to make something happen. After a reconnect, catch up with riskAlerts(after:).
+const SUBSCRIPTION_TAB = `# Risk alerts as they are raised, pushed over WebSocket.
+# Run it, then the Record tab (or \`churn simulate\`).
+# After a reconnect, catch up with riskAlerts(after: cursor).
 subscription Alerts {
   riskAlertRaised(minLevel: MEDIUM) {
     cursor
@@ -65,8 +68,11 @@ function asset(pkg: string, file: string): string {
   return text.replace(/\/\/# sourceMappingURL=\S+/g, '').replace(/<\/(script)/gi, '<\\/$1');
 }
 
+/** The documents GraphiQL opens with: a query, a mutation and a live subscription. */
+export const GRAPHIQL_TABS = [QUERY_TAB, MUTATION_TAB, SUBSCRIPTION_TAB] as const;
+
 function render(): string {
-  const tabs = [{ query: QUERY_TAB }, { query: MUTATION_TAB }, { query: SUBSCRIPTION_TAB }];
+  const tabs = GRAPHIQL_TABS.map((query) => ({ query }));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -85,10 +91,13 @@ function render(): string {
 <script>
 (function () {
   var endpoint = '/graphql';
+  // The Headers pane's key also goes into connection_init: a socket without a role is refused.
+  var socketHeaders = {};
   var ws = graphqlWs.createClient({
     url: location.origin.replace(/^http/, 'ws') + endpoint,
     lazy: true,
     retryAttempts: 3,
+    connectionParams: function () { return socketHeaders; },
   });
 
   function operationType(params, opts) {
@@ -102,6 +111,7 @@ function render(): string {
   function fetcher(params, opts) {
     var headers = (opts && opts.headers) || {};
     if (operationType(params, opts) === 'subscription') {
+      socketHeaders = headers;
       return {
         subscribe: function (sink) {
           var dispose = ws.subscribe(
