@@ -10,10 +10,13 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 @ObjectType({ description: 'Relay page information.' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'Whether another page follows this one.' })
   hasNextPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: "The last edge's cursor: pass it as `after` for the next page (null when empty).",
+  })
   endCursor!: string | null;
 }
 
@@ -59,21 +62,23 @@ export interface Page<T> {
  * `@ObjectType() class UserConnection extends Connection(User, 'User') {}`.
  */
 export function Connection<T extends object>(nodeType: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its cursor.` })
   class Edge {
-    @Field()
+    @Field({
+      description: 'Opaque position of this node: pass it as `after` to continue after it.',
+    })
     cursor!: string;
 
-    @Field(() => nodeType)
+    @Field(() => nodeType, { description: `The ${name}.` })
     node!: T;
   }
 
-  @ObjectType()
+  @ObjectType({ description: `A page of ${name} nodes (Relay connection).` })
   abstract class ConnectionType {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: 'The nodes of this page, in order.' })
     edges!: Edge[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether more pages follow, and where to continue.' })
     pageInfo!: PageInfo;
 
     @Field(() => Int, { description: 'Rows matching the filter, across all pages.' })

@@ -37,10 +37,24 @@ export const RESOLVERS = [
   SimilarTitlesResolver,
 ] as const;
 
+const ROOT_DESCRIPTIONS = [
+  ['query', 'Reads: subscribers, the catalog, churn scores and their reasons, segments, models.'],
+  ['mutation', 'Writes: viewing events in, training runs started.'],
+  [
+    'subscription',
+    'Live pushes over WebSocket (graphql-transport-ws on /graphql): risk updates, alerts, events.',
+  ],
+] as const;
+
 /** The schema of both transports, with `enum ErrorCode` listing every error code a client can see. */
 export async function buildAppSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {
   const schema = await buildSchema({ resolvers: [...RESOLVERS], pubSub, validate: false });
   const config = schema.toConfig();
+  // type-graphql gives the root types no description.
+  for (const [type, description] of ROOT_DESCRIPTIONS) {
+    const root = config[type];
+    if (root) root.description = description;
+  }
   return new GraphQLSchema({ ...config, types: [...config.types, ErrorCodeEnum] });
 }
 

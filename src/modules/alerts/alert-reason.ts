@@ -14,4 +14,5 @@ registerEnumType(AlertReason, {
       description: 'The probability rose by more than ALERT_PROBABILITY_DELTA in one rescore.',
     },
   },
+  description: 'Why a risk alert was raised.',
 });

@@ -69,7 +69,7 @@ export class AlertsResolver {
     return riskAlertFrom(payload);
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: 'The subscriber the alert is about.' })
   async user(@Root() alert: RiskAlert, @Ctx() ctx: AppContext): Promise<User> {
     return (await ctx.loaders.userById.load(alert.userId))!;
   }

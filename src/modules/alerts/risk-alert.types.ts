@@ -6,20 +6,20 @@ import { AlertReason } from './alert-reason';
 
 @ObjectType({ description: 'A rescore that crossed into HIGH/CRITICAL or jumped; persisted.' })
 export class RiskAlert extends RiskUpdate {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The alert's id." })
   id!: string;
 
   @Field({ description: 'Pass as riskAlerts(after:) to catch up on alerts raised since this one.' })
   cursor!: string;
 
-  @Field(() => AlertReason)
+  @Field(() => AlertReason, { description: 'Why it was raised.' })
   reason!: AlertReason;
 
-  @Field()
+  @Field({ description: 'When the alert was raised.' })
   raisedAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of risk alerts, in the order they were raised.' })
 export class RiskAlertConnection extends Connection(RiskAlert, 'RiskAlert') {}
 
 @ArgsType()

@@ -11,6 +11,12 @@ registerEnumType(RiskLevel, {
   name: 'RiskLevel',
   description:
     'Churn risk band of a calibrated 30-day churn probability (thresholds: RISK_THRESHOLDS).',
+  valuesConfig: {
+    LOW: { description: 'Below the MEDIUM threshold (0.1 by default).' },
+    MEDIUM: { description: 'From the MEDIUM threshold up to HIGH (0.1-0.25 by default).' },
+    HIGH: { description: 'From the HIGH threshold up to CRITICAL (0.25-0.5 by default).' },
+    CRITICAL: { description: 'At or above the CRITICAL threshold (0.5 by default).' },
+  },
 });
 
 export const RISK_ORDER: readonly RiskLevel[] = [

@@ -5,28 +5,31 @@ import { RiskLevel } from './risk-levels';
 
 @ObjectType({ description: "A subscriber's churn score changed after they were rescored live." })
 export class RiskUpdate {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The rescored subscriber.' })
   userId!: string;
 
   @Field(() => ID, { description: 'The churn_scores row.' })
   scoreId!: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'The new calibrated 30-day churn probability.' })
   probability!: number;
 
   @Field(() => Float, { nullable: true, description: 'The score before this one; null if none.' })
   previousProbability!: number | null;
 
-  @Field(() => RiskLevel)
+  @Field(() => RiskLevel, { description: 'The new risk level.' })
   riskLevel!: RiskLevel;
 
-  @Field(() => RiskLevel, { nullable: true })
+  @Field(() => RiskLevel, {
+    nullable: true,
+    description: 'The level before; null for a first score.',
+  })
   previousRiskLevel!: RiskLevel | null;
 
-  @Field()
+  @Field({ description: 'The model version that computed it.' })
   modelVersion!: string;
 
-  @Field()
+  @Field({ description: 'When the new score was computed.' })
   scoredAt!: Date;
 
   @Field(() => ViewingEvent, {
