@@ -23,6 +23,11 @@ import {
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'churn_' });
+// prom-client names three gauges with a `_total` suffix, which the exposition format keeps for
+// counters (`promtool check metrics` rejects them); the handle counts are not worth a rename.
+for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) {
+  registry.removeSingleMetric(`churn_nodejs_${name}`);
+}
 
 /** Request latencies from 1 ms to 10 s. */
 export const LATENCY_BUCKETS = [
