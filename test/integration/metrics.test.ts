@@ -136,6 +136,25 @@ describe('/metrics', () => {
     }
   });
 
+  it('backs every query of the committed Grafana dashboard with an exported metric', async () => {
+    const dashboard = JSON.parse(
+      fs.readFileSync(
+        path.join(__dirname, '..', '..', 'docs', 'grafana', 'churn-predictor.json'),
+        'utf8',
+      ),
+    );
+    const { types } = parseExposition(await (await fetch(`${app.url}/metrics`)).text());
+    const exprs: string[] = dashboard.panels.flatMap((p: { targets?: { expr: string }[] }) =>
+      (p.targets ?? []).map((t) => t.expr),
+    );
+    const used = new Set(exprs.flatMap((e) => e.match(/churn_[a-z0-9_]+/g) ?? []));
+    const missing = [...used].filter(
+      (name) => !types.has(name) && !types.has(name.replace(/_(bucket|sum|count)$/, '')),
+    );
+    expect(used.size).toBeGreaterThan(5);
+    expect(missing).toEqual([]);
+  });
+
   it('passes promtool check metrics (when Debian’s prometheus package is installed)', async () => {
     const which = spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' });
     if (which.status !== 0) {
