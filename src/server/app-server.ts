@@ -93,6 +93,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     },
     introspection: surface.introspection,
     format,
+    logger,
   });
 
   const apollo = new ApolloServer<AppContext>({

@@ -25,6 +25,7 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import WebSocket, { WebSocketServer } from 'ws';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import type { Logger } from '../common/logger';
 import { parseOptions, wsValidationRules, type OperationLimits } from './armor';
 import { Authenticator, type Caller } from './auth/caller';
 import { assertOperationAllowed } from './auth/operation-access';
@@ -54,6 +55,7 @@ export interface WsOptions {
   ws: WsLimits;
   introspection: boolean;
   format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  logger: Logger;
 }
 
 /** Per-socket state, kept on graphql-ws's `extra`. */
@@ -102,6 +104,17 @@ export function startWsServer(httpServer: http.Server, options: WsOptions): WsSe
   httpServer.on('upgrade', onUpgrade);
   wsServer.on('connection', (socket: WebSocket) => {
     socket.once('close', (code) => observeSocketClosed(code));
+    // graphql-ws prints every socket error with a stack, but most are a client's fault (a frame over
+    // maxPayload, bad UTF-8), which ws has already answered with the right close code. Its listener
+    // is attached after this one, so swap it once this 'connection' event has been delivered.
+    queueMicrotask(() => {
+      socket.removeAllListeners('error');
+      socket.on('error', (err: Error & { code?: string }) => {
+        if (err.code?.startsWith('WS_ERR_')) return; // ws closed it: 1002, 1007 or 1009
+        options.logger.error('WebSocket error', { error: err.stack ?? err.message });
+        socket.terminate();
+      });
+    });
   });
 
   const asErrors = (err: unknown): readonly GraphQLError[] => {

@@ -95,10 +95,14 @@ describe('WebSocket limits', () => {
     const outcome = await connect({ Authorization: KEYS.a });
     if (outcome.kind !== 'acked') throw new Error(`not acknowledged: ${JSON.stringify(outcome)}`);
     const closed = closeOf(outcome.ws);
+    const printed = jest.spyOn(console, 'error');
     const query = `{ __typename ${' '.repeat(70_000)} }`;
     outcome.ws.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query } }));
     expect(await closed).toBe(1009);
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    // A client's mistake: no stack printed as if the server had failed.
+    expect(printed).not.toHaveBeenCalled();
+    printed.mockRestore();
   });
 
   it('refuses connection_init with 4403 when the caller has no role', async () => {
