@@ -1,7 +1,27 @@
 /**
  * Value parsers for config.ts: each turns one raw environment string into a typed value or throws
- * InvalidValue with a message that names what was expected.
+ * InvalidValue with a message that names what was expected; and `spec`, which declares a variable.
  */
+import type { Config } from './config';
+
+export interface VarSpec<K extends keyof Config> {
+  key: string;
+  field: K;
+  description: string;
+  default: string | undefined;
+  parse: (raw: string) => Config[K];
+}
+
+/** One environment variable: its name, the Config field it fills, default, meaning and parser. */
+export function spec<K extends keyof Config>(
+  key: string,
+  field: K,
+  def: string | undefined,
+  description: string,
+  parse: (raw: string) => Config[K],
+): VarSpec<K> {
+  return { key, field, default: def, description, parse };
+}
 export class InvalidValue extends Error {}
 
 export const int =

@@ -13,6 +13,7 @@ import {
   InvalidValue,
   oneOf,
   origins,
+  spec,
   postgresUrl,
   probability,
   redisUrl,
@@ -68,14 +69,6 @@ export interface Config {
   wsMaxSocketsPerClient: number;
   wsKeepAliveMs: number;
   wsSubscriptionQueue: number;
-}
-
-interface VarSpec<K extends keyof Config> {
-  key: string;
-  field: K;
-  description: string;
-  default: string | undefined;
-  parse: (raw: string) => Config[K];
 }
 
 export const CONFIG_SPEC = [
@@ -356,16 +349,6 @@ export const CONFIG_SPEC = [
 type UncoveredFields = Exclude<keyof Config, (typeof CONFIG_SPEC)[number]['field']>;
 const everyFieldCovered: [UncoveredFields] extends [never] ? true : UncoveredFields = true;
 void everyFieldCovered;
-
-function spec<K extends keyof Config>(
-  key: string,
-  field: K,
-  def: string | undefined,
-  description: string,
-  parse: (raw: string) => Config[K],
-): VarSpec<K> {
-  return { key, field, default: def, description, parse };
-}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
