@@ -10,7 +10,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { integerArg, isoDateArg } from './commands/cli-args';
 import { DomainError } from './common/domain-error';
-import { ConfigError, configMarkdownTable, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
+import { configMarkdownTable, redactedConfig } from './config-report';
 import { createLogger } from './common/logger';
 import { installShutdownHandlers } from './common/shutdown';
 import { openDatabase } from './db/database';
@@ -165,7 +166,7 @@ export function buildCli(): Command {
     .option('--markdown', 'print the configuration table', false)
     .action((flags: { markdown: boolean }) => {
       if (flags.markdown) process.stdout.write(`${configMarkdownTable()}\n`);
-      else process.stdout.write(`${JSON.stringify(config(), null, 2)}\n`);
+      else process.stdout.write(`${JSON.stringify(redactedConfig(config()), null, 2)}\n`);
     });
 
   return program;

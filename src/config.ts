@@ -6,6 +6,19 @@
 import path from 'node:path';
 import { parseApiKeys, ROLE_NAMES, type ApiKeySpec, type RoleName } from './server/auth/api-keys';
 import { parseRiskThresholds, RiskLevel, type RiskThresholds } from './modules/scoring/risk-levels';
+import {
+  bool,
+  httpUrl,
+  int,
+  InvalidValue,
+  oneOf,
+  origins,
+  spec,
+  postgresUrl,
+  probability,
+  redisUrl,
+  text,
+} from './config-parsers';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -48,93 +61,18 @@ export interface Config {
   maxSubscriptionsPerSocket: number;
   clientApiKey: string | undefined;
   apiUrl: string | undefined;
+  maxRequestBytes: number;
+  corsOrigins: string[];
+  /** Resolved by loadConfig: unset means on, except in production. */
+  introspection: boolean;
+  graphiql: boolean;
+  dashboard: boolean;
+  metrics: boolean;
+  wsMaxSockets: number;
+  wsMaxSocketsPerClient: number;
+  wsKeepAliveMs: number;
+  wsSubscriptionQueue: number;
 }
-
-interface VarSpec<K extends keyof Config> {
-  key: string;
-  field: K;
-  description: string;
-  default: string | undefined;
-  parse: (raw: string) => Config[K];
-}
-
-class InvalidValue extends Error {}
-
-const int =
-  (min: number, max: number) =>
-  (raw: string): number => {
-    if (!/^-?\d+$/.test(raw.trim())) throw new InvalidValue(`expected an integer, got "${raw}"`);
-    const n = Number(raw);
-    if (n < min || n > max) throw new InvalidValue(`expected ${min}..${max}, got ${n}`);
-    return n;
-  };
-
-const oneOf =
-  <T extends string>(...values: T[]) =>
-  (raw: string): T => {
-    if (!(values as string[]).includes(raw)) {
-      throw new InvalidValue(`expected one of ${values.join(', ')}, got "${raw}"`);
-    }
-    return raw as T;
-  };
-
-const bool = (raw: string): boolean => {
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new InvalidValue(`expected true or false, got "${raw}"`);
-};
-
-const postgresUrl = (raw: string): string => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InvalidValue('not a URL');
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new InvalidValue(`expected a postgres:// URL, got protocol "${url.protocol}"`);
-  }
-  return raw;
-};
-
-const redisUrl = (raw: string): string => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InvalidValue('not a URL');
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new InvalidValue(`expected a redis:// URL, got protocol "${url.protocol}"`);
-  }
-  return raw;
-};
-
-const httpUrl = (raw: string): string => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InvalidValue('not a URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidValue(`expected an http:// URL, got protocol "${url.protocol}"`);
-  }
-  return raw.replace(/\/+$/, '');
-};
-
-const probability = (raw: string): number => {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0 || n >= 1) {
-    throw new InvalidValue(`expected a number in (0, 1), got "${raw}"`);
-  }
-  return n;
-};
-
-const text = (raw: string): string => {
-  if (raw.trim() === '') throw new InvalidValue('must not be empty');
-  return raw;
-};
 
 export const CONFIG_SPEC = [
   spec(
@@ -365,22 +303,76 @@ export const CONFIG_SPEC = [
     "Base URL of a running service for the CLI's client commands. Unset: http://HOST:PORT.",
     httpUrl,
   ),
+  spec(
+    'MAX_REQUEST_BYTES',
+    'maxRequestBytes',
+    '2097152',
+    'Largest HTTP request body and largest WebSocket message, in bytes (2 MiB).',
+    int(1024, 64 * 1024 * 1024),
+  ),
+  spec(
+    'CORS_ORIGINS',
+    'corsOrigins',
+    undefined,
+    "Comma-separated origins (https://app.example.com) whose web pages may call the API over HTTP (CORS) and WebSocket. The service's own origin is always allowed.",
+    origins,
+  ),
+  spec(
+    'ENABLE_INTROSPECTION',
+    'introspection',
+    undefined,
+    'Answer schema introspection (__schema, __type) and give field suggestions. Unset: on, except when NODE_ENV=production.',
+    bool,
+  ),
+  spec(
+    'ENABLE_GRAPHIQL',
+    'graphiql',
+    undefined,
+    'Serve GraphiQL at /graphiql (and /playground). Unset: on, except when NODE_ENV=production.',
+    bool,
+  ),
+  spec(
+    'ENABLE_DASHBOARD',
+    'dashboard',
+    undefined,
+    'Serve the live dashboard at /dashboard. Unset: on, except when NODE_ENV=production.',
+    bool,
+  ),
+  spec('ENABLE_METRICS', 'metrics', 'true', 'Serve Prometheus metrics at /metrics.', bool),
+  spec(
+    'WS_MAX_SOCKETS',
+    'wsMaxSockets',
+    '5000',
+    'Most WebSockets open at once; past it an upgrade is refused with HTTP 503.',
+    int(1, 1_000_000),
+  ),
+  spec(
+    'WS_MAX_SOCKETS_PER_CLIENT',
+    'wsMaxSocketsPerClient',
+    '100',
+    'Most WebSockets one API key (or, without a key, one address) may hold; past it connection_init is closed with 4029.',
+    int(1, 1_000_000),
+  ),
+  spec(
+    'WS_KEEPALIVE_MS',
+    'wsKeepAliveMs',
+    '15000',
+    'How often the server pings each WebSocket; a socket that has not answered by the next ping is terminated (0: never ping).',
+    int(0, 3_600_000),
+  ),
+  spec(
+    'WS_SUBSCRIPTION_QUEUE',
+    'wsSubscriptionQueue',
+    '100',
+    'Results one subscription may have waiting while its client is not reading; past it the socket is closed with 4008 (slow consumer).',
+    int(1, 100_000),
+  ),
 ];
 
 // Every Config field must have a variable: this fails to compile when one is missing.
 type UncoveredFields = Exclude<keyof Config, (typeof CONFIG_SPEC)[number]['field']>;
 const everyFieldCovered: [UncoveredFields] extends [never] ? true : UncoveredFields = true;
 void everyFieldCovered;
-
-function spec<K extends keyof Config>(
-  key: string,
-  field: K,
-  def: string | undefined,
-  description: string,
-  parse: (raw: string) => Config[K],
-): VarSpec<K> {
-  return { key, field, default: def, description, parse };
-}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -411,14 +403,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Safe by default in production: no key, no access.
   config.defaultRole ??= config.nodeEnv === 'production' ? 'none' : 'reader';
   config.apiKeys ??= [];
+  config.corsOrigins ??= [];
+  const notProduction = config.nodeEnv !== 'production';
+  config.introspection ??= notProduction;
+  config.graphiql ??= notProduction;
+  config.dashboard ??= notProduction;
   return config;
-}
-
-/** The README's configuration table, from the same definitions the parser uses. */
-export function configMarkdownTable(): string {
-  const rows = CONFIG_SPEC.map(
-    (v) =>
-      `| \`${v.key}\` | ${v.default === undefined ? '(unset)' : `\`${v.default}\``} | ${v.description} |`,
-  );
-  return ['| Variable | Default | Meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -18,7 +18,7 @@ export async function serve(config: Config): Promise<void> {
       `  GraphQL    ${app.url}/graphql   (HTTP POST, and WebSocket graphql-transport-ws)`,
       `  Dashboard  ${app.url}/dashboard`,
       `  Health     ${app.url}/healthz`,
-      `  Database   ${app.database.embedded ? `embedded PostgreSQL (data in ${config.dataDir})` : 'DATABASE_URL'}`,
+      `  Database   ${app.database.embedded ? `embedded PostgreSQL (data in ${app.database.embeddedDir ?? config.dataDir})` : 'DATABASE_URL'}`,
       `  PubSub     ${app.pubSub.kind === 'redis' ? 'Redis (REDIS_URL)' : 'in-process (set REDIS_URL to run several instances)'}`,
       ...(app.devApiKey
         ? [

@@ -10,10 +10,13 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 @ObjectType({ description: 'Relay page information.' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'Whether another page follows this one.' })
   hasNextPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: "The last edge's cursor: pass it as `after` for the next page (null when empty).",
+  })
   endCursor!: string | null;
 }
 
@@ -21,12 +24,19 @@ export function encodeCursor(kind: string, key: string): string {
   return Buffer.from(`${kind}:${key}`, 'utf8').toString('base64url');
 }
 
-/** Decode a cursor of the given kind; the key must match `pattern`. */
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/**
+ * Decode a cursor of the given kind; the key must match `pattern`, and every all-digit part of it
+ * (parts are separated by ':') must fit a PostgreSQL bigint, so a forged cursor is INVALID_CURSOR
+ * rather than an out-of-range error from the database.
+ */
 export function decodeCursor(kind: string, cursor: string, pattern = /^\d{1,19}$/): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   const prefix = `${kind}:`;
   const key = decoded.startsWith(prefix) ? decoded.slice(prefix.length) : '';
-  if (!pattern.test(key)) {
+  const fits = key.split(':').every((part) => !/^\d+$/.test(part) || BigInt(part) <= MAX_BIGINT);
+  if (!pattern.test(key) || !fits) {
     throw new DomainError(ErrorCode.INVALID_CURSOR, `"${cursor}" is not a valid ${kind} cursor`);
   }
   return key;
@@ -52,21 +62,23 @@ export interface Page<T> {
  * `@ObjectType() class UserConnection extends Connection(User, 'User') {}`.
  */
 export function Connection<T extends object>(nodeType: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its cursor.` })
   class Edge {
-    @Field()
+    @Field({
+      description: 'Opaque position of this node: pass it as `after` to continue after it.',
+    })
     cursor!: string;
 
-    @Field(() => nodeType)
+    @Field(() => nodeType, { description: `The ${name}.` })
     node!: T;
   }
 
-  @ObjectType()
+  @ObjectType({ description: `A page of ${name} nodes (Relay connection).` })
   abstract class ConnectionType {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: 'The nodes of this page, in order.' })
     edges!: Edge[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether more pages follow, and where to continue.' })
     pageInfo!: PageInfo;
 
     @Field(() => Int, { description: 'Rows matching the filter, across all pages.' })

@@ -10,6 +10,8 @@ export interface Database {
   url: string;
   dataSource: DataSource;
   embedded: boolean;
+  /** The embedded cluster's files, when the database is the embedded one. */
+  embeddedDir?: string;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function openDatabase(
     url,
     dataSource,
     embedded: embedded !== undefined,
+    embeddedDir: embedded?.databaseDir,
     async close() {
       if (closed) return;
       closed = true;

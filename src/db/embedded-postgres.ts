@@ -5,9 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../common/logger';
+import { planRootLayout, postgresUserIds } from './embedded-postgres-root';
 
 export interface EmbeddedPostgresHandle {
   url: string;
+  /** Where the cluster's files are (DATA_DIR/pg, or where they had to move when running as root). */
+  databaseDir: string;
   stop(): Promise<void>;
 }
 
@@ -27,10 +30,20 @@ export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgresHandle> {
   const { logger } = options;
-  const databaseDir = path.join(options.dataDir, 'pg');
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   fs.mkdirSync(options.dataDir, { recursive: true });
+  let databaseDir = path.join(options.dataDir, 'pg');
+  if (isRoot) {
+    const layout = planRootLayout(postgresUserIds(), await postgresBinary(), databaseDir);
+    if (layout.relocatedFrom) {
+      logger.warn(
+        'The embedded PostgreSQL runs as the postgres user, which cannot reach DATA_DIR: its data lives elsewhere',
+        { dataDir: options.dataDir, databaseDir: layout.databaseDir },
+      );
+    }
+    databaseDir = layout.databaseDir;
+  }
 
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -60,7 +73,7 @@ export async function startEmbeddedPostgres(
     if (running !== undefined) {
       // Another churn process (say `npm start`) already runs this data directory: share it, never stop it.
       logger.info('Using the embedded PostgreSQL another churn process started', { port: running });
-      return { url: urlFor(running), stop: async () => undefined };
+      return { url: urlFor(running), databaseDir, stop: async () => undefined };
     }
   }
   const started = Date.now();
@@ -92,6 +105,7 @@ export async function startEmbeddedPostgres(
   let stopped = false;
   return {
     url: urlFor(options.port),
+    databaseDir,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -118,6 +132,13 @@ async function loadEmbeddedPostgres() {
     }
   }
   return EmbeddedPostgres;
+}
+
+/** The `postgres` program of the platform package embedded-postgres runs. */
+async function postgresBinary(): Promise<string> {
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const binaries = (await import(platformPackage)) as { postgres: string };
+  return binaries.postgres;
 }
 
 function urlFor(port: number): string {

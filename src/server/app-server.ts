@@ -1,8 +1,10 @@
 /**
  * Apollo Server over Express 5 and graphql-ws on the same HTTP server and path (/graphql), plus
- * GraphiQL (/graphiql), the live dashboard (/dashboard) and /healthz. Both transports authenticate
- * the same way, enforce the same graphql-armor limits and role checks, and build the same context.
- * `stop()` drains HTTP requests and ws sockets, then returns.
+ * GraphiQL (/graphiql, /playground), the live dashboard (/dashboard), /healthz and /metrics. Both
+ * transports authenticate the same way, enforce the same limits and role checks, build the same
+ * context and report the same error codes. Responses are compressed; browsers on CORS_ORIGINS may
+ * call the API; every failure, including those before GraphQL (404, 413, a body that is not JSON), is
+ * a GraphQL JSON error. `stop()` drains HTTP requests and ws sockets, then returns.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,21 +12,36 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
+import cors from 'cors';
 import express from 'express';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import type { Logger } from '../common/logger';
-import { apolloArmor, type OperationLimits } from './armor';
+import { operationGuard, responseStatusRules } from './apollo-plugins';
+import { armorValidationRules, parseOptions, type OperationLimits } from './armor';
 import type { Authenticator } from './auth/caller';
-import { assertOperationAllowed } from './auth/operation-access';
 import { createContext, type AppContext } from './context';
 import { dashboardHtml } from './dashboard';
 import { domainGraphQLError, formatError } from './format-error';
 import { graphiqlHtml } from './graphiql';
 import { checkHealth } from './health';
+import { TransportErrorCode } from './error-codes';
+import { jsonErrors, notFound, sendJsonError } from './http-errors';
+import { httpOperationMetrics, httpResponseMetrics, metricsHandler } from './server-metrics';
 import type { Services } from './services';
-import { startWsServer } from './ws';
+import { startWsServer, type WsLimits } from './ws';
+
+/** What the server exposes beyond /graphql, and to whom. */
+export interface Surface {
+  introspection: boolean;
+  graphiql: boolean;
+  dashboard: boolean;
+  metrics: boolean;
+  corsOrigins: readonly string[];
+  maxRequestBytes: number;
+}
 
 export interface AppServerOptions {
   schema: GraphQLSchema;
@@ -33,7 +50,8 @@ export interface AppServerOptions {
   logger: Logger;
   authenticator: Authenticator;
   limits: OperationLimits;
-  maxSubscriptionsPerSocket: number;
+  ws: Omit<WsLimits, 'maxMessageBytes' | 'corsOrigins'>;
+  surface: Surface;
   host: string;
   port: number;
   production: boolean;
@@ -44,55 +62,56 @@ export interface AppServer {
   /** e.g. http://127.0.0.1:4000 */
   url: string;
   httpServer: http.Server;
+  /** WebSockets open now. */
+  socketCount(): number;
   stop(): Promise<void>;
 }
 
 export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
-  const { schema, services, logger, authenticator } = options;
+  const { schema, services, logger, authenticator, surface } = options;
   const app = express();
   const httpServer = http.createServer(app);
-  const onInternal = (err: unknown) =>
-    logger.error('Unexpected error in a GraphQL operation', { error: describe(err) });
-  const format = (formatted: Parameters<typeof formatError>[0], error: unknown) =>
-    formatError(formatted, error, { maskInternal: options.production, onInternal });
+  const format = (formatted: GraphQLFormattedError, error: unknown) =>
+    formatError(formatted, error, {
+      maskInternal: options.production,
+      showSuggestions: surface.introspection,
+      onInternal: (err) =>
+        logger.error('Unexpected error in a GraphQL operation', { error: describe(err) }),
+      onUnavailable: (err) =>
+        logger.warn('The database is unavailable', { error: (err as Error)?.message }),
+    });
 
   const ws = startWsServer(httpServer, {
     schema,
     services,
     authenticator,
     limits: options.limits,
-    maxSubscriptionsPerSocket: options.maxSubscriptionsPerSocket,
-    format,
-  });
-
-  const armor = apolloArmor(options.limits);
-  // Roles are checked once the operation is known and before anything executes.
-  const roleGuard: ApolloServerPlugin<AppContext> = {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, operationName, contextValue }) {
-          try {
-            assertOperationAllowed(schema, document, operationName, contextValue.caller);
-          } catch (err) {
-            throw err instanceof DomainError ? domainGraphQLError(err) : err;
-          }
-        },
-      };
+    ws: {
+      ...options.ws,
+      maxMessageBytes: surface.maxRequestBytes,
+      corsOrigins: surface.corsOrigins,
     },
-  };
+    introspection: surface.introspection,
+    format,
+    logger,
+  });
 
   const apollo = new ApolloServer<AppContext>({
     schema,
-    introspection: true,
+    introspection: surface.introspection,
     formatError: format,
-    allowBatchedHttpRequests: armor.allowBatchedHttpRequests,
-    includeStacktraceInErrorResponses: armor.includeStacktraceInErrorResponses,
-    validationRules: armor.validationRules,
+    logger: apolloLogger(logger),
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    persistedQueries: false,
+    parseOptions: parseOptions(options.limits),
+    validationRules: armorValidationRules(options.limits),
     // Shutdown is ours (src/main.ts): Apollo's own signal handlers would re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
     plugins: [
-      ...(armor.plugins as ApolloServerPlugin<AppContext>[]),
-      roleGuard,
+      operationGuard(schema),
+      responseStatusRules(),
+      httpOperationMetrics(),
       ApolloServerPluginDrainHttpServer({
         httpServer,
         stopGracePeriodMillis: options.shutdownTimeoutMs,
@@ -106,19 +125,30 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
             },
           };
         },
-      },
+      } satisfies ApolloServerPlugin<AppContext>,
     ],
   });
   await apollo.start();
 
   app.disable('x-powered-by');
-  app.get('/', (_req, res) => res.redirect('/graphiql'));
-  app.get('/graphiql', (_req, res) => {
-    res.type('html').set('Cache-Control', 'no-cache').send(graphiqlHtml());
-  });
-  app.get('/dashboard', (_req, res) => {
-    res.type('html').set('Cache-Control', 'no-cache').send(dashboardHtml());
-  });
+  app.use(httpResponseMetrics());
+  app.use(compression());
+  if (surface.graphiql) {
+    const ide = (_req: express.Request, res: express.Response) =>
+      res.type('html').set('Cache-Control', 'no-cache').send(graphiqlHtml());
+    app.get('/', (_req, res) => res.redirect('/graphiql'));
+    app.get('/graphiql', ide);
+    app.get('/playground', (_req, res) => res.redirect(301, '/graphiql'));
+    // A browser opening /graphql gets the IDE; API clients POST to it.
+    app.get('/graphql', (req, res, next) =>
+      req.accepts(['json', 'html']) === 'html' ? res.redirect('/graphiql') : next(),
+    );
+  }
+  if (surface.dashboard) {
+    app.get('/dashboard', (_req, res) => {
+      res.type('html').set('Cache-Control', 'no-cache').send(dashboardHtml());
+    });
+  }
   app.get('/healthz', async (_req, res) => {
     const health = await checkHealth(options.dataSource, {
       pubSub: services.pubSub,
@@ -127,13 +157,37 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     });
     res.status(health.status === 'ok' ? 200 : 503).json(health);
   });
-  // A browser opening /graphql gets the IDE; API clients POST to it.
-  app.get('/graphql', (req, res, next) =>
-    req.accepts(['json', 'html']) === 'html' ? res.redirect('/graphiql') : next(),
-  );
+  if (surface.metrics) {
+    app.get(
+      '/metrics',
+      metricsHandler({
+        sockets: ws.socketCount,
+        subscriptions: ws.subscriptionCount,
+        registry: services.registry,
+      }),
+    );
+  }
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
+    cors({
+      // Same-origin requests carry no Origin or their own; other pages only from the allow-list.
+      origin: (origin, done) =>
+        done(null, origin === undefined || surface.corsOrigins.includes(origin)),
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight'],
+      maxAge: 600,
+    }),
+    // cors answers the preflights of allowed origins; the rest are refused here, not by CSRF checks.
+    (req: express.Request, res: express.Response, next: express.NextFunction) =>
+      req.method === 'OPTIONS'
+        ? sendJsonError(
+            res,
+            403,
+            TransportErrorCode.ORIGIN_NOT_ALLOWED,
+            'This origin may not call the API from a browser (see CORS_ORIGINS)',
+          )
+        : next(),
+    express.json({ limit: surface.maxRequestBytes }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
@@ -148,6 +202,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       },
     }),
   );
+  app.use(notFound());
+  app.use(jsonErrors(logger, surface.maxRequestBytes));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -161,12 +217,23 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   return {
     url,
     httpServer,
+    socketCount: ws.socketCount,
     stop() {
       // apollo.stop() runs the drain plugins: stop accepting, finish in-flight requests (then force),
       // close ws sockets with 1001 Going Away.
       stopping ??= apollo.stop();
       return stopping;
     },
+  };
+}
+
+/** Apollo's own messages through our logger (its default prints to the console). */
+function apolloLogger(logger: Logger) {
+  return {
+    debug: (m: unknown) => logger.debug(String(m)),
+    info: (m: unknown) => logger.info(String(m)),
+    warn: (m: unknown) => logger.warn(String(m)),
+    error: (m: unknown) => logger.error(String(m)),
   };
 }
 

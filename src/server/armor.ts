@@ -1,19 +1,18 @@
 /**
- * Operation limits from @escape.tech/graphql-armor: depth, aliases, tokens, directives and cost, with
- * field suggestions masked. Apollo applies them to HTTP (`apolloArmor`); its validation rules never
- * see graphql-ws operations, so ws.ts parses and validates with the same limits (`parseWithLimits`,
- * `armorValidationRules`), and a limit rejects an operation the same way on both transports.
+ * Operation limits, the same on both transports: the token limit is graphql-js's own parse option
+ * (so an over-long document is a GRAPHQL_PARSE_FAILED like any syntax error), and depth, aliases,
+ * directives and cost are the validation rules of @escape.tech/graphql-armor, given to Apollo as
+ * `validationRules` and run by ws.ts with graphql-js `validate` for WebSocket operations.
  */
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import type { GraphQLArmorConfig } from '@escape.tech/graphql-armor-types';
 import {
   GraphQLError,
-  type DocumentNode,
+  NoSchemaIntrospectionCustomRule,
+  specifiedRules,
+  type ParseOptions,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
@@ -25,49 +24,38 @@ export interface OperationLimits {
   maxCost: number;
 }
 
-const MAX_DIRECTIVES = 50;
-const SUGGESTION = /Did you mean ".+"/g;
+export const MAX_DIRECTIVES = 50;
 
-/** Fresh every time: ApolloArmor adds its reject handlers to the objects it is given. */
-function armorConfig(limits: OperationLimits): GraphQLArmorConfig {
-  return {
-    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
-    maxAliases: { n: limits.maxAliases },
-    maxTokens: { n: limits.maxTokens },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
-    maxDirectives: { n: MAX_DIRECTIVES },
-    blockFieldSuggestion: { enabled: true },
-  };
-}
-
-/** Plugins and validation rules for Apollo Server (HTTP). */
-export function apolloArmor(limits: OperationLimits): ReturnType<ApolloArmor['protect']> {
-  return new ApolloArmor(armorConfig(limits)).protect();
-}
-
-/** As Apollo reports a rejection: an error on the validation context, code BAD_USER_INPUT. */
+/** As graphql-js reports a validation error (armor words its own as "Syntax Error: …"). */
 function reportToContext(ctx: ValidationContext | null, error: GraphQLError): void {
-  ctx?.reportError(new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } }));
+  ctx?.reportError(
+    new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { nodes: error.nodes }),
+  );
 }
 
-/** The same rules for graphql-ws, configured as ApolloArmor configures them. */
+/** graphql-armor's limits as validation rules. */
 export function armorValidationRules(limits: OperationLimits): ValidationRule[] {
-  const c = armorConfig(limits);
   const report = { propagateOnRejection: false, onReject: [reportToContext] };
   return [
-    costLimitRule({ ...c.costLimit, ...report }),
-    maxAliasesRule({ ...c.maxAliases, ...report }),
-    maxDirectivesRule({ ...c.maxDirectives, ...report }),
-    maxDepthRule({ ...c.maxDepth, ...report }),
+    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...report }),
+    maxAliasesRule({ n: limits.maxAliases, ...report }),
+    maxDirectivesRule({ n: MAX_DIRECTIVES, ...report }),
+    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...report }),
   ] as unknown as ValidationRule[];
 }
 
-/** Parse with the token limit (a GraphQLError "Syntax Error: Token limit … exceeded" past it). */
-export function parseWithLimits(source: string, limits: OperationLimits): DocumentNode {
-  return new MaxTokensParserWLexer(source, { n: limits.maxTokens }).parseDocument();
+/** Every rule a WebSocket operation is validated with (Apollo adds the first and last itself). */
+export function wsValidationRules(
+  limits: OperationLimits,
+  options: { introspection: boolean },
+): ValidationRule[] {
+  return [
+    ...specifiedRules,
+    ...armorValidationRules(limits),
+    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
 }
 
-/** Field suggestions leak the schema to a caller who may not introspect it: mask them. */
-export function maskSuggestions(message: string): string {
-  return message.replace(SUGGESTION, '[Suggestion hidden]');
+export function parseOptions(limits: OperationLimits): ParseOptions {
+  return { maxTokens: limits.maxTokens };
 }

@@ -1,4 +1,4 @@
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { TitleResolver } from '../modules/catalog/title.resolver';
 import { EventsResolver } from '../modules/events/events.resolver';
@@ -17,6 +17,7 @@ import {
 } from '../modules/recommendations/recommendations.resolver';
 import { RiskUpdatesResolver } from '../modules/scoring/risk-updates.resolver';
 import type { AppPubSub } from '../pubsub/pubsub';
+import { ErrorCodeEnum } from './error-codes';
 
 export const RESOLVERS = [
   UserResolver,
@@ -36,8 +37,25 @@ export const RESOLVERS = [
   SimilarTitlesResolver,
 ] as const;
 
+const ROOT_DESCRIPTIONS = [
+  ['query', 'Reads: subscribers, the catalog, churn scores and their reasons, segments, models.'],
+  ['mutation', 'Writes: viewing events in, training runs started.'],
+  [
+    'subscription',
+    'Live pushes over WebSocket (graphql-transport-ws on /graphql): risk updates, alerts, events.',
+  ],
+] as const;
+
+/** The schema of both transports, with `enum ErrorCode` listing every error code a client can see. */
 export async function buildAppSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [...RESOLVERS], pubSub, validate: false });
+  const schema = await buildSchema({ resolvers: [...RESOLVERS], pubSub, validate: false });
+  const config = schema.toConfig();
+  // type-graphql gives the root types no description.
+  for (const [type, description] of ROOT_DESCRIPTIONS) {
+    const root = config[type];
+    if (root) root.description = description;
+  }
+  return new GraphQLSchema({ ...config, types: [...config.types, ErrorCodeEnum] });
 }
 
 const HEADER =

@@ -54,7 +54,7 @@ beforeAll(async () => {
   app = await startTestApp(
     db.url,
     { MODEL_DIR: modelDir, LOG_LEVEL: 'error', RESCORE_INTERVAL_HOURS: '24' },
-    clock,
+    { clock },
   );
   titleId = (await createTitle(db.dataSource, { runtimeMinutes: 100 })).id;
   await installFixtureModel(app.services);

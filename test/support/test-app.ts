@@ -4,12 +4,12 @@ import WebSocket from 'ws';
 import { startApp, type App } from '../../src/app';
 import type { Clock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/common/logger';
+import { createLogger, type Logger } from '../../src/common/logger';
 
 export async function startTestApp(
   databaseUrl: string,
   env: Record<string, string> = {},
-  clock?: Clock,
+  extra: { clock?: Clock; logger?: Logger } = {},
 ): Promise<App> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -25,7 +25,7 @@ export async function startTestApp(
     RESCORE_INTERVAL_HOURS: '0',
     ...env,
   });
-  return startApp(config, createLogger(config.logLevel), { clock });
+  return startApp(config, extra.logger ?? createLogger(config.logLevel), { clock: extra.clock });
 }
 
 export interface GqlResponse<T = Record<string, unknown>> {
@@ -121,4 +121,12 @@ export function wsSubscribe<T = Record<string, any>>(
       });
     },
   };
+}
+
+/** A logger that keeps every line (level and message) for assertions. */
+export function recordingLogger(): Logger & { lines: { level: string; message: string }[] } {
+  const lines: { level: string; message: string }[] = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    lines.push({ level, message: fields ? `${message} ${JSON.stringify(fields)}` : message });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

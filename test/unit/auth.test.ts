@@ -86,3 +86,20 @@ describe('roles', () => {
     ).not.toThrow();
   });
 });
+
+describe('API_KEYS errors', () => {
+  it('never echo the entry, whatever the mistake', () => {
+    const secret = 'sup3r-s3cret-key-value-0001';
+    for (const raw of [secret, `${secret}:admin`, `admni:${secret}`, `reader:short,${secret}`]) {
+      let message = '';
+      try {
+        parseApiKeys(raw);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).not.toBe('');
+      expect(message).not.toContain(secret);
+      expect(message).not.toContain('sup3r');
+    }
+  });
+});

@@ -5,28 +5,35 @@ export enum TitleType {
   MOVIE = 'MOVIE',
   SERIES = 'SERIES',
 }
-registerEnumType(TitleType, { name: 'TitleType' });
+registerEnumType(TitleType, {
+  name: 'TitleType',
+  description: 'Whether a title is a single film or has episodes.',
+  valuesConfig: {
+    MOVIE: { description: 'A single film.' },
+    SERIES: { description: 'A series of episodes (runtimeMinutes is per episode).' },
+  },
+});
 
 @ObjectType({ description: 'A movie or series in the catalog.' })
 @Entity({ name: 'titles' })
 export class Title {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The title's id." })
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 
-  @Field()
+  @Field({ description: 'Display name.' })
   @Column({ type: 'text' })
   name!: string;
 
-  @Field(() => TitleType)
+  @Field(() => TitleType, { description: 'Movie or series.' })
   @Column({ type: 'enum', enum: TitleType, enumName: 'title_type' })
   type!: TitleType;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: "Genres, from the catalog's fixed list (Drama, Comedy…)." })
   @Column({ type: 'text', array: true })
   genres!: string[];
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Year of first release.' })
   @Column({ name: 'release_year', type: 'smallint' })
   releaseYear!: number;
 
@@ -38,15 +45,17 @@ export class Title {
   @Column({ name: 'episode_count', type: 'smallint' })
   episodeCount!: number;
 
-  @Field()
+  @Field({ description: 'Age rating (e.g. "TV-14", "R").' })
   @Column({ type: 'text' })
   maturity!: string;
 
-  @Field()
+  @Field({ description: 'A one-paragraph synopsis.' })
   @Column({ type: 'text' })
   description!: string;
 
-  @Field(() => [String])
+  @Field(() => [String], {
+    description: 'Free-form keywords (moods, themes) used by the content recommender.',
+  })
   @Column({ type: 'text', array: true })
   tags!: string[];
 }

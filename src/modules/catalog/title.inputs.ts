@@ -7,7 +7,10 @@ export class TitlesArgs {
   @Field(() => Int, { nullable: true, defaultValue: 20, description: '1..100.' })
   first!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'endCursor of the previous page; omit for the first page.',
+  })
   after?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only titles in this genre.' })
@@ -20,5 +23,5 @@ export class TitlesArgs {
   search?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of titles.' })
 export class TitleConnection extends Connection(Title, 'Title') {}

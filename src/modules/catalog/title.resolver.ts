@@ -14,7 +14,10 @@ const MAX_SEARCH_LENGTH = 100;
 export class TitleResolver {
   @Query(() => Title, { nullable: true, description: 'A title by id; null when there is none.' })
   @Allow(Role.READER)
-  async title(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<Title | null> {
+  async title(
+    @Arg('id', () => ID, { description: "The title's id." }) id: string,
+    @Ctx() ctx: AppContext,
+  ): Promise<Title | null> {
     return ctx.loaders.titleById.load(parseId(id, 'title'));
   }
 

@@ -20,7 +20,10 @@ export class EventsResolver {
   })
   @Allow(Role.INGEST)
   async recordViewingEvents(
-    @Arg('events', () => [ViewingEventInput], { description: 'The events, in any order.' })
+    @Arg('events', () => [ViewingEventInput], {
+      description:
+        'The batch, at most MAX_EVENTS_PER_BATCH (1,000) events; validated whole before anything is written.',
+    })
     events: ViewingEventInput[],
     @Ctx() ctx: AppContext,
   ): Promise<RecordViewingEventsPayload> {
@@ -51,17 +54,17 @@ export class EventsResolver {
   @Allow(Role.READER)
   viewingEventRecorded(
     @Root() event: ViewingEventPayload,
-    @Arg('userId', () => ID) _userId: string,
+    @Arg('userId', () => ID, { description: 'The subscriber to watch.' }) _userId: string,
   ): ViewingEvent {
     return viewingEventFrom(event);
   }
 
-  @FieldResolver(() => Title)
+  @FieldResolver(() => Title, { description: 'The title watched.' })
   async title(@Root() event: ViewingEvent, @Ctx() ctx: AppContext): Promise<Title> {
     return (await ctx.loaders.titleById.load(event.titleId))!;
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: 'The subscriber who watched.' })
   async user(@Root() event: ViewingEvent, @Ctx() ctx: AppContext): Promise<User> {
     return (await ctx.loaders.userById.load(event.userId))!;
   }

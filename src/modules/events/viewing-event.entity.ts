@@ -7,13 +7,22 @@ export enum Device {
   WEB = 'WEB',
   TABLET = 'TABLET',
 }
-registerEnumType(Device, { name: 'Device' });
+registerEnumType(Device, {
+  name: 'Device',
+  description: 'What the viewer watched on.',
+  valuesConfig: {
+    TV: { description: 'A television or set-top box.' },
+    MOBILE: { description: 'A phone.' },
+    WEB: { description: 'A web browser.' },
+    TABLET: { description: 'A tablet.' },
+  },
+});
 
 /** One sitting of one subscriber on one title. Append-only; `clientEventId` makes ingest idempotent. */
-@ObjectType()
+@ObjectType({ description: 'One sitting of one subscriber on one title, as stored.' })
 @Entity({ name: 'viewing_events' })
 export class ViewingEvent {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The stored event's id." })
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 
@@ -21,19 +30,19 @@ export class ViewingEvent {
   @Column({ name: 'client_event_id', type: 'text', unique: true })
   clientEventId!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The subscriber who watched.' })
   @Column({ name: 'user_id', type: 'bigint' })
   userId!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The title watched.' })
   @Column({ name: 'title_id', type: 'bigint' })
   titleId!: string;
 
-  @Field()
+  @Field({ description: 'When playback started.' })
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt!: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Seconds actually watched.' })
   @Column({ name: 'watched_seconds', type: 'integer' })
   watchedSeconds!: number;
 
@@ -41,7 +50,7 @@ export class ViewingEvent {
   @Column({ type: 'real' })
   completion!: number;
 
-  @Field(() => Device)
+  @Field(() => Device, { description: 'What it was watched on.' })
   @Column({ type: 'enum', enum: Device, enumName: 'device' })
   device!: Device;
 
@@ -49,7 +58,7 @@ export class ViewingEvent {
   @Column({ type: 'smallint', nullable: true })
   rating!: number | null;
 
-  @Field()
+  @Field({ description: 'When the service stored it.' })
   @Column({ name: 'ingested_at', type: 'timestamptz' })
   ingestedAt!: Date;
 }

@@ -10,10 +10,10 @@ export class ViewingEventInput {
   })
   clientEventId!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The subscriber who watched (must exist and be active).' })
   userId!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The title watched (must exist).' })
   titleId!: string;
 
   @Field({ description: 'When playback started; not in the future, not before the signup.' })
@@ -25,7 +25,7 @@ export class ViewingEventInput {
   @Field(() => Float, { description: 'Share of the movie or episode watched, 0..1.' })
   completion!: number;
 
-  @Field(() => Device)
+  @Field(() => Device, { description: 'What it was watched on.' })
   device!: Device;
 
   @Field(() => Int, { nullable: true, description: '1..5 stars.' })
@@ -38,17 +38,19 @@ export enum RecordStatus {
 }
 registerEnumType(RecordStatus, {
   name: 'RecordStatus',
+  description: 'What recordViewingEvents did with one event.',
   valuesConfig: {
+    CREATED: { description: 'Stored now.' },
     DUPLICATE: { description: 'The clientEventId was already stored: nothing was written.' },
   },
 });
 
-@ObjectType()
+@ObjectType({ description: 'The outcome for one event of a recordViewingEvents batch.' })
 export class RecordedViewingEvent {
-  @Field()
+  @Field({ description: "The sender's id of the event, as sent." })
   clientEventId!: string;
 
-  @Field(() => RecordStatus)
+  @Field(() => RecordStatus, { description: 'Stored now, or already stored before.' })
   status!: RecordStatus;
 
   @Field(() => ViewingEvent, {
@@ -57,7 +59,7 @@ export class RecordedViewingEvent {
   event!: ViewingEvent;
 }
 
-@ObjectType()
+@ObjectType({ description: 'What a recordViewingEvents call stored and the scores it produced.' })
 export class RecordViewingEventsPayload {
   @Field(() => Int, { description: 'Events stored by this call.' })
   accepted!: number;

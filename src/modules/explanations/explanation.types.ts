@@ -4,7 +4,18 @@ export enum RiskDirection {
   RAISES_RISK = 'RAISES_RISK',
   LOWERS_RISK = 'LOWERS_RISK',
 }
-registerEnumType(RiskDirection, { name: 'RiskDirection' });
+registerEnumType(RiskDirection, {
+  name: 'RiskDirection',
+  description: "Whether a feature pushes a subscriber's churn risk up or down.",
+  valuesConfig: {
+    RAISES_RISK: {
+      description: 'It makes cancelling more likely than for the average subscriber.',
+    },
+    LOWERS_RISK: {
+      description: 'It makes cancelling less likely than for the average subscriber.',
+    },
+  },
+});
 
 export enum ExplanationSource {
   /** The contributions stored with the latest score (free at query time). */
@@ -12,7 +23,14 @@ export enum ExplanationSource {
   /** Computed now, from the subscriber's current features and the active model. */
   COMPUTED = 'COMPUTED',
 }
-registerEnumType(ExplanationSource, { name: 'ExplanationSource' });
+registerEnumType(ExplanationSource, {
+  name: 'ExplanationSource',
+  description: "Where an explanation's attributions come from.",
+  valuesConfig: {
+    STORED: { description: 'Stored with the score when it was computed.' },
+    COMPUTED: { description: 'Computed for this request (the score has no stored attributions).' },
+  },
+});
 
 export enum ImportanceKind {
   /** Mean |attribution| over the active subscribers when they were last batch-scored. */
@@ -30,7 +48,7 @@ export class FeatureContribution {
   })
   feature!: string;
 
-  @Field()
+  @Field({ description: 'Human label of the feature.' })
   label!: string;
 
   @Field(() => Float, { nullable: true, description: "The subscriber's value (numeric features)." })
@@ -59,7 +77,9 @@ export class FeatureContribution {
   })
   contribution!: number;
 
-  @Field(() => RiskDirection)
+  @Field(() => RiskDirection, {
+    description: "Whether it raises or lowers this subscriber's risk.",
+  })
   direction!: RiskDirection;
 
   @Field({ description: 'One sentence a retention agent can read.' })
@@ -68,13 +88,13 @@ export class FeatureContribution {
 
 @ObjectType({ description: 'Why a subscriber has the churn risk they have.' })
 export class ChurnExplanation {
-  @Field()
+  @Field({ description: 'Model version of the explained score.' })
   modelVersion!: string;
 
   @Field({ description: 'linear (exact), integrated-gradients or kernel-shap.' })
   method!: string;
 
-  @Field(() => ExplanationSource)
+  @Field(() => ExplanationSource, { description: 'Stored with the score, or computed now.' })
   source!: ExplanationSource;
 
   @Field({ description: 'When the explained score was computed.' })
@@ -93,7 +113,7 @@ export class ChurnExplanation {
   })
   baselineLogit!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Log-odds of the explained score.' })
   logit!: number;
 
   @Field(() => Float, { description: 'Sum of the contributions not listed (beyond `top`).' })
@@ -112,15 +132,18 @@ export class ChurnExplanation {
   summary!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "One feature's global importance." })
 export class FeatureImportanceEntry {
-  @Field()
+  @Field({ description: 'Feature name.' })
   feature!: string;
 
-  @Field()
+  @Field({ description: 'Human label of the feature.' })
   label!: string;
 
-  @Field(() => Float)
+  @Field(() => Float, {
+    description:
+      'The importance: mean absolute attribution (log-odds), or ROC-AUC lost when the feature is permuted.',
+  })
   importance!: number;
 
   @Field(() => Float, {
@@ -140,7 +163,7 @@ export class FeatureImportanceEntry {
   description: 'Global feature importance of one model version, most important first.',
 })
 export class FeatureImportanceReport {
-  @Field()
+  @Field({ description: 'The model explained.' })
   modelVersion!: string;
 
   @Field(() => [FeatureImportanceEntry], {
@@ -159,6 +182,9 @@ export class FeatureImportanceReport {
   @Field(() => Int, { description: 'Validation rows behind permutation.' })
   permutationRows!: number;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the importance was computed; null if never.',
+  })
   computedAt!: Date | null;
 }

@@ -30,7 +30,11 @@ export class ExplanationsResolver {
   @Allow(Role.READER)
   async featureImportance(
     @Ctx() ctx: AppContext,
-    @Arg('modelVersion', () => String, { nullable: true }) modelVersion?: string | null,
+    @Arg('modelVersion', () => String, {
+      nullable: true,
+      description: 'Model version (default: the active one).',
+    })
+    modelVersion?: string | null,
   ): Promise<FeatureImportanceReport> {
     return ctx.services.explanations.importance(modelVersion);
   }

@@ -12,6 +12,7 @@ registerEnumType(RecommendationSource, {
     POPULAR_IN_SEGMENT: { description: 'Popular among subscribers of your segment (or everyone).' },
     TRENDING: { description: 'Watched most in the last few days.' },
   },
+  description: 'Which recommender produced a list or an item.',
 });
 
 export enum RecommendationReasonKind {
@@ -22,11 +23,24 @@ export enum RecommendationReasonKind {
   CONTINUE_WATCHING = 'continue-watching',
   LIKELY_TO_FINISH = 'likely-to-finish',
 }
-registerEnumType(RecommendationReasonKind, { name: 'RecommendationReasonKind' });
+registerEnumType(RecommendationReasonKind, {
+  name: 'RecommendationReasonKind',
+  description: 'Kinds of reasons a title is recommended.',
+  valuesConfig: {
+    BECAUSE_YOU_WATCHED: { description: 'Like a title the subscriber watched (titleId names it).' },
+    MATCHES_TASTE: { description: 'In the genres the subscriber watches most.' },
+    POPULAR_IN_SEGMENT: { description: 'Popular among subscribers of the same segment.' },
+    TRENDING: { description: 'Watched a lot across the service lately.' },
+    CONTINUE_WATCHING: { description: 'A title the subscriber is part-way through.' },
+    LIKELY_TO_FINISH: {
+      description: 'Subscribers like this one tend to finish it (churn-aware re-ranking).',
+    },
+  },
+});
 
 @ObjectType({ description: 'Why a title is recommended.' })
 export class RecommendationReason {
-  @Field(() => RecommendationReasonKind)
+  @Field(() => RecommendationReasonKind, { description: 'What kind of reason it is.' })
   kind!: RecommendationReasonKind;
 
   @Field({ description: 'Ready to show, e.g. "Because you watched Harbor Lights".' })
@@ -35,16 +49,16 @@ export class RecommendationReason {
   @Field(() => ID, { nullable: true, description: 'The watched title the reason names, if any.' })
   titleId!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The genre the reason names, if any.' })
   genre!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'One recommended title, with its score and reasons.' })
 export class RecommendedTitle {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The recommended title's id." })
   titleId!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Position in the list, from 1.' })
   rank!: number;
 
   @Field(() => Float, { description: 'Blended score in [0, 1].' })
@@ -67,9 +81,9 @@ export class RecommendedTitle {
   predictedCompletion!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A title like another, by content.' })
 export class SimilarTitle {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The similar title's id." })
   titleId!: string;
 
   @Field(() => Float, { description: 'Cosine similarity of the titles’ TF-IDF vectors.' })
@@ -78,10 +92,10 @@ export class SimilarTitle {
 
 @ObjectType({ description: 'Served recommendations against what was watched afterwards.' })
 export class RecommendationEffectiveness {
-  @Field()
+  @Field({ description: 'Start of the measured window.' })
   since!: Date;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The segment measured; null for everyone.' })
   segmentId!: string | null;
 
   @Field(() => Int, { description: 'Recommendations served (every list, every item).' })
@@ -90,7 +104,7 @@ export class RecommendationEffectiveness {
   @Field(() => Int, { description: 'Distinct (subscriber, title) pairs recommended.' })
   recommendedPairs!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Subscribers shown at least one recommendation.' })
   usersShown!: number;
 
   @Field(() => Int, {
@@ -101,22 +115,25 @@ export class RecommendationEffectiveness {
   @Field(() => Float, { nullable: true, description: 'taken / recommendedPairs.' })
   uptakeRate!: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Views of recommended titles after they were shown.' })
   recommendedViews!: number;
 
   @Field(() => Int, { description: 'Other views of the same subscribers since `since`.' })
   organicViews!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Mean completion of views of recommended titles.',
+  })
   recommendedCompletion!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Mean completion of the other views.' })
   organicCompletion!: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Shown subscribers who watched a recommended title.' })
   usersWhoTook!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Shown subscribers who watched no recommended title.' })
   usersWhoDidNot!: number;
 
   @Field(() => Float, {
@@ -125,6 +142,9 @@ export class RecommendationEffectiveness {
   })
   churnRateTook!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Churn rate of the shown subscribers who did not take one.',
+  })
   churnRateDidNot!: number | null;
 }

@@ -27,7 +27,10 @@ export class UserRecommendationsResolver {
     @Ctx() ctx: AppContext,
     @Arg('first', () => Int, { defaultValue: 10, description: `1..${MAX_RECOMMENDATIONS}.` })
     first: number,
-    @Arg('source', () => RecommendationSource, { defaultValue: RecommendationSource.HYBRID })
+    @Arg('source', () => RecommendationSource, {
+      defaultValue: RecommendationSource.HYBRID,
+      description: 'Which recommender to use (default: the served hybrid).',
+    })
     source: RecommendationSource,
   ): Promise<RecommendedTitle[]> {
     return ctx.loaders.recommendations(first, source).load(user.id);
@@ -36,7 +39,7 @@ export class UserRecommendationsResolver {
 
 @Resolver(() => RecommendedTitle)
 export class RecommendedTitleResolver {
-  @FieldResolver(() => Title)
+  @FieldResolver(() => Title, { description: 'The recommended title.' })
   async title(@Root() r: RecommendedTitle, @Ctx() ctx: AppContext): Promise<Title> {
     return (await ctx.loaders.titleById.load(r.titleId))!;
   }
@@ -60,7 +63,7 @@ export class SimilarTitlesResolver {
   })
   @Allow(Role.READER)
   async similarTitles(
-    @Arg('titleId', () => ID) titleId: string,
+    @Arg('titleId', () => ID, { description: 'The title to find neighbours of.' }) titleId: string,
     @Ctx() ctx: AppContext,
     @Arg('first', () => Int, { defaultValue: 10, description: `1..${MAX_RECOMMENDATIONS}.` })
     first: number,
@@ -68,7 +71,7 @@ export class SimilarTitlesResolver {
     return ctx.services.recommendations.similarTitles(parseId(titleId, 'title'), first);
   }
 
-  @FieldResolver(() => Title)
+  @FieldResolver(() => Title, { description: 'The similar title.' })
   async title(@Root() s: SimilarTitle, @Ctx() ctx: AppContext): Promise<Title> {
     return (await ctx.loaders.titleById.load(s.titleId))!;
   }
@@ -81,8 +84,16 @@ export class SimilarTitlesResolver {
   @Allow(Role.READER)
   async recommendationEffectiveness(
     @Ctx() ctx: AppContext,
-    @Arg('since', () => Date, { nullable: true }) since?: Date | null,
-    @Arg('segmentId', () => ID, { nullable: true }) segmentId?: string | null,
+    @Arg('since', () => Date, {
+      nullable: true,
+      description: 'Start of the window (default: 30 days ago).',
+    })
+    since?: Date | null,
+    @Arg('segmentId', () => ID, {
+      nullable: true,
+      description: "Only this segment's members (default: everyone).",
+    })
+    segmentId?: string | null,
   ): Promise<RecommendationEffectiveness> {
     const from = since ?? new Date(Date.now() - 30 * 86400_000);
     if (from.getTime() > Date.now())

@@ -9,11 +9,11 @@ export class ChurnScore {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The scored subscriber.' })
   @Column({ name: 'user_id', type: 'bigint' })
   userId!: string;
 
-  @Field()
+  @Field({ description: 'The model version that computed it.' })
   @Column({ name: 'model_version', type: 'text' })
   modelVersion!: string;
 
@@ -21,11 +21,11 @@ export class ChurnScore {
   @Column({ type: 'double precision' })
   probability!: number;
 
-  @Field(() => RiskLevel)
+  @Field(() => RiskLevel, { description: 'The band of the probability (RISK_THRESHOLDS).' })
   @Column({ name: 'risk_level', type: 'enum', enum: RiskLevel, enumName: 'risk_level' })
   riskLevel!: RiskLevel;
 
-  @Field()
+  @Field({ description: 'When it was computed.' })
   @Column({ name: 'scored_at', type: 'timestamptz' })
   scoredAt!: Date;
 

@@ -45,7 +45,7 @@ export class RiskUpdatesResolver {
     return riskUpdateFrom(payload);
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: 'The rescored subscriber.' })
   async user(@Root() update: RiskUpdate, @Ctx() ctx: AppContext): Promise<User> {
     return (await ctx.loaders.userById.load(update.userId))!;
   }

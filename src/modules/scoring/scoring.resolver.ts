@@ -49,7 +49,9 @@ export class ScoringResolver {
     };
   }
 
-  @Query(() => ChurnOverview)
+  @Query(() => ChurnOverview, {
+    description: 'How many active subscribers sit at each risk level under the serving model.',
+  })
   @Allow(Role.READER)
   async churnOverview(@Ctx() ctx: AppContext): Promise<ChurnOverview> {
     const levels = await ctx.services.scoring.overview();

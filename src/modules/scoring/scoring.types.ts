@@ -6,54 +6,71 @@ import { RiskLevel } from './risk-levels';
 
 @ObjectType({ description: 'An active subscriber and their latest churn score.' })
 export class AtRiskUser {
-  @Field(() => User)
+  @Field(() => User, { description: 'The subscriber.' })
   user!: User;
 
-  @Field(() => ChurnScore)
+  @Field(() => ChurnScore, { description: 'Their latest churn score.' })
   score!: ChurnScore;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of at-risk subscribers, most likely to churn first.' })
 export class AtRiskUserConnection extends Connection(AtRiskUser, 'AtRiskUser') {}
 
 @ArgsType()
 export class AtRiskUsersArgs {
-  @Field(() => RiskLevel, { defaultValue: RiskLevel.HIGH })
+  @Field(() => RiskLevel, {
+    defaultValue: RiskLevel.HIGH,
+    description: 'Lowest risk level to include.',
+  })
   minLevel!: RiskLevel;
 
   @Field(() => Int, { nullable: true, defaultValue: 20, description: '1..100.' })
   first!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'endCursor of the previous page; omit for the first page.',
+  })
   after?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Active subscribers at one risk level.' })
 export class RiskLevelCount {
-  @Field(() => RiskLevel)
+  @Field(() => RiskLevel, { description: 'The risk level.' })
   level!: RiskLevel;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Active subscribers whose latest score is at this level.' })
   users!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Their mean latest probability; null when there are none.',
+  })
   meanProbability!: number | null;
 }
 
 @ObjectType({ description: "Active subscribers' latest scores, by risk level." })
 export class ChurnOverview {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Active subscribers with a score.' })
   scoredUsers!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Mean latest probability; null when none is scored.',
+  })
   meanProbability!: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The serving model; null while none is active.',
+  })
   activeModelVersion!: string | null;
 
   @Field(() => [Float], { description: 'Lower bounds of MEDIUM, HIGH and CRITICAL.' })
   thresholds!: number[];
 
-  @Field(() => [RiskLevelCount])
+  @Field(() => [RiskLevelCount], {
+    description: 'Active subscribers per risk level, LOW to CRITICAL.',
+  })
   levels!: RiskLevelCount[];
 }

@@ -3,10 +3,10 @@ import { RiskLevel } from '../scoring/risk-levels';
 
 @ObjectType({ description: 'A feature on which a segment stands out from the average subscriber.' })
 export class SegmentTrait {
-  @Field()
+  @Field({ description: 'Feature name.' })
   feature!: string;
 
-  @Field()
+  @Field({ description: 'Human label of the feature.' })
   label!: string;
 
   @Field(() => Float, { description: 'Standard deviations from the average subscriber.' })
@@ -25,30 +25,30 @@ export class SegmentTrait {
   average!: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Members of a segment at one risk level.' })
 export class SegmentRiskCount {
-  @Field(() => RiskLevel)
+  @Field(() => RiskLevel, { description: 'The risk level.' })
   level!: RiskLevel;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Active members at this level.' })
   users!: number;
 }
 
 @ObjectType({ description: 'How the segment moved since the run its id was carried over from.' })
 export class SegmentDrift {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The earlier run the segment was matched to.' })
   previousRunId!: string | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Its size in that run.' })
   previousSize!: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'size minus previousSize.' })
   sizeChange!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Its churn rate in that run.' })
   previousChurnRate!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'churnRate minus previousChurnRate.' })
   churnRateChange!: number | null;
 
   @Field(() => Float, {
@@ -58,18 +58,18 @@ export class SegmentDrift {
   centroidDistance!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "Churn within one group of a segment's members." })
 export class ChurnGroup {
-  @Field()
+  @Field({ description: 'The group: a plan, a tenure band or a trend.' })
   group!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Members in the group.' })
   users!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Of them, those who cancelled within the horizon.' })
   churned!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'churned / users.' })
   churnRate!: number;
 }
 
@@ -77,19 +77,19 @@ export class ChurnGroup {
   description: 'A feature whose attributions differ most between churners and stayers.',
 })
 export class SeparatingFeature {
-  @Field()
+  @Field({ description: 'Feature name.' })
   feature!: string;
 
-  @Field()
+  @Field({ description: 'Human label of the feature.' })
   label!: string;
 
   @Field(() => Float, { description: "Mean contribution to churners' log-odds." })
   churnerMean!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "Mean contribution to stayers' log-odds." })
   stayerMean!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'churnerMean minus stayerMean.' })
   difference!: number;
 }
 
@@ -97,7 +97,7 @@ export class SeparatingFeature {
   description: 'Observed churn inside a segment, over the horizon after the run snapshot.',
 })
 export class ChurnPatterns {
-  @Field(() => [ChurnGroup])
+  @Field(() => [ChurnGroup], { description: 'Churn by plan.' })
   byPlan!: ChurnGroup[];
 
   @Field(() => [ChurnGroup], { description: '0–3 months, 3–12 months, 1 year +.' })
@@ -108,10 +108,12 @@ export class ChurnPatterns {
   })
   byTrend!: ChurnGroup[];
 
-  @Field(() => [SeparatingFeature])
+  @Field(() => [SeparatingFeature], {
+    description: 'Features whose contributions differ most between churners and stayers.',
+  })
   separatingFeatures!: SeparatingFeature[];
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Members with stored explanations behind separatingFeatures.' })
   explainedRows!: number;
 }
 
@@ -124,16 +126,16 @@ export class Segment {
   })
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The segment run it belongs to.' })
   runId!: string;
 
-  @Field()
+  @Field({ description: 'Name, from the traits it stands out on.' })
   label!: string;
 
   @Field(() => Int, { description: 'Active subscribers in the segment now.' })
   size!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "Share of the run's assigned subscribers (0..1)." })
   share!: number;
 
   @Field(() => Float, {
@@ -149,34 +151,36 @@ export class Segment {
   })
   meanRisk!: number | null;
 
-  @Field(() => [SegmentTrait])
+  @Field(() => [SegmentTrait], { description: 'Features on which it stands out, strongest first.' })
   traits!: SegmentTrait[];
 
-  @Field(() => [SegmentRiskCount])
+  @Field(() => [SegmentRiskCount], { description: 'Active members per risk level.' })
   riskDistribution!: SegmentRiskCount[];
 
-  @Field(() => ChurnPatterns)
+  @Field(() => ChurnPatterns, {
+    description: 'Who churns in this segment, and what separates churners from stayers.',
+  })
   churnPatterns!: ChurnPatterns;
 
   @Field(() => SegmentDrift, { nullable: true, description: 'Null for a segment new in this run.' })
   drift!: SegmentDrift | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The silhouette of one candidate number of segments.' })
 export class KSilhouette {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Number of segments.' })
   k!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Mean silhouette (-1..1; higher means better separated).' })
   silhouette!: number;
 }
 
 @ObjectType({ description: 'One clustering of the subscriber base.' })
 export class SegmentRun {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The run's id." })
   id!: string;
 
-  @Field()
+  @Field({ description: 'When it ran.' })
   createdAt!: Date;
 
   @Field({
@@ -184,31 +188,37 @@ export class SegmentRun {
   })
   snapshotAt!: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Churn horizon of its churn rates, in days.' })
   horizonDays!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Model whose scores and explanations it used; null if none.',
+  })
   modelVersion!: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Number of segments chosen.' })
   k!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Mean silhouette at the chosen k.',
+  })
   silhouette!: number | null;
 
-  @Field(() => [KSilhouette])
+  @Field(() => [KSilhouette], { description: 'Every k tried, with its silhouette.' })
   silhouetteByK!: KSilhouette[];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Behaviour features clustered on.' })
   features!: string[];
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Subscribers the clusters were fitted on.' })
   fittedUsers!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Subscribers assigned to a segment.' })
   assignedUsers!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Random seed of the clustering.' })
   seed!: number;
 
   @Field(() => Float, { description: 'Seconds the run took.' })

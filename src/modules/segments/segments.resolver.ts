@@ -17,7 +17,8 @@ export class SegmentsResolver {
   @Allow(Role.READER)
   async segments(
     @Ctx() ctx: AppContext,
-    @Arg('runId', () => ID, { nullable: true }) runId?: string | null,
+    @Arg('runId', () => ID, { nullable: true, description: 'Segment run (default: the latest).' })
+    runId?: string | null,
   ): Promise<Segment[]> {
     return ctx.services.segments.list(runId == null ? null : parseId(runId, 'segment run'));
   }
@@ -27,7 +28,10 @@ export class SegmentsResolver {
     description: 'A segment of the latest run by its (stable) id.',
   })
   @Allow(Role.READER)
-  async segment(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<Segment | null> {
+  async segment(
+    @Arg('id', () => ID, { description: "The segment's id." }) id: string,
+    @Ctx() ctx: AppContext,
+  ): Promise<Segment | null> {
     if (!/^\d{1,9}$/.test(id.trim())) {
       throw invalidArgument(`"${id}" is not a valid segment id`, { argument: 'id' });
     }
@@ -38,7 +42,8 @@ export class SegmentsResolver {
   @Allow(Role.READER)
   async segmentRun(
     @Ctx() ctx: AppContext,
-    @Arg('id', () => ID, { nullable: true }) id?: string | null,
+    @Arg('id', () => ID, { nullable: true, description: "The run's id (default: the latest)." })
+    id?: string | null,
   ): Promise<SegmentRun | null> {
     return ctx.services.segments.findRun(id == null ? null : parseId(id, 'segment run'));
   }
@@ -66,7 +71,11 @@ export class SegmentsResolver {
     @Root() segment: Segment,
     @Ctx() ctx: AppContext,
     @Arg('first', () => Int, { defaultValue: 20, description: '1..100.' }) first: number,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: 'endCursor of the previous page; omit for the first page.',
+    })
+    after?: string | null,
   ): Promise<UserConnection> {
     const page = await ctx.services.segments.members(segment.id, pageSize(first), after);
     const users = await ctx.loaders.userById.loadMany(page.nodes);

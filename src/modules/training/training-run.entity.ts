@@ -7,33 +7,48 @@ export enum TrainingStatus {
   SUCCEEDED = 'SUCCEEDED',
   FAILED = 'FAILED',
 }
-registerEnumType(TrainingStatus, { name: 'TrainingStatus' });
+registerEnumType(TrainingStatus, {
+  name: 'TrainingStatus',
+  description: 'Where a training run is in its life.',
+  valuesConfig: {
+    QUEUED: { description: 'Accepted, waiting to start.' },
+    RUNNING: { description: 'Fitting and evaluating.' },
+    SUCCEEDED: { description: 'Finished: modelVersion names the model it registered.' },
+    FAILED: { description: 'Stopped with an error (see error).' },
+  },
+});
 
 @ObjectType({
   description: 'One run of the training pipeline (trainModel, `churn train`, or the first start).',
 })
 @Entity({ name: 'training_runs' })
 export class TrainingRun {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The run's id." })
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 
-  @Field(() => TrainingStatus)
+  @Field(() => TrainingStatus, { description: 'Queued, running, succeeded or failed.' })
   @Column({ type: 'enum', enum: TrainingStatus, enumName: 'training_status' })
   status!: TrainingStatus;
 
   @Column({ type: 'jsonb' })
   params!: Record<string, unknown>;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, { description: 'When the run was asked for.' })
   @Column({ name: 'requested_at', type: 'timestamptz' })
   requestedAt!: Date;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When fitting began; null while queued.',
+  })
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
   startedAt!: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When it succeeded or failed; null until then.',
+  })
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
 
@@ -51,7 +66,7 @@ export class TrainingRun {
   @Column({ type: 'jsonb', nullable: true })
   result!: TrainingResult | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why it failed; null otherwise.' })
   @Column({ type: 'text', nullable: true })
   error!: string | null;
 }

@@ -1,6 +1,6 @@
 import { Field, InputType, Int } from 'type-graphql';
 
-@InputType()
+@InputType({ description: 'Options of a training run.' })
 export class TrainModelInput {
   @Field(() => Int, { nullable: true, defaultValue: 42, description: 'Random seed (0..2^31-1).' })
   seed!: number;

@@ -15,7 +15,11 @@ export class TrainingResolver {
   })
   @Allow(Role.ANALYST)
   async trainModel(
-    @Arg('input', () => TrainModelInput, { nullable: true }) input: TrainModelInput | null,
+    @Arg('input', () => TrainModelInput, {
+      nullable: true,
+      description: 'Seed and limits of the run; all optional.',
+    })
+    input: TrainModelInput | null,
     @Ctx() ctx: AppContext,
   ): Promise<TrainingRun> {
     const seed = input?.seed ?? 42;
@@ -32,9 +36,12 @@ export class TrainingResolver {
     });
   }
 
-  @Query(() => TrainingRun)
+  @Query(() => TrainingRun, { description: 'A training run by id (poll it after trainModel).' })
   @Allow(Role.READER)
-  async trainingRun(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<TrainingRun> {
+  async trainingRun(
+    @Arg('id', () => ID, { description: "The run's id, as trainModel returned it." }) id: string,
+    @Ctx() ctx: AppContext,
+  ): Promise<TrainingRun> {
     const run = await ctx.services.training.findRun(parseId(id, 'training run'));
     if (!run)
       throw new DomainError(ErrorCode.TRAINING_RUN_NOT_FOUND, `no training run ${id}`, { id });

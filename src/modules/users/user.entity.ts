@@ -6,13 +6,28 @@ export enum Plan {
   STANDARD = 'STANDARD',
   PREMIUM = 'PREMIUM',
 }
-registerEnumType(Plan, { name: 'Plan', description: 'Subscription plan.' });
+registerEnumType(Plan, {
+  name: 'Plan',
+  description: 'Subscription plan.',
+  valuesConfig: {
+    BASIC: { description: 'The entry plan: one stream, standard definition.' },
+    STANDARD: { description: 'Two streams in HD.' },
+    PREMIUM: { description: 'Four streams in UHD.' },
+  },
+});
 
 export enum UserStatus {
   ACTIVE = 'ACTIVE',
   CANCELLED = 'CANCELLED',
 }
-registerEnumType(UserStatus, { name: 'UserStatus' });
+registerEnumType(UserStatus, {
+  name: 'UserStatus',
+  description: 'Whether a subscriber still pays.',
+  valuesConfig: {
+    ACTIVE: { description: 'A paying subscriber.' },
+    CANCELLED: { description: 'Cancelled; cancelledAt says when.' },
+  },
+});
 
 /** numeric columns arrive from pg as strings; fees are small, so a JS number is exact enough. */
 const numericToNumber = {
@@ -23,7 +38,7 @@ const numericToNumber = {
 @ObjectType({ description: 'A subscriber.' })
 @Entity({ name: 'users' })
 export class User {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The subscriber's id." })
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 
@@ -31,7 +46,7 @@ export class User {
   @Column({ name: 'external_id', type: 'text', unique: true })
   externalId!: string;
 
-  @Field()
+  @Field({ description: 'When the subscription started.' })
   @Column({ name: 'signup_at', type: 'timestamptz' })
   signupAt!: Date;
 
@@ -39,11 +54,11 @@ export class User {
   @Column({ type: 'char', length: 2 })
   country!: string;
 
-  @Field()
+  @Field({ description: 'Age band, e.g. "25-34".' })
   @Column({ name: 'age_band', type: 'text' })
   ageBand!: string;
 
-  @Field(() => Plan)
+  @Field(() => Plan, { description: 'Current plan.' })
   @Column({ type: 'enum', enum: Plan, enumName: 'plan' })
   plan!: Plan;
 
@@ -57,11 +72,14 @@ export class User {
   })
   monthlyFee!: number;
 
-  @Field(() => UserStatus)
+  @Field(() => UserStatus, { description: 'Active or cancelled.' })
   @Column({ type: 'enum', enum: UserStatus, enumName: 'user_status' })
   status!: UserStatus;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the subscriber cancelled; null while active.',
+  })
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
   cancelledAt!: Date | null;
 }

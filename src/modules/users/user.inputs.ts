@@ -4,10 +4,10 @@ import { Plan, User, UserStatus } from './user.entity';
 
 @InputType({ description: 'Every given field must match.' })
 export class UserFilter {
-  @Field(() => Plan, { nullable: true })
+  @Field(() => Plan, { nullable: true, description: 'Only subscribers on this plan.' })
   plan?: Plan | null;
 
-  @Field(() => UserStatus, { nullable: true })
+  @Field(() => UserStatus, { nullable: true, description: 'Only subscribers with this status.' })
   status?: UserStatus | null;
 
   @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 code, e.g. "DE".' })
@@ -19,18 +19,24 @@ export class UsersArgs {
   @Field(() => Int, { nullable: true, defaultValue: 20, description: '1..100.' })
   first!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'endCursor of the previous page; omit for the first page.',
+  })
   after?: string | null;
 
-  @Field(() => UserFilter, { nullable: true })
+  @Field(() => UserFilter, {
+    nullable: true,
+    description: 'Only subscribers matching every condition given.',
+  })
   filter?: UserFilter | null;
 }
 
 @ArgsType()
 export class UserArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The subscriber's id." })
   id!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of subscribers.' })
 export class UserConnection extends Connection(User, 'User') {}

@@ -29,9 +29,10 @@ export function parseApiKeys(raw: string): ApiKeySpec[] {
     const sep = trimmed.indexOf(':');
     const role = sep > 0 ? trimmed.slice(0, sep) : '';
     const key = sep > 0 ? trimmed.slice(sep + 1) : '';
+    // Never echo the entry: a misplaced separator would print the key itself.
     if (!(ROLE_NAMES as string[]).includes(role)) {
       throw new Error(
-        `entry ${i + 1}: expected role:key with role one of ${ROLE_NAMES.join(', ')}, got "${role || trimmed}"`,
+        `entry ${i + 1}: expected role:key with role one of ${ROLE_NAMES.join(', ')} (the entry is not shown: it may hold a key)`,
       );
     }
     const digest = /^sha256:[0-9a-f]{64}$/i.test(key)
@@ -58,11 +59,19 @@ export class ApiKeyRing {
 
   /** The role of `key`, or null when it is not configured. */
   roleOf(key: string): Role | null {
+    return this.lookup(key)?.role ?? null;
+  }
+
+  /**
+   * The role of `key` and a short id of it (the first 12 hex digits of its SHA-256, safe to log and to
+   * count sockets by), or null when it is not configured.
+   */
+  lookup(key: string): { role: Role; id: string } | null {
     const digest = sha256(key);
-    let found: Role | null = null;
+    let found: ApiKeySpec | null = null;
     // No early exit: every configured key is compared.
-    for (const k of this.keys) if (timingSafeEqual(k.digest, digest)) found ??= k.role;
-    return found;
+    for (const k of this.keys) if (timingSafeEqual(k.digest, digest)) found ??= k;
+    return found && { role: found.role, id: keyId(found.digest) };
   }
 }
 
@@ -76,4 +85,9 @@ export function keyFromAuthorization(value: unknown): string | null {
   if (trimmed === '') return null;
   const match = /^(?:bearer|apikey)\s+(.+)$/i.exec(trimmed);
   return (match ? match[1] : trimmed).trim();
+}
+
+/** A configured key's public id: the first 12 hex digits of its digest. */
+export function keyId(digest: Buffer): string {
+  return digest.toString('hex').slice(0, 12);
 }

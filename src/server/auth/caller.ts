@@ -20,9 +20,10 @@ export class Authenticator {
   fromAuthorization(value: unknown): Caller {
     const key = keyFromAuthorization(value);
     if (key === null) return { role: this.defaultRole, source: 'default' };
-    const role = this.keys.roleOf(key);
-    if (role === null) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the API key is not valid');
-    return { role, source: 'key' };
+    const found = this.keys.lookup(key);
+    if (found === null)
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the API key is not valid');
+    return { role: found.role, source: 'key', keyId: found.id };
   }
 
   /** The Authorization value in graphql-ws connectionParams or a subscribe message's headers. */

@@ -21,6 +21,8 @@ export interface Caller {
   role: Role | null;
   /** Where the role came from, for messages. */
   source: 'key' | 'default';
+  /** Public id of the key (see api-keys.ts `keyId`), when one was sent. */
+  keyId?: string;
 }
 
 /** Throws UNAUTHENTICATED / FORBIDDEN when the caller may not run the operation. */
