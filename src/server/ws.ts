@@ -34,6 +34,7 @@ import { TransportErrorCode } from './error-codes';
 import { domainGraphQLError, errorCodeOf } from './format-error';
 import type { Services } from './services';
 import { observeOperation, observeSocketClosed, rootFieldsOf } from './server-metrics';
+import { SharedResults } from './shared-results';
 import { boundedSubscription } from './subscription-queue';
 import { ClientSockets, refuseUpgrade, rejectUpgrade, WsCloseCode } from './ws-gate';
 
@@ -72,6 +73,8 @@ type SocketState = {
 export interface WsServer {
   /** Open sockets now. */
   socketCount(): number;
+  /** Subscription results executed, and delivered from the shared cache. */
+  fanOut(): { executed: number; shared: number };
   /** Subscriptions running now, over every socket. */
   subscriptionCount(): number;
   /** Close every socket (1001) and stop accepting. */
@@ -85,6 +88,7 @@ export function startWsServer(httpServer: http.Server, options: WsOptions): WsSe
   const rules = wsValidationRules(limits, { introspection: options.introspection });
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: options.ws.maxMessageBytes });
   const perClient = new ClientSockets(options.ws.maxSocketsPerClient);
+  const shared = new SharedResults();
   let subscriptions = 0;
 
   const onUpgrade = (
@@ -104,6 +108,7 @@ export function startWsServer(httpServer: http.Server, options: WsOptions): WsSe
   httpServer.on('upgrade', onUpgrade);
   wsServer.on('connection', (socket: WebSocket) => {
     socket.once('close', (code) => observeSocketClosed(code));
+    shared.expandOnSend(socket);
     // graphql-ws prints every socket error with a stack, but most are a client's fault (a frame over
     // maxPayload, bad UTF-8), which ws has already answered with the right close code. Its listener
     // is attached after this one, so swap it once this 'connection' event has been delivered.
@@ -128,6 +133,8 @@ export function startWsServer(httpServer: http.Server, options: WsOptions): WsSe
   const cleanup = useServer<Record<string, unknown> | undefined, SocketState>(
     {
       schema,
+      // One execution and one serialisation per published payload and distinct operation.
+      subscribe: shared.subscribe,
       onConnect: (ctx) => {
         let caller: Caller;
         try {
@@ -279,6 +286,7 @@ export function startWsServer(httpServer: http.Server, options: WsOptions): WsSe
 
   return {
     socketCount: () => wsServer.clients.size,
+    fanOut: () => ({ ...shared.stats }),
     subscriptionCount: () => subscriptions,
     async dispose() {
       httpServer.off('upgrade', onUpgrade);
