@@ -24,6 +24,7 @@ import { CliInputError, registerEvaluateTable } from './commands/evaluate-table'
 import { registerModelCommands } from './commands/model-commands';
 import { registerSimulate, SimulateError } from './commands/simulate';
 import { registerRecommendationCommands } from './commands/recommendation-commands';
+import { registerRetentionCommands } from './commands/retention-commands';
 import { withServices } from './commands/services-scope';
 import { ensureFeatures } from './db/ensure-model';
 import { Pool } from 'pg';
@@ -135,6 +136,7 @@ export function buildCli(): Command {
   registerEvaluateTable(program);
   registerSimulate(program, config);
   registerRecommendationCommands(program, config);
+  registerRetentionCommands(program, config);
 
   program
     .command('schema')

@@ -6,3 +6,12 @@ export { RidgeRegression, designRows } from './ridge';
 export { qini, trueGain, type QiniPoint, type QiniSummary } from './qini';
 export { averageEffect, type AverageEffect } from './average-effect';
 export { imbalancedColumns, type ImbalancedColumn } from './covariate-balance';
+export {
+  evaluateUpliftTable,
+  predictUpliftTable,
+  prepareUpliftTable,
+  type ArmReport,
+  type UpliftLearnerName,
+  type UpliftTableOptions,
+  type UpliftTableReport,
+} from './table-uplift';
