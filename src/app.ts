@@ -48,6 +48,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     );
     services = createServices(database.dataSource, pubSub, config, logger);
     await services.training.failInterruptedRuns();
+    await services.retention.failInterruptedRuns();
     await ensureFeatures(services, logger);
     if (config.autoTrain) await ensureModel(services, config, logger);
     await drainOutbox(services, logger);

@@ -11,6 +11,7 @@ export enum Topic {
   VIEWING_EVENT_RECORDED = 'VIEWING_EVENT_RECORDED',
   RISK_UPDATED = 'RISK_UPDATED',
   RISK_ALERT = 'RISK_ALERT',
+  RETENTION_SIMULATION_PROGRESSED = 'RETENTION_SIMULATION_PROGRESSED',
 }
 
 /** A stored viewing event, as published. */
@@ -48,6 +49,17 @@ export interface RiskAlertPayload extends RiskUpdatedPayload {
   raisedAt: string;
 }
 
+/** Progress of a retention simulation run (routed by run id). */
+export interface RetentionSimulationProgressPayload {
+  runId: string;
+  planId: string;
+  status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  /** Replays done and to do. */
+  done: number;
+  total: number;
+  message: string;
+}
+
 /**
  * Publish arguments per topic: `[id, payload]` topics are routed by id (a user's events reach only
  * that user's subscribers without filtering every payload).
@@ -56,4 +68,8 @@ export interface TopicPayloads {
   [Topic.VIEWING_EVENT_RECORDED]: [userId: string, payload: ViewingEventPayload];
   [Topic.RISK_UPDATED]: [payload: RiskUpdatedPayload];
   [Topic.RISK_ALERT]: [payload: RiskAlertPayload];
+  [Topic.RETENTION_SIMULATION_PROGRESSED]: [
+    runId: string,
+    payload: RetentionSimulationProgressPayload,
+  ];
 }

@@ -15,3 +15,8 @@ export {
   type UpliftTableOptions,
   type UpliftTableReport,
 } from './table-uplift';
+export {
+  bestLinearPredictor,
+  calibratedUplift,
+  type LinearCalibration,
+} from './best-linear-predictor';
