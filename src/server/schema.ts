@@ -16,6 +16,7 @@ import {
   UserRecommendationsResolver,
 } from '../modules/recommendations/recommendations.resolver';
 import { RiskUpdatesResolver } from '../modules/scoring/risk-updates.resolver';
+import { RetentionResolver } from '../modules/retention/retention.resolver';
 import type { AppPubSub } from '../pubsub/pubsub';
 
 export const RESOLVERS = [
@@ -34,6 +35,7 @@ export const RESOLVERS = [
   RecommendedTitleResolver,
   RecommendationReasonResolver,
   SimilarTitlesResolver,
+  RetentionResolver,
 ] as const;
 
 export async function buildAppSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {
