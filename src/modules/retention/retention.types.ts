@@ -367,7 +367,8 @@ export class RetentionSimulationResult {
   truthWithinInterval!: boolean;
 
   @Field(() => Float, {
-    description: 'True net value of the plan over that of "treat the riskiest", minus 1.',
+    description:
+      '(True net value of the plan − that of "treat the riskiest") / |that of "treat the riskiest"|.',
   })
   upliftOverRiskiest!: number;
 

@@ -62,7 +62,7 @@ export interface SimulationResult {
   /** The plan's predicted net value and its 95% interval. */
   predictedNet: { mean: number; lower: number; upper: number };
   truthWithinInterval: boolean;
-  /** True net value of the uplift plan over that of "treat the riskiest", minus 1. */
+  /** (true net of the uplift plan − that of "treat the riskiest") / |the latter|. */
   upliftOverRiskiest: number;
   targeting: TargetingOutcome[];
   /** Treated subscribers no longer active in the world (left out). */
@@ -240,8 +240,11 @@ export class SimulationService {
       policies,
       predictedNet: interval,
       truthWithinInterval: uplift.truth.net >= interval.lower && uplift.truth.net <= interval.upper,
+      // Relative to the size of the reference, so a reference that loses money reads sensibly.
       upliftOverRiskiest:
-        riskiest.truth.net !== 0 ? uplift.truth.net / riskiest.truth.net - 1 : Number.NaN,
+        riskiest.truth.net !== 0
+          ? (uplift.truth.net - riskiest.truth.net) / Math.abs(riskiest.truth.net)
+          : Number.NaN,
       targeting,
       skipped,
     };
