@@ -2,6 +2,7 @@
  * The budget optimiser (multiple-choice knapsack) and the Monte Carlo intervals.
  */
 import {
+  actionValue,
   interval,
   monteCarlo,
   optimiseBudget,
@@ -95,5 +96,29 @@ describe('monteCarlo', () => {
     expect(r.x.upper).toBeCloseTo(1.96, 0);
     expect(r.y).toEqual({ mean: 2, lower: 2, upper: 2 });
     expect(interval([1, 2, 3, 4, 5])).toEqual({ mean: 3, lower: 1.1, upper: 4.9 });
+  });
+});
+
+describe('actionValue', () => {
+  it('values the subscribers kept at their lifetime value, net of cost', () => {
+    // 100 LTV, churn 30% → 20%: 10 points kept = 10; cost 2 → net 8.
+    expect(
+      actionValue({ ltv: 100, churnWithout: 0.3, churnWith: 0.2, feeRatio: 1, cost: 2 }),
+    ).toEqual({
+      saved: expect.closeTo(0.1, 12),
+      valueKept: expect.closeTo(10, 12),
+      cost: 2,
+      net: expect.closeTo(8, 12),
+    });
+    // A downgrade that keeps more subscribers at a lower fee can still lose value.
+    const down = actionValue({
+      ltv: 100,
+      churnWithout: 0.3,
+      churnWith: 0.25,
+      feeRatio: 0.8,
+      cost: 0,
+    });
+    expect(down.valueKept).toBeCloseTo(100 * (0.75 * 0.8 - 0.7), 12);
+    expect(down.net).toBeLessThan(0);
   });
 });

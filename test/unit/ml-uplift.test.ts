@@ -7,6 +7,8 @@ import {
   TLearner,
   XLearner,
   averageEffect,
+  bestLinearPredictor,
+  calibratedUplift,
   imbalancedColumns,
   predictWith,
   qini,
@@ -158,5 +160,51 @@ describe('imbalancedColumns', () => {
     };
     const arms = treated.map((t) => (t === 1 ? 'mail' : 'none'));
     expect(imbalancedColumns(withOutcome, arms, 'none').map((c) => c.column)).toEqual(['spend']);
+  });
+});
+
+describe('bestLinearPredictor', () => {
+  /** Randomised rows whose true effect is `tau(i)`; outcome linear in it (a probability). */
+  function rows(n: number, seed: number) {
+    const rng = createRng(seed);
+    const treated: number[] = [];
+    const outcome: number[] = [];
+    const tau: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = rng.next() < 0.5 ? 1 : 0;
+      const effect = rng.next() < 0.5 ? 0.25 : -0.05;
+      treated.push(t);
+      tau.push(effect);
+      outcome.push(rng.next() < 0.3 + t * effect ? 1 : 0);
+    }
+    return { treated, outcome, tau, rng };
+  }
+
+  it('keeps all of a prediction that is the true effect (slope ≈ 1)', () => {
+    const { treated, outcome, tau } = rows(20000, 1);
+    const c = bestLinearPredictor(
+      outcome,
+      treated,
+      tau,
+      tau.map(() => 0.3),
+    );
+    expect(c.ate).toBeCloseTo(0.1, 1);
+    expect(c.slope).toBeGreaterThan(0.8);
+    expect(c.slope).toBeLessThan(1.2);
+    expect(c.covariance[1][1]).toBeGreaterThan(0);
+    expect(calibratedUplift(c, 0.25)).toBeGreaterThan(calibratedUplift(c, -0.05));
+  });
+
+  it('shrinks a prediction that is noise to the average effect (slope ≈ 0)', () => {
+    const { treated, outcome, rng } = rows(20000, 2);
+    const noise = treated.map(() => rng.normal());
+    const c = bestLinearPredictor(
+      outcome,
+      treated,
+      noise,
+      noise.map(() => 0.3),
+    );
+    expect(Math.abs(c.slope)).toBeLessThan(3 * Math.sqrt(c.covariance[1][1]) + 0.01);
+    expect(calibratedUplift({ ...c, slope: -0.5 }, 10)).toBeCloseTo(c.ate, 12);
   });
 });
