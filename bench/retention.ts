@@ -83,7 +83,7 @@ async function simulate(url: string, planId: string) {
     webSocketImpl: WebSocket,
     connectionParams: { Authorization: `Bearer ${KEY}` },
   });
-  const bar = createProgress({ label: `simulate plan ${planId}`, total: 1, unit: 'replays' });
+  let bar: ReturnType<typeof createProgress> | null = null;
   let updates = 0;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -96,7 +96,14 @@ async function simulate(url: string, planId: string) {
           next: ({ data }) => {
             const p = data!.retentionSimulationProgressed;
             updates++;
-            bar.update(p.total > 0 ? p.done / p.total : 0);
+            if (p.status === 'RUNNING' && p.total > 1) {
+              bar ??= createProgress({
+                label: `simulate plan ${planId}`,
+                total: p.total,
+                unit: 'replays',
+              });
+              bar.update(p.done);
+            }
             if (p.status === 'SUCCEEDED' || p.status === 'FAILED') resolve();
           },
           error: reject,
@@ -107,7 +114,7 @@ async function simulate(url: string, planId: string) {
   } finally {
     await client.dispose();
   }
-  bar.done(`${updates} progress updates received`);
+  (bar as ReturnType<typeof createProgress> | null)?.done(`${updates} progress updates received`);
   const { retentionSimulation: r } = await gql(url, RESULT, { id: run.id });
   if (r.status !== 'SUCCEEDED') throw new Error(`simulation ${run.id}: ${r.status} ${r.error}`);
   return { ...r.result, progressUpdates: updates };
