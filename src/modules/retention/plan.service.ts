@@ -7,7 +7,6 @@
  * at the same budget are recorded beside it: "treat the riskiest" and "treat at random", each
  * giving the strategy with the best average predicted value.
  */
-import { invalidArgument } from '../../common/domain-error';
 import type { Progress } from '../../common/progress';
 import { createRng, permutation, selectRows, type FeatureMatrix, type Rng } from '../../ml';
 import { actionValue, monteCarlo, optimiseBudget, type BudgetOption } from '../../ml/retention';
@@ -17,21 +16,17 @@ import type { ExperimentService } from './experiment.service';
 import { factsOf, featureMatrixOf } from './feature-rows';
 import { FeatureSnapshots } from './feature-snapshots';
 import type { LifetimeValue } from './lifetime-value';
-import type {
-  PlanAssignmentRow,
-  PlanCandidateRow,
-  PlanPolicy,
-  PlanRow,
-  RetentionRepository,
-} from './retention.repository';
-import {
-  RETENTION_STRATEGIES,
-  resolveParameters,
-  strategyByCode,
-  type RetentionStrategyDefinition,
-  type SubscriberFacts,
-} from './strategy-catalogue';
+import type { PlanCandidateRow, PlanRow, RetentionRepository } from './retention.repository';
+import type { SubscriberFacts } from './strategy-catalogue';
 import { fitStrategyModel, predictStrategy, type StrategyModel } from './strategy-models';
+import {
+  assignmentsFrom,
+  fillInOrder,
+  rankByAverageNet,
+  totals,
+  type ChosenStrategy,
+} from './plan-policies';
+import { DEFAULT_DRAWS, validatePlan } from './plan-validation';
 import type { WorldLab } from './world-lab';
 
 export interface PlanInput {
@@ -49,11 +44,6 @@ export interface PlanInput {
   experimentShare?: number;
 }
 
-interface ChosenStrategy {
-  def: RetentionStrategyDefinition;
-  parameters: Record<string, number>;
-}
-
 /** Candidates' predictions: one row per subscriber, one column per strategy. */
 interface Candidates {
   userIds: string[];
@@ -67,8 +57,6 @@ interface Candidates {
   /** The model's uncalibrated uplift (retention probability) per strategy. Shape: [strategies][n] */
   rawUplift: Float64Array[];
 }
-
-const DEFAULT_DRAWS = 200;
 
 export class PlanService {
   constructor(
@@ -292,127 +280,6 @@ function valueOf(
     churnWithout,
     feeRatio: s.def.expectedFeeRatio(costInputs),
     cost: s.def.expectedCost(costInputs),
-  });
-}
-
-/** Strategy indexes by mean predicted net over the subscribers eligible for each, best first. */
-function rankByAverageNet(options: BudgetOption[][], strategies: number): number[] {
-  const sum = new Float64Array(strategies);
-  const count = new Float64Array(strategies);
-  for (const list of options)
-    for (const o of list) {
-      sum[o.strategy] += o.net;
-      count[o.strategy]++;
-    }
-  const avg = Array.from(sum, (s, k) => (count[k] > 0 ? s / count[k] : -Infinity));
-  return avg.map((_, k) => k).sort((a, b) => avg[b] - avg[a]);
-}
-
-/**
- * A reference policy: walk subscribers in `order`, give each the best-on-average strategy they
- * are eligible for while it fits in what is left of the budget.
- */
-function fillInOrder(
-  _policy: PlanPolicy,
-  order: readonly number[],
-  strategyRank: readonly number[],
-  options: BudgetOption[][],
-  budget: number,
-): Int32Array {
-  const choice = new Int32Array(options.length).fill(-1);
-  let left = budget;
-  for (const i of order) {
-    const pick = strategyRank
-      .map((k) => options[i].find((o) => o.strategy === k))
-      .find((o) => o !== undefined);
-    if (!pick || pick.cost > left) continue;
-    choice[i] = pick.strategy;
-    left -= pick.cost;
-  }
-  return choice;
-}
-
-function assignmentsFrom(
-  policy: PlanPolicy,
-  choice: Int32Array,
-  options: BudgetOption[][],
-  strategies: ChosenStrategy[],
-  c: Candidates,
-): PlanAssignmentRow[] {
-  const out: PlanAssignmentRow[] = [];
-  choice.forEach((k, i) => {
-    if (k < 0) return;
-    const o = options[i].find((x) => x.strategy === k)!;
-    out.push({
-      policy,
-      userId: c.userIds[i],
-      strategy: strategies[k].def.code,
-      risk: c.risk[i],
-      predictedSaved: c.churnWithout[k][i] - c.churnWith[k][i],
-      predictedNet: o.net,
-      predictedCost: o.cost,
-      lifetimeValue: c.ltv[i],
-    });
-  });
-  return out;
-}
-
-/** Point totals of a policy's assignments. */
-export function totals(rows: readonly PlanAssignmentRow[]) {
-  const byStrategy: Record<string, number> = {};
-  let saved = 0;
-  let cost = 0;
-  let net = 0;
-  for (const r of rows) {
-    byStrategy[r.strategy] = (byStrategy[r.strategy] ?? 0) + 1;
-    saved += r.predictedSaved;
-    cost += r.predictedCost;
-    net += r.predictedNet;
-  }
-  return {
-    treated: rows.length,
-    byStrategy,
-    saved,
-    valueKept: net + cost,
-    cost,
-    net,
-    roi: cost > 0 ? net / cost : 0,
-  };
-}
-
-/** Every input problem before any work. */
-export function validatePlan(input: PlanInput): ChosenStrategy[] {
-  if (!(Number.isFinite(input.budget) && input.budget >= 0 && input.budget <= 1e9))
-    throw invalidArgument('budget must be within 0..1e9', { argument: 'budget' });
-  if (!Number.isInteger(input.horizonDays) || input.horizonDays < 7 || input.horizonDays > 120)
-    throw invalidArgument('horizonDays must be 7..120', { argument: 'horizonDays' });
-  const minRisk = input.target?.minRisk;
-  if (minRisk !== undefined && !(minRisk >= 0 && minRisk <= 1))
-    throw invalidArgument('target.minRisk must be within 0..1', { argument: 'target' });
-  if (input.target?.userIds?.some((id) => !/^[1-9]\d{0,17}$/.test(id)))
-    throw invalidArgument('target.userIds must be positive integer ids', { argument: 'target' });
-  const draws = input.draws ?? DEFAULT_DRAWS;
-  if (!Number.isInteger(draws) || draws < 20 || draws > 5000)
-    throw invalidArgument('draws must be 20..5000', { argument: 'draws' });
-  const asked: { code: string; parameters?: Record<string, number> }[] = input.strategies?.length
-    ? input.strategies
-    : RETENTION_STRATEGIES.map((s) => ({ code: s.code }));
-  const seen = new Set<string>();
-  return asked.map((a) => {
-    const def = strategyByCode(a.code);
-    if (!def)
-      throw invalidArgument(
-        `unknown strategy '${a.code}'; one of ${RETENTION_STRATEGIES.map((s) => s.code).join(', ')}`,
-        { argument: 'strategies' },
-      );
-    if (seen.has(def.code))
-      throw invalidArgument(`strategy ${def.code} is listed twice`, { argument: 'strategies' });
-    seen.add(def.code);
-    try {
-      return { def, parameters: resolveParameters(def, a.parameters) };
-    } catch (e) {
-      throw invalidArgument((e as Error).message, { argument: 'strategies' });
-    }
   });
 }
 

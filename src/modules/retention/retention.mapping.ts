@@ -8,9 +8,9 @@ import {
   RetentionStrategyCode,
   type RetentionExperiment,
   type RetentionPlan,
-  type RetentionSimulationRun,
   type StrategyCount,
 } from './retention.types';
+import type { RetentionSimulationRun } from './simulation.types';
 
 interface PlanTotals {
   treated: number;

@@ -22,11 +22,10 @@ import {
   RetentionExperiment,
   RetentionPlan,
   RetentionRunStatus,
-  RetentionSimulationProgress,
-  RetentionSimulationRun,
   RetentionStrategy,
   RetentionStrategyCode,
 } from './retention.types';
+import { RetentionSimulationProgress, RetentionSimulationRun } from './simulation.types';
 
 @Resolver()
 export class RetentionResolver {
