@@ -25,6 +25,34 @@ export function branchWorld(
   days: readonly number[],
   onDay?: (done: number, total: number) => void,
 ): WorldBranches {
+  const run = branchSteps(options, days);
+  for (let r = run.next(); ; r = run.next()) {
+    if (r.done) return r.value;
+    onDay?.(r.value.done, r.value.total);
+  }
+}
+
+/**
+ * The same, pausing every `every` simulated days (e.g. to let a server's event loop answer
+ * requests while a world of thousands of subscribers is rebuilt).
+ */
+export async function branchWorldPausing(
+  options: WorldOptions,
+  days: readonly number[],
+  pause: () => Promise<void>,
+  every = 5,
+): Promise<WorldBranches> {
+  const run = branchSteps(options, days);
+  for (let r = run.next(); ; r = run.next()) {
+    if (r.done) return r.value;
+    if (r.value.done % every === 0) await pause();
+  }
+}
+
+function* branchSteps(
+  options: WorldOptions,
+  days: readonly number[],
+): Generator<{ done: number; total: number }, WorldBranches> {
   for (const d of days) {
     if (!Number.isInteger(d) || d < 1 || d > options.days)
       throw new Error(`Branch day must be within 1..${options.days}, got ${d}`);
@@ -32,14 +60,12 @@ export function branchWorld(
   const sim = new WorldSimulation({ ...options, truthReplays: 1 }, NULL_SINK);
   const wanted = new Set(days);
   const states = new Map<number, UserState>();
-  const capture = (day: number) => {
-    if (wanted.has(day)) states.set(day, snapshotState(sim.state, sim.world.catalog.count));
-  };
   const last = Math.max(...days);
   while (sim.daysDone < last) {
     sim.step();
-    capture(sim.daysDone);
-    onDay?.(sim.daysDone, last);
+    if (wanted.has(sim.daysDone))
+      states.set(sim.daysDone, snapshotState(sim.state, sim.world.catalog.count));
+    yield { done: sim.daysDone, total: last };
   }
   return { world: sim.world, states };
 }

@@ -9,7 +9,7 @@ import { branchWorld } from '../../seeds/world/world-branch';
 
 const END = new Date('2025-06-01T00:00:00Z');
 const DAY = 120;
-const REPLAY = { horizonDays: 60, replays: 3 };
+const REPLAY = { horizonDays: 60, replays: 2 };
 
 const { world, states } = branchWorld({ users: 1500, days: DAY, seed: 7, end: END }, [DAY]);
 const state = states.get(DAY) as UserState;

@@ -6,6 +6,7 @@
  * the wave's start under their arm. These are the
  * rows a real deployment would fill from its own campaigns; the uplift models learn from them.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { invalidArgument } from '../../common/domain-error';
 import type { Progress } from '../../common/progress';
 import { createRng, permutation, type Rng } from '../../ml';
@@ -71,7 +72,9 @@ export class ExperimentService {
         (r) => strategy.isEligible(factsOf(r)) && branch.isActive(r.userId, at),
       );
       const salt = (input.seed * 8 + RETENTION_STRATEGIES.indexOf(strategy)) * 16 + w;
-      assignments.push(...this.wave(branch, at, eligible, strategy, parameters, input, rng, salt));
+      assignments.push(
+        ...(await this.wave(branch, at, eligible, strategy, parameters, input, rng, salt)),
+      );
       progress?.tick();
     }
     if (assignments.length < 20) {
@@ -98,7 +101,7 @@ export class ExperimentService {
   }
 
   /** One wave: a random share of the eligible treated, one realised future each. */
-  private wave(
+  private async wave(
     branch: WorldBranch,
     at: Date,
     eligible: readonly FeatureRow[],
@@ -107,14 +110,16 @@ export class ExperimentService {
     input: ExperimentInput,
     rng: Rng,
     salt: number,
-  ): AssignmentRow[] {
+  ): Promise<AssignmentRow[]> {
     const order = permutation(eligible.length, rng);
     const treated = new Uint8Array(eligible.length);
     for (let k = 0; k < Math.round(input.share * eligible.length); k++) treated[order[k]] = 1;
     const treatment = strategy.toTreatment(parameters);
     const state = branch.stateAt(at);
     const day = branch.dayOf(at);
-    return eligible.map((r, k) => {
+    const out: AssignmentRow[] = [];
+    for (const [k, r] of eligible.entries()) {
+      if (k % 100 === 99) await yieldToLoop(); // keep a serving process responsive
       const arm = treated[k] === 1 ? treatment : null;
       const o = branch.replayer.realise(
         state,
@@ -124,7 +129,7 @@ export class ExperimentService {
         input.horizonDays,
         salt,
       );
-      return {
+      out.push({
         campaignAt: at,
         userId: r.userId,
         treated: arm !== null,
@@ -132,8 +137,9 @@ export class ExperimentService {
         cancelAfterDays: o.churned ? o.cancelAfterDays : null,
         accepted: arm !== null ? o.accepted : null,
         feeAtEnd: o.feeCentsAtEnd / 100,
-      };
-    });
+      });
+    }
+    return out;
   }
 }
 

@@ -168,10 +168,9 @@ export class SimulationService {
     const total = assignments.length + candidates.length;
     let done = 0;
     const tick = async () => {
-      if (++done % 200 === 0) {
-        onProgress(done, total);
-        await yieldToLoop(); // let the server answer and the progress go out
-      }
+      // Let the server answer requests between short bursts of replays; report every 200.
+      if (++done % 20 === 0) await yieldToLoop();
+      if (done % 200 === 0) onProgress(done, total);
     };
     const policies: PolicyOutcome[] = [];
     let skipped = 0;

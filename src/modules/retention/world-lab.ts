@@ -6,7 +6,8 @@
 import { readWorldOptions, type RowSource } from '../../../seeds/world-store';
 import { ACTIVE, type UserState } from '../../../seeds/world/state';
 import { StrategyReplayer } from '../../../seeds/world/strategy-replay';
-import { branchWorld } from '../../../seeds/world/world-branch';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { branchWorldPausing } from '../../../seeds/world/world-branch';
 import type { World } from '../../../seeds/world/world';
 import { invalidArgument } from '../../common/domain-error';
 import { worldNotAvailable } from './retention.errors';
@@ -78,16 +79,16 @@ export class WorldLab {
     return new Date(span.end.getTime() - daysBefore * DAY_MS);
   }
 
-  /** Rebuild the world and branch it at each instant (00:00 UTC within the world). */
-  async branch(
-    at: readonly Date[],
-    onDay?: (done: number, total: number) => void,
-  ): Promise<WorldBranch> {
+  /**
+   * Rebuild the world and branch it at each instant (00:00 UTC within the world), pausing every
+   * few simulated days so a server stays responsive meanwhile.
+   */
+  async branch(at: readonly Date[]): Promise<WorldBranch> {
     const o = await readWorldOptions(this.db);
     if (!o) throw worldNotAvailable();
     const span = { start: o.start, end: o.end, days: o.days };
     const days = at.map((d) => Math.round((d.getTime() - o.start.getTime()) / DAY_MS));
-    const { world, states } = branchWorld(o, days, onDay);
+    const { world, states } = await branchWorldPausing(o, days, () => yieldToLoop());
     return new WorldBranch(world, span, states);
   }
 }
