@@ -6,6 +6,7 @@ import { ViewingEventsUserTitle1764460800000 } from './1764460800000-ViewingEven
 import { ExplanationsAndSegments1764547200000 } from './1764547200000-ExplanationsAndSegments';
 import { Recommendations1764633600000 } from './1764633600000-Recommendations';
 import { SetBasedLivePath1764720000000 } from './1764720000000-SetBasedLivePath';
+import { Retention1764979200000 } from './1764979200000-Retention';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the compiled build load the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ExplanationsAndSegments1764547200000,
   Recommendations1764633600000,
   SetBasedLivePath1764720000000,
+  Retention1764979200000,
 ];

@@ -58,6 +58,7 @@ export async function startApp(
     );
     services = createServices(database.dataSource, pubSub, config, logger, options.clock);
     await services.training.failInterruptedRuns();
+    await services.retention.failInterruptedRuns();
     await ensureFeatures(services, logger);
     if (config.autoTrain) await ensureModel(services, config, logger);
     await drainOutbox(services, logger);

@@ -26,6 +26,7 @@ import { registerModelCommands } from './commands/model-commands';
 import { registerSimulate, SimulateError } from './commands/simulate';
 import { registerRecommendationCommands } from './commands/recommendation-commands';
 import { registerAlertCommands } from './commands/alert-commands';
+import { registerRetentionCommands } from './commands/retention-commands';
 import { withServices } from './commands/services-scope';
 import { ensureFeatures } from './db/ensure-model';
 import { Pool } from 'pg';
@@ -140,6 +141,7 @@ export function buildCli(): Command {
   registerSimulate(program, config);
   registerRecommendationCommands(program, config);
   registerAlertCommands(program, config);
+  registerRetentionCommands(program, config);
 
   program
     .command('schema')

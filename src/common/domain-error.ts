@@ -50,6 +50,10 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   /** A WebSocket already holds MAX_SUBSCRIPTIONS_PER_SOCKET subscriptions. */
   TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS',
+  /** Experiments and retention simulations need the seeded synthetic world, and none is stored. */
+  WORLD_NOT_AVAILABLE = 'WORLD_NOT_AVAILABLE',
+  /** No retention plan, experiment or simulation run with that id. */
+  RETENTION_NOT_FOUND = 'RETENTION_NOT_FOUND',
 }
 
 export class DomainError extends Error {

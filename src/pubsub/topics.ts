@@ -17,6 +17,7 @@ export enum Topic {
   RISK_UPDATED = 'RISK_UPDATED',
   RISK_ALERT = 'RISK_ALERT',
   RISK_ALERT_CHANGED = 'RISK_ALERT_CHANGED',
+  RETENTION_SIMULATION_PROGRESSED = 'RETENTION_SIMULATION_PROGRESSED',
 }
 
 /** A stored viewing event, as published. */
@@ -98,6 +99,17 @@ export interface RiskAlertChangedPayload {
   previousAlertLevel: RiskLevel | null;
 }
 
+/** Progress of a retention simulation run (routed by run id). */
+export interface RetentionSimulationProgressPayload {
+  runId: string;
+  planId: string;
+  status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  /** Replays done and to do. */
+  done: number;
+  total: number;
+  message: string;
+}
+
 /**
  * Publish arguments per topic: `[id, payload]` topics are routed by id (a user's events reach only
  * that user's subscribers without filtering every payload).
@@ -108,4 +120,8 @@ export interface TopicPayloads {
   /** Alerts opened or escalated (riskAlertRaised). */
   [Topic.RISK_ALERT]: [payload: RiskAlertChangedPayload];
   [Topic.RISK_ALERT_CHANGED]: [payload: RiskAlertChangedPayload];
+  [Topic.RETENTION_SIMULATION_PROGRESSED]: [
+    runId: string,
+    payload: RetentionSimulationProgressPayload,
+  ];
 }

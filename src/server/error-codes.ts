@@ -130,6 +130,9 @@ const DOMAIN_DESCRIPTIONS: Record<ErrorCode, string> = {
     'The alert is in a status that does not allow the change (acknowledging a resolved alert, say).',
   RESYNC_REQUIRED:
     'A live subscription ended because the PubSub fan-out lost its connection: reconnect, then catch up with riskAlerts(after: <last cursor>). Retryable.',
+  WORLD_NOT_AVAILABLE:
+    'The operation replays the synthetic world (retention simulations, campaigns), and this database holds none (`churn seed`).',
+  RETENTION_NOT_FOUND: 'No retention plan, simulation or experiment with that id.',
   SERVICE_UNAVAILABLE:
     'A dependency does not answer (the database, or the PubSub for new subscriptions). Retryable (`extensions.retryable: true`); HTTP 503 with Retry-After.',
 };

@@ -25,6 +25,7 @@ function categoryOf(code: ErrorCode): ErrorCategory {
     case ErrorCode.TRAINING_RUN_NOT_FOUND:
     case ErrorCode.TITLE_NOT_FOUND:
     case ErrorCode.ALERT_NOT_FOUND:
+    case ErrorCode.RETENTION_NOT_FOUND:
       return 'NOT_FOUND';
     case ErrorCode.TRAINING_IN_PROGRESS:
     case ErrorCode.RECOMMENDER_TRAINING_IN_PROGRESS:
@@ -36,6 +37,7 @@ function categoryOf(code: ErrorCode): ErrorCategory {
       return 'UNAVAILABLE';
     case ErrorCode.NO_ACTIVE_MODEL:
     case ErrorCode.INSUFFICIENT_DATA:
+    case ErrorCode.WORLD_NOT_AVAILABLE:
       return 'PRECONDITION_FAILED';
     case ErrorCode.UNAUTHENTICATED:
       return 'UNAUTHENTICATED';

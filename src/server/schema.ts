@@ -16,6 +16,7 @@ import {
   UserRecommendationsResolver,
 } from '../modules/recommendations/recommendations.resolver';
 import { RiskUpdatesResolver } from '../modules/scoring/risk-updates.resolver';
+import { RetentionResolver } from '../modules/retention/retention.resolver';
 import type { AppPubSub } from '../pubsub/pubsub';
 import { ErrorCodeEnum } from './error-codes';
 
@@ -35,6 +36,7 @@ export const RESOLVERS = [
   RecommendedTitleResolver,
   RecommendationReasonResolver,
   SimilarTitlesResolver,
+  RetentionResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = [

@@ -13,6 +13,7 @@ import { ExplanationsService } from '../modules/explanations/explanations.servic
 import { SegmentsService } from '../modules/segments/segments.service';
 import { RecommendationsService } from '../modules/recommendations/recommendations.service';
 import { RecommenderStore } from '../modules/recommendations/recommender-store';
+import { RetentionService } from '../modules/retention/retention.service';
 import { RescoringService } from '../modules/scoring/rescoring.service';
 import { ScoringService } from '../modules/scoring/scoring.service';
 import { TimeRescoringScheduler } from '../modules/scoring/time-rescoring';
@@ -36,6 +37,7 @@ export interface Services {
   explanations: ExplanationsService;
   segments: SegmentsService;
   recommendations: RecommendationsService;
+  retention: RetentionService;
   training: TrainingService;
   pubSub: AppPubSub;
 }
@@ -110,6 +112,7 @@ export function createServices(
       segments,
       logger,
     ),
+    retention: new RetentionService(dataSource, features, pubSub, logger),
     training: new TrainingService(
       dataSource,
       features,

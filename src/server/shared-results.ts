@@ -99,13 +99,11 @@ export class SharedResults {
   private async run(payload: unknown, args: ExecutionArgs): Promise<Shared> {
     this.stats.executed += 1;
     const result: Shared = await execute({ ...args, rootValue: payload });
-    const self = this;
     // Non-enumerable: a copy made to format errors (onNext) serialises normally.
     Object.defineProperty(result, 'toJSON', {
       enumerable: false,
-      value() {
-        const text = (result[JSON_TEXT] ??= JSON.stringify({ ...result }));
-        self.pending = text;
+      value: () => {
+        this.pending = result[JSON_TEXT] ??= JSON.stringify({ ...result });
         return PLACEHOLDER;
       },
     });
