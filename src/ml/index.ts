@@ -102,3 +102,4 @@ export {
 export * from './explain';
 export * from './cluster';
 export * from './recommend';
+export * from './survival';
