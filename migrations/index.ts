@@ -5,6 +5,7 @@ import { LiveRescoring1764374400000 } from './1764374400000-LiveRescoring';
 import { ViewingEventsUserTitle1764460800000 } from './1764460800000-ViewingEventsUserTitle';
 import { ExplanationsAndSegments1764547200000 } from './1764547200000-ExplanationsAndSegments';
 import { Recommendations1764633600000 } from './1764633600000-Recommendations';
+import { Survival1764892800000 } from './1764892800000-Survival';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the compiled build load the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ViewingEventsUserTitle1764460800000,
   ExplanationsAndSegments1764547200000,
   Recommendations1764633600000,
+  Survival1764892800000,
 ];

@@ -45,6 +45,9 @@ export interface Config {
   maxSubscriptionsPerSocket: number;
   clientApiKey: string | undefined;
   apiUrl: string | undefined;
+  clvMarginRate: number;
+  clvAnnualDiscountRate: number;
+  clvHorizonMonths: number;
 }
 
 interface VarSpec<K extends keyof Config> {
@@ -127,6 +130,18 @@ const probability = (raw: string): number => {
   }
   return n;
 };
+
+const decimal =
+  (min: number, max: number, { minOpen = false } = {}) =>
+  (raw: string): number => {
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max || (minOpen && n === min)) {
+      throw new InvalidValue(
+        `expected a number in ${minOpen ? '(' : '['}${min}, ${max}], got "${raw}"`,
+      );
+    }
+    return n;
+  };
 
 const text = (raw: string): string => {
   if (raw.trim() === '') throw new InvalidValue('must not be empty');
@@ -340,6 +355,27 @@ export const CONFIG_SPEC = [
     undefined,
     "Base URL of a running service for the CLI's client commands. Unset: http://HOST:PORT.",
     httpUrl,
+  ),
+  spec(
+    'CLV_MARGIN_RATE',
+    'clvMarginRate',
+    '0.35',
+    'Share of a monthly fee that is margin, in lifetime values (0 < rate ≤ 1).',
+    decimal(0, 1, { minOpen: true }),
+  ),
+  spec(
+    'CLV_ANNUAL_DISCOUNT_RATE',
+    'clvAnnualDiscountRate',
+    '0.1',
+    'Annual rate future margin is discounted at in lifetime values (0 ≤ rate ≤ 1).',
+    decimal(0, 1),
+  ),
+  spec(
+    'CLV_HORIZON_MONTHS',
+    'clvHorizonMonths',
+    '24',
+    'Monthly payments a lifetime value counts (beyond the 180-day curve, its last hazard held).',
+    int(1, 120),
   ),
 ];
 

@@ -16,6 +16,12 @@ import {
   UserRecommendationsResolver,
 } from '../modules/recommendations/recommendations.resolver';
 import { RiskUpdatesResolver } from '../modules/scoring/risk-updates.resolver';
+import {
+  SubscriberSurvivalResolver,
+  SurvivalModelsResolver,
+  SurvivalOverviewResolver,
+  UserSurvivalResolver,
+} from '../modules/survival/survival.resolver';
 import type { AppPubSub } from '../pubsub/pubsub';
 
 export const RESOLVERS = [
@@ -34,6 +40,10 @@ export const RESOLVERS = [
   RecommendedTitleResolver,
   RecommendationReasonResolver,
   SimilarTitlesResolver,
+  UserSurvivalResolver,
+  SubscriberSurvivalResolver,
+  SurvivalOverviewResolver,
+  SurvivalModelsResolver,
 ] as const;
 
 export async function buildAppSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {

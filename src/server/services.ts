@@ -16,6 +16,8 @@ import { RescoringService } from '../modules/scoring/rescoring.service';
 import { ScoringService } from '../modules/scoring/scoring.service';
 import { TrainingService } from '../modules/training/training.service';
 import { UserService } from '../modules/users/user.service';
+import { LifetimeValueService } from '../modules/survival/lifetime-value.service';
+import { SurvivalService } from '../modules/survival/survival.service';
 import type { AppPubSub } from '../pubsub/pubsub';
 
 /** Every domain service, built once per process and shared by both transports and the CLI. */
@@ -32,6 +34,8 @@ export interface Services {
   segments: SegmentsService;
   recommendations: RecommendationsService;
   training: TrainingService;
+  survival: SurvivalService;
+  lifetimeValue: LifetimeValueService;
   pubSub: AppPubSub;
   riskThresholds: RiskThresholds;
 }
@@ -41,7 +45,13 @@ export function createServices(
   pubSub: AppPubSub,
   config: Pick<
     Config,
-    'maxEventsPerBatch' | 'modelDir' | 'riskThresholds' | 'alertProbabilityDelta'
+    | 'maxEventsPerBatch'
+    | 'modelDir'
+    | 'riskThresholds'
+    | 'alertProbabilityDelta'
+    | 'clvMarginRate'
+    | 'clvAnnualDiscountRate'
+    | 'clvHorizonMonths'
   >,
   logger: Logger,
 ): Services {
@@ -51,11 +61,13 @@ export function createServices(
   const alerts = new AlertsService(dataSource);
   const explanations = new ExplanationsService(dataSource, features, registry, scoring, logger);
   const segments = new SegmentsService(dataSource, features, registry, explanations, logger);
+  const users = new UserService(dataSource);
+  const survival = new SurvivalService(dataSource, features, segments, config.modelDir, logger);
   const rescoring = new RescoringService(dataSource, scoring, registry, alerts, pubSub, logger, {
     alertProbabilityDelta: config.alertProbabilityDelta,
   });
   return {
-    users: new UserService(dataSource),
+    users,
     catalog: new CatalogService(dataSource),
     events: new EventsService(dataSource, pubSub, features, rescoring, {
       maxBatch: config.maxEventsPerBatch,
@@ -80,8 +92,15 @@ export function createServices(
       scoring,
       explanations,
       segments,
+      survival,
       logger,
     ),
+    survival,
+    lifetimeValue: new LifetimeValueService(survival, segments, users, {
+      marginRate: config.clvMarginRate,
+      annualDiscountRate: config.clvAnnualDiscountRate,
+      horizonMonths: config.clvHorizonMonths,
+    }),
     pubSub,
     riskThresholds: config.riskThresholds,
   };

@@ -20,6 +20,14 @@ export class UserService {
     return this.users.findBy({ id: In([...ids]) });
   }
 
+  /** Ids of every ACTIVE subscriber, in id order. */
+  async activeIds(): Promise<string[]> {
+    const rows: { id: string }[] = await this.users.query(
+      `SELECT id::text FROM users WHERE status = 'ACTIVE' ORDER BY id`,
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** A page of users ordered by id, after the given cursor, with the filter's total count. */
   async list(filter: UserFilterValues, first: number, after?: string | null): Promise<Page<User>> {
     const base = this.users.createQueryBuilder('u');
