@@ -24,6 +24,7 @@ import { validateOutcomes, type SurvivalOutcomes } from './follow-up';
 import {
   clockValues,
   periodDesign,
+  riskScores,
   subjectDesign,
   subjectDesignNames,
   timeFeatureNames,
@@ -49,6 +50,11 @@ export interface DiscreteHazardOptions {
   horizonDays: number;
   /** A numeric feature that grows one a day (tenure in days), or null. Default null. */
   clockFeature: string | null;
+  /**
+   * Logistic variant: let the effect of the snapshot's features fade with time, through a second
+   * fit with the first fit's risk score × log1p(day / 30) as a column. Default true.
+   */
+  fadingEffects: boolean;
   /** L2 penalty: per subject on the linear weights; on the kernels of the deep variant. */
   l2: number;
   /** Deep variant: units per hidden layer. Default [32, 16]. */
@@ -66,6 +72,7 @@ export const DISCRETE_HAZARD_DEFAULTS: DiscreteHazardOptions = {
   periodDays: 7,
   horizonDays: 180,
   clockFeature: null,
+  fadingEffects: true,
   l2: 1e-3,
   hidden: [32, 16],
   learningRate: 2e-3,
@@ -102,11 +109,19 @@ export interface SurvivalPrediction {
   tailHazards: Float64Array;
 }
 
+/** The first fit's weights on the subject design and the scale of its scores (fading effects). */
+interface RiskScale {
+  weights: number[];
+  mean: number;
+  sd: number;
+}
+
 interface HazardModelJson {
   options: Omit<DiscreteHazardOptions, 'preprocess'>;
   bounds: number[];
   designColumns: string[];
   linear: { weights: number[]; intercept: number } | null;
+  fade: RiskScale | null;
   layers: LayersModelJson | null;
   training: HazardTrainingInfo;
 }
@@ -122,6 +137,7 @@ export class DiscreteHazardModel {
     private readonly linear: { weights: Float64Array; intercept: number } | null,
     private readonly network: tf.LayersModel | null,
     readonly training: HazardTrainingInfo,
+    private readonly fade: RiskScale | null = null,
   ) {}
 
   get variant(): HazardVariant {
@@ -148,22 +164,28 @@ export class DiscreteHazardModel {
     const plain = withoutSequence(train.features);
     const pre = Preprocessor.fit(plain, preprocess);
     const bounds = periodBounds(o.horizonDays, o.periodDays);
-    const rows = hazardRows(pre, o.clockFeature, bounds, { ...train, features: plain });
-    const valRows = validation ? hazardRows(pre, o.clockFeature, bounds, validation) : null;
-    const designColumns = [
-      ...subjectDesignNames(pre),
-      ...timeFeatureNames(o.clockFeature !== null),
-    ];
     const events = Array.from(train.outcomes.event).reduce((a, b) => a + b, 0);
-    const base = { subjects: n, events, personPeriodRows: rows.exposure.length };
     if (o.variant === 'logistic') {
-      const fit = fitHazardNewton(rows.x, rows.width, rows.exposure, rows.event, {
-        l2: o.l2,
-        subjects: n,
-      });
+      const fitLinear = (fade: RiskScale | null) => {
+        const rows = hazardRows(pre, o.clockFeature, bounds, { ...train, features: plain }, fade);
+        const fit = fitHazardNewton(rows.x, rows.width, rows.exposure, rows.event, {
+          l2: o.l2,
+          subjects: n,
+        });
+        return { rows, fit };
+      };
+      let { rows, fit } = fitLinear(null);
+      let fade: RiskScale | null = null;
+      if (o.fadingEffects) {
+        fade = riskScale(subjectDesign(pre, plain), fit.weights);
+        ({ rows, fit } = fitLinear(fade));
+      }
       const linear = { weights: fit.weights, intercept: fit.intercept };
+      const valRows = validation ? hazardRows(pre, o.clockFeature, bounds, validation, fade) : null;
       const training: HazardTrainingInfo = {
-        ...base,
+        subjects: n,
+        events,
+        personPeriodRows: rows.exposure.length,
         iterations: fit.iterations,
         bestEpoch: null,
         trainLossPerDay: fit.lossPerDay,
@@ -171,8 +193,19 @@ export class DiscreteHazardModel {
         history: [],
         ms: performance.now() - start,
       };
-      return new DiscreteHazardModel(pre, o, bounds, designColumns, linear, null, training);
+      const columns = [
+        ...subjectDesignNames(pre),
+        ...timeFeatureNames(o.clockFeature !== null, fade !== null),
+      ];
+      return new DiscreteHazardModel(pre, o, bounds, columns, linear, null, training, fade);
     }
+    const rows = hazardRows(pre, o.clockFeature, bounds, { ...train, features: plain }, null);
+    const valRows = validation ? hazardRows(pre, o.clockFeature, bounds, validation, null) : null;
+    const designColumns = [
+      ...subjectDesignNames(pre),
+      ...timeFeatureNames(o.clockFeature !== null),
+    ];
+    const base = { subjects: n, events, personPeriodRows: rows.exposure.length };
     await ensureBackend();
     const { model, info } = await fitHazardNetwork(rows, valRows, o, onEpoch);
     const training: HazardTrainingInfo = {
@@ -200,12 +233,14 @@ export class DiscreteHazardModel {
         period[i * periods + k] = k;
       }
     }
+    const subject = subjectDesign(this.preprocessor, plain);
     const design = periodDesign(
-      subjectDesign(this.preprocessor, plain),
+      subject,
       clockValues(plain, this.options.clockFeature),
       periodMidpoints(this.bounds),
       subjects,
       period,
+      this.fade ? riskScores(subject, this.fade.weights, this.fade) : null,
     );
     const z = this.linear
       ? linearLogits(this.linear, design)
@@ -241,6 +276,7 @@ export class DiscreteHazardModel {
           linear: this.linear
             ? { weights: Array.from(this.linear.weights), intercept: this.linear.intercept }
             : null,
+          fade: this.fade ? structuredClone(this.fade) : null,
           layers: saved?.json ?? null,
           training: structuredClone(this.training),
         },
@@ -267,6 +303,7 @@ export class DiscreteHazardModel {
         : null,
       network,
       m.training,
+      m.fade ?? null,
     );
   }
 
@@ -282,17 +319,29 @@ function hazardRows(
   clockFeature: string | null,
   bounds: number[],
   data: SurvivalData,
+  fade: RiskScale | null,
 ): HazardRows {
   const plain = withoutSequence(data.features);
   const pp = personPeriods(data.outcomes, bounds);
+  const subject = subjectDesign(pre, plain);
   const design = periodDesign(
-    subjectDesign(pre, plain),
+    subject,
     clockValues(plain, clockFeature),
     periodMidpoints(bounds),
     pp.subject,
     pp.period,
+    fade ? riskScores(subject, fade.weights, fade) : null,
   );
   return { x: design.x, width: design.width, exposure: pp.exposure, event: pp.event };
+}
+
+/** The scale of a first fit's scores over the training subjects. */
+function riskScale(subject: { x: Float64Array; width: number }, weights: Float64Array): RiskScale {
+  const w = Array.from(weights.subarray(0, subject.width));
+  const raw = riskScores(subject, w, { mean: 0, sd: 1 });
+  const mean = raw.reduce((a, b) => a + b, 0) / Math.max(1, raw.length);
+  const sd = Math.sqrt(raw.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, raw.length));
+  return { weights: w, mean, sd: sd > 0 ? sd : 1 };
 }
 
 function linearLogits(

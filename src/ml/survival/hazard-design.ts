@@ -3,7 +3,10 @@
  * snapshot (standardised numerics and missing indicators, one-hot categories) followed by the time
  * features of the period: log of the period's middle day, and, when a clock feature is named (a
  * numeric feature that advances one a day, like tenure in days), two shapes of that clock at the
- * period's middle, so the hazard can fall as a subscription ages during the follow-up.
+ * period's middle, so the hazard can fall as a subscription ages during the follow-up. Optionally a
+ * last column, a subject's standardised risk score × log1p(day / 30), lets the effect of what was
+ * known at the snapshot fade (or sharpen) with time: a subscriber who is low-risk today drifts toward
+ * the average over six months, which a constant effect would not allow.
  */
 import type { FeatureMatrix } from '../data/dataset';
 import type { Preprocessor } from '../data/preprocess';
@@ -12,8 +15,17 @@ import type { Preprocessor } from '../data/preprocess';
 const TIME_SCALE_DAYS = 30;
 
 /** Names of the time features, in design order. */
-export function timeFeatureNames(withClock: boolean): string[] {
-  return withClock ? ['time:log_day', 'time:log_clock', 'time:inverse_clock'] : ['time:log_day'];
+export function timeFeatureNames(withClock: boolean, withFade = false): string[] {
+  return [
+    'time:log_day',
+    ...(withClock ? ['time:log_clock', 'time:inverse_clock'] : []),
+    ...(withFade ? ['time:risk_fade'] : []),
+  ];
+}
+
+/** How the risk score's effect changes with the day: 0 at day 0, log1p(day / 30) after. */
+function fade(day: number): number {
+  return Math.log1p(day / TIME_SCALE_DAYS);
 }
 
 /**
@@ -77,7 +89,8 @@ export function clockValues(
 }
 
 /**
- * Full design rows for (subject, period) pairs: subject design then time features.
+ * Full design rows for (subject, period) pairs: subject design, time features, and the fading
+ * risk column when `score` (a standardised risk score per subject) is given.
  * Shapes: subjects/periods [r] → [r, width + time] row-major.
  */
 export function periodDesign(
@@ -86,15 +99,34 @@ export function periodDesign(
   midpoints: readonly number[],
   subjects: ArrayLike<number>,
   periods: ArrayLike<number>,
+  score: Float64Array | null = null,
 ): { x: Float64Array; width: number } {
-  const timeWidth = timeFeatureNames(clock !== null).length;
+  const timeWidth = timeFeatureNames(clock !== null, score !== null).length;
   const width = subject.width + timeWidth;
   const r = subjects.length;
   const x = new Float64Array(r * width);
   for (let k = 0; k < r; k++) {
     const i = subjects[k];
+    const day = midpoints[periods[k]];
     x.set(subject.x.subarray(i * subject.width, (i + 1) * subject.width), k * width);
-    writeTimeFeatures(x, k * width + subject.width, midpoints[periods[k]], clock ? clock[i] : null);
+    writeTimeFeatures(x, k * width + subject.width, day, clock ? clock[i] : null);
+    if (score) x[(k + 1) * width - 1] = score[i] * fade(day);
   }
   return { x, width };
+}
+
+/** Linear risk scores of subjects, standardised: (x·w − mean) / sd. Shape: [n]. */
+export function riskScores(
+  subject: { x: Float64Array; width: number },
+  weights: ArrayLike<number>,
+  scale: { mean: number; sd: number },
+): Float64Array {
+  const n = subject.x.length / subject.width;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let z = 0;
+    for (let j = 0; j < subject.width; j++) z += subject.x[i * subject.width + j] * weights[j];
+    out[i] = (z - scale.mean) / scale.sd;
+  }
+  return out;
 }
