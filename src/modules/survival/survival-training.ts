@@ -114,7 +114,10 @@ export class SurvivalTraining {
             horizonDays: CURVE_DAYS,
             clockFeature: CLOCK_FEATURE,
             l2: variant === 'logistic' ? 1e-3 : 1e-4,
-            epochs: Math.min(options.maxEpochs, 20),
+            // Large batches and a short patience: the deep variant is the slow part of the step.
+            epochs: Math.min(options.maxEpochs, 15),
+            batchSize: 1024,
+            patience: 3,
           },
           cal,
           (epoch, l) =>
