@@ -110,7 +110,8 @@ async function main(): Promise<void> {
       { step: (m) => process.stderr.write(`train: ${m}\n`), epoch: () => undefined },
     );
     const trainSeconds = (performance.now() - t0) / 1000;
-    print(formatSurvivalSummary(summary.survival));
+    const trained = summary.survival!;
+    print(formatSurvivalSummary(trained));
 
     // 1. The figures as a client reads them.
     const served = (
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
     if (trueCurves.some((c) => c === undefined)) throw new Error('a subscriber has no true curve');
 
     const sets: CurveSet[] = [];
-    for (const version of summary.survival.versions) {
+    for (const version of trained.versions) {
       const model = await services.survival.model(version);
       const p = model.predict(evalSet.features);
       sets.push({
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
       tails: trueCurves.map((c) => tailHazard(c)),
     });
 
-    const tau = summary.survival.tau;
+    const tau = trained.tau;
     const fees = new Map(valRows.map((r) => [r.userId, Number(r.values.monthly_fee)]));
     const trueRmst = trueCurves.map((c) => restrictedMeanDays(c, CURVE_DAYS));
     const rows = sets.map((s) => {

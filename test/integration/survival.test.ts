@@ -36,7 +36,7 @@ beforeAll(async () => {
     CLV_HORIZON_MONTHS: '12',
   });
   await app.services.features.rebuildAll();
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await app?.stop();
@@ -106,8 +106,8 @@ describe('survival and lifetime value', () => {
       { seed: 3, maxEpochs: 6, withSequence: false, force: false },
       quiet,
     );
-    expect(summary.survival.activated).toBe(true);
-    expect(summary.survival.versions).toHaveLength(2);
+    expect(summary.survival!.activated).toBe(true);
+    expect(summary.survival!.versions).toHaveLength(2);
     const res = await gql(
       app.url,
       `{ activeSurvivalModel { version variant active horizonDays validationSnapshot trainSnapshots
@@ -118,7 +118,7 @@ describe('survival and lifetime value', () => {
     );
     expect(res.errors).toBeUndefined();
     const m = res.data!.activeSurvivalModel;
-    expect(m.version).toBe(summary.survival.winner);
+    expect(m.version).toBe(summary.survival!.winner);
     expect(m.horizonDays).toBe(180);
     expect(m.metrics.tau).toBe(30);
     expect(m.baseline.name).toMatch(/Kaplan–Meier per plan/);

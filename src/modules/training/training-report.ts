@@ -47,7 +47,8 @@ export function formatTrainingSummary(summary: TrainingSummary): string {
   const fmt = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const r = summary.result;
-  return [...classifierLines(), '', formatSurvivalSummary(summary.survival)].join('\n');
+  const survival = summary.survival ? ['', formatSurvivalSummary(summary.survival)] : [];
+  return [...classifierLines(), ...survival].join('\n');
 
   function classifierLines(): string[] {
     return [

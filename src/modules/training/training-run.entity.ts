@@ -65,5 +65,5 @@ export interface TrainingResult {
   activeBefore: { version: string; rocAuc: number } | null;
   scored: number;
   /** The survival models registered by the run. */
-  survival?: { versions: string[]; winner: string; activated: boolean; reason: string };
+  survival?: { versions: string[]; winner: string; activated: boolean; reason: string } | null;
 }

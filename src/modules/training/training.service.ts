@@ -55,6 +55,8 @@ export interface TrainOptions {
   withSequence: boolean;
   /** Rescore every active subscriber after activating (default true). */
   rescore?: boolean;
+  /** Fit the survival models on the same snapshots (default true). */
+  withSurvival?: boolean;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -70,8 +72,8 @@ export interface TrainingSummary {
   baseline: EvaluatedScorer;
   oracleAuc: number | null;
   result: TrainingResult;
-  /** The survival models fitted on the same snapshots. */
-  survival: SurvivalTrainingSummary;
+  /** The survival models fitted on the same snapshots (null when skipped). */
+  survival: SurvivalTrainingSummary | null;
 }
 
 const SPLIT_DESCRIPTION =
@@ -302,7 +304,7 @@ export class TrainingService {
         reason,
         activeBefore,
         scored,
-        survival: {
+        survival: survival && {
           versions: survival.versions,
           winner: survival.winner,
           activated: survival.activated,
