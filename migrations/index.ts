@@ -7,6 +7,7 @@ import { ExplanationsAndSegments1764547200000 } from './1764547200000-Explanatio
 import { Recommendations1764633600000 } from './1764633600000-Recommendations';
 import { SetBasedLivePath1764720000000 } from './1764720000000-SetBasedLivePath';
 import { Retention1764979200000 } from './1764979200000-Retention';
+import { Survival1764892800000 } from './1764892800000-Survival';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the compiled build load the same set. */
 export const MIGRATIONS = [
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   ExplanationsAndSegments1764547200000,
   Recommendations1764633600000,
   SetBasedLivePath1764720000000,
+  Survival1764892800000,
   Retention1764979200000,
 ];

@@ -13,3 +13,5 @@ export type { HazardDriver, HazardParams } from './world/hazard';
 export { NULL_SINK } from './world/event-log';
 export type { SubscriptionKind, WorldSink } from './world/event-log';
 export { rocAuc } from './world/truth';
+export { SurvivalOracle, trueSurvivalCurves } from './world/survival-truth';
+export type { TrueSurvival, TrueSurvivalOptions } from './world/survival-truth';

@@ -95,6 +95,18 @@ export const probability = (raw: string): number => {
   return n;
 };
 
+export const decimal =
+  (min: number, max: number, { minOpen = false } = {}) =>
+  (raw: string): number => {
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max || (minOpen && n === min)) {
+      throw new InvalidValue(
+        `expected a number in ${minOpen ? '(' : '['}${min}, ${max}], got "${raw}"`,
+      );
+    }
+    return n;
+  };
+
 export const text = (raw: string): string => {
   if (raw.trim() === '') throw new InvalidValue('must not be empty');
   return raw;

@@ -8,6 +8,7 @@ import { parseApiKeys, ROLE_NAMES, type ApiKeySpec, type RoleName } from './serv
 import { parseRiskThresholds, RiskLevel, type RiskThresholds } from './modules/scoring/risk-levels';
 import {
   bool,
+  decimal,
   httpUrl,
   int,
   InvalidValue,
@@ -72,6 +73,9 @@ export interface Config {
   wsMaxSocketsPerClient: number;
   wsKeepAliveMs: number;
   wsSubscriptionQueue: number;
+  clvMarginRate: number;
+  clvAnnualDiscountRate: number;
+  clvHorizonMonths: number;
 }
 
 export const CONFIG_SPEC = [
@@ -366,6 +370,27 @@ export const CONFIG_SPEC = [
     '100',
     'Results one subscription may have waiting while its client is not reading; past it the socket is closed with 4008 (slow consumer).',
     int(1, 100_000),
+  ),
+  spec(
+    'CLV_MARGIN_RATE',
+    'clvMarginRate',
+    '0.35',
+    'Share of a monthly fee that is margin, in lifetime values (0 < rate ≤ 1).',
+    decimal(0, 1, { minOpen: true }),
+  ),
+  spec(
+    'CLV_ANNUAL_DISCOUNT_RATE',
+    'clvAnnualDiscountRate',
+    '0.1',
+    'Annual rate future margin is discounted at in lifetime values (0 ≤ rate ≤ 1).',
+    decimal(0, 1),
+  ),
+  spec(
+    'CLV_HORIZON_MONTHS',
+    'clvHorizonMonths',
+    '24',
+    'Monthly payments a lifetime value counts (beyond the 180-day curve, its last hazard held).',
+    int(1, 120),
   ),
 ];
 

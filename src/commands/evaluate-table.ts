@@ -25,8 +25,13 @@ function readCsv(file: string, what: string): string {
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '—');
 
 export function formatTableEvaluation(result: TableEvaluation): string {
+  const mode = {
+    'cross-validation': 'stratified cross-validation (out-of-fold)',
+    'train-test': 'train → test',
+    'repeated-holdout': `repeated held-out splits (${result.repeated?.repeats} × ${Math.round(100 * (result.repeated?.holdout ?? 0))}% held out; means)`,
+  }[result.mode];
   const lines = [
-    `${result.mode === 'cross-validation' ? 'stratified cross-validation (out-of-fold)' : 'train → test'}: ` +
+    `${mode}: ` +
       `${result.trainRows} training rows (${result.trainPositives} positive)` +
       (result.testRows > 0 ? `, ${result.testRows} test rows` : ''),
     `columns: ${result.schema.numeric.length} numeric, ${result.schema.categorical.length} categorical` +
@@ -72,6 +77,15 @@ export function formatTableEvaluation(result: TableEvaluation): string {
       `${m.model} at threshold ~${f4(m.metrics!.threshold)}: tp ${c.tp} fp ${c.fp} tn ${c.tn} fn ${c.fn}`,
     );
   }
+  if (result.repeated) {
+    lines.push('per repeat (ROC-AUC / Brier), mean ± sd:');
+    for (const m of result.repeated.models) {
+      lines.push(
+        `  ${m.model.padEnd(20)} ${m.rocAuc.values.map(f4).join(' ')}  → ${f4(m.rocAuc.mean)} ± ${f4(m.rocAuc.sd)}` +
+          `   Brier ${f4(m.brier.mean)} ± ${f4(m.brier.sd)}`,
+      );
+    }
+  }
   if (result.best) lines.push(`best: ${result.best}`);
   for (const w of result.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
@@ -80,12 +94,10 @@ export function formatTableEvaluation(result: TableEvaluation): string {
 /** One row per scored row: id, the chosen probability, and each model's. */
 export function predictionsCsv(result: TableEvaluation, idColumn: string): string {
   const pick = (p: TableEvaluation['predictions'][number]) =>
-    result.best
-      ? p.probabilities[result.best]
-      : // No labels to choose by: average the two learned models.
-        (p.probabilities['logistic-regression'] + p.probabilities['deep-churn']) / 2;
+    // No labels to choose by: the ensemble (the mean of the two learned models, recalibrated).
+    p.probabilities[result.best ?? 'ensemble'];
   const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = [`${quote(idColumn)},probability,logistic_regression,deep_churn`];
+  const lines = [`${quote(idColumn)},probability,logistic_regression,deep_churn,ensemble`];
   for (const p of result.predictions) {
     lines.push(
       [
@@ -93,6 +105,7 @@ export function predictionsCsv(result: TableEvaluation, idColumn: string): strin
         pick(p).toFixed(6),
         p.probabilities['logistic-regression'].toFixed(6),
         p.probabilities['deep-churn'].toFixed(6),
+        p.probabilities.ensemble.toFixed(6),
       ].join(','),
     );
   }
@@ -113,6 +126,12 @@ export function registerEvaluateTable(program: Command): void {
     )
     .option('--seed <n>', 'random seed', integerArg(0, 2 ** 31 - 1), 42)
     .option('--folds <n>', 'cross-validation folds', integerArg(2, 20), 5)
+    .option(
+      '--repeats <n>',
+      'instead of cross-validation: repeated stratified held-out splits (mean ± sd)',
+      integerArg(1, 100),
+    )
+    .option('--holdout <percent>', 'held-out share of each repeated split', integerArg(5, 95), 30)
     .action(
       async (flags: {
         train: string;
@@ -122,13 +141,20 @@ export function registerEvaluateTable(program: Command): void {
         predictions?: string;
         seed: number;
         folds: number;
+        repeats?: number;
+        holdout: number;
       }) => {
+        if (flags.repeats !== undefined && (flags.test || flags.predictions)) {
+          throw new CliInputError(
+            '--repeats evaluates on held-out splits of --train: it takes neither --test nor --predictions',
+          );
+        }
         const trainCsv = readCsv(flags.train, 'training');
         const testCsv = flags.test ? readCsv(flags.test, 'test') : undefined;
         await ensureBackend();
         const steps = createProgress({
           label: 'evaluate-table',
-          total: flags.test ? 2 : flags.folds,
+          total: flags.test ? 2 : (flags.repeats ?? flags.folds),
           unit: 'fits',
         });
         let result: TableEvaluation;
@@ -140,8 +166,10 @@ export function registerEvaluateTable(program: Command): void {
             id: flags.id,
             seed: flags.seed,
             folds: flags.folds,
+            repeats: flags.repeats,
+            holdout: flags.holdout / 100,
             onProgress: (message) => {
-              if (/fold|fit/i.test(message)) steps.tick();
+              if (/fold|fit|repeat/i.test(message)) steps.tick();
               process.stderr.write(`evaluate-table: ${message}\n`);
             },
           });

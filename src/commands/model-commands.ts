@@ -19,21 +19,30 @@ export function registerModelCommands(program: Command, config: () => Config): v
     .option('--seed <n>', 'random seed', integerArg(0, 2 ** 31 - 1), 42)
     .option('--max-epochs <n>', 'most epochs for the deep model', integerArg(1, 500), 40)
     .option('--no-sequence', 'skip the deep variant with the 28-day sequence branch')
+    .option('--no-survival', 'skip the survival (time-to-cancel) models')
     .option('--force', 'activate the best new model even if it does not beat the active one', false)
-    .action(async (flags: { seed: number; maxEpochs: number; sequence: boolean; force: boolean }) =>
-      withServices(config(), async (services, { logger }) => {
-        await ensureFeatures(services, logger);
-        const summary = await services.training.trainNow(
-          {
-            seed: flags.seed,
-            maxEpochs: flags.maxEpochs,
-            withSequence: flags.sequence,
-            force: flags.force,
-          },
-          streamReporter(),
-        );
-        process.stdout.write(`${formatTrainingSummary(summary)}\n`);
-      }),
+    .action(
+      async (flags: {
+        seed: number;
+        maxEpochs: number;
+        sequence: boolean;
+        survival: boolean;
+        force: boolean;
+      }) =>
+        withServices(config(), async (services, { logger }) => {
+          await ensureFeatures(services, logger);
+          const summary = await services.training.trainNow(
+            {
+              seed: flags.seed,
+              maxEpochs: flags.maxEpochs,
+              withSequence: flags.sequence,
+              withSurvival: flags.survival,
+              force: flags.force,
+            },
+            streamReporter(),
+          );
+          process.stdout.write(`${formatTrainingSummary(summary)}\n`);
+        }),
     );
 
   program

@@ -98,8 +98,18 @@ export {
   type TableModelReport,
   type TableModelName,
   type TablePrediction,
+  type RepeatedHoldout,
+  type RepeatedMetric,
+  type LearnedTableModel,
 } from './table-evaluation';
+export {
+  FeatureExpansion,
+  splineBasis,
+  type FeatureExpansionOptions,
+  type FeatureExpansionState,
+} from './data/feature-expansion';
 
 export * from './explain';
 export * from './cluster';
 export * from './recommend';
+export * from './survival';

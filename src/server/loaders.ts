@@ -6,6 +6,8 @@ import type { ChurnScore } from '../modules/scoring/churn-score.entity';
 import type { Segment } from '../modules/segments/segment.types';
 import type { RecommendedTitle } from '../modules/recommendations/recommendation.types';
 import type { RecommendationSource } from '../modules/recommendations/recommendations.service';
+import type { SubscriberLifetimeValue } from '../modules/survival/lifetime-value.service';
+import type { ServedSurvival } from '../modules/survival/survival.service';
 import type { User } from '../modules/users/user.entity';
 import type { Services } from './services';
 
@@ -26,6 +28,10 @@ export interface Loaders {
     first: number,
     source: RecommendationSource,
   ): DataLoader<string, RecommendedTitle[]>;
+  /** Survival curves from the features now (null: not active, or no survival model). */
+  survival: DataLoader<string, ServedSurvival | null>;
+  /** Lifetime values, from the same curves as `survival`. */
+  lifetimeValue: DataLoader<string, SubscriberLifetimeValue | null>;
 }
 
 /** Fresh loaders for every request (HTTP) or operation (ws): no cache outlives its request. */
@@ -39,7 +45,16 @@ export function createLoaders(services: Services): Loaders {
   const latestScore = new DataLoader((userIds: readonly string[]) =>
     services.scoring.latestFor(userIds),
   );
+  const survival = new DataLoader((userIds: readonly string[]) =>
+    services.survival.servedOrNull(userIds),
+  );
   return {
+    survival,
+    lifetimeValue: new DataLoader(async (userIds) =>
+      (await survival.loadMany(userIds)).map((s) =>
+        s instanceof Error ? s : s ? services.lifetimeValue.valueFrom(s) : null,
+      ),
+    ),
     userById: new DataLoader(async (ids) => byId(ids, await services.users.findByIds(ids))),
     titleById: new DataLoader(async (ids) => byId(ids, await services.catalog.findByIds(ids))),
     recentEvents(first) {

@@ -17,6 +17,12 @@ import {
 } from '../modules/recommendations/recommendations.resolver';
 import { RiskUpdatesResolver } from '../modules/scoring/risk-updates.resolver';
 import { RetentionResolver } from '../modules/retention/retention.resolver';
+import {
+  SubscriberSurvivalResolver,
+  SurvivalModelsResolver,
+  SurvivalOverviewResolver,
+  UserSurvivalResolver,
+} from '../modules/survival/survival.resolver';
 import type { AppPubSub } from '../pubsub/pubsub';
 import { ErrorCodeEnum } from './error-codes';
 
@@ -37,6 +43,10 @@ export const RESOLVERS = [
   RecommendationReasonResolver,
   SimilarTitlesResolver,
   RetentionResolver,
+  UserSurvivalResolver,
+  SubscriberSurvivalResolver,
+  SurvivalOverviewResolver,
+  SurvivalModelsResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = [

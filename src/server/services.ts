@@ -13,12 +13,15 @@ import { ExplanationsService } from '../modules/explanations/explanations.servic
 import { SegmentsService } from '../modules/segments/segments.service';
 import { RecommendationsService } from '../modules/recommendations/recommendations.service';
 import { RecommenderStore } from '../modules/recommendations/recommender-store';
+import { SurvivalLifetimeValue } from '../modules/retention/lifetime-value';
 import { RetentionService } from '../modules/retention/retention.service';
 import { RescoringService } from '../modules/scoring/rescoring.service';
 import { ScoringService } from '../modules/scoring/scoring.service';
 import { TimeRescoringScheduler } from '../modules/scoring/time-rescoring';
 import { TrainingService } from '../modules/training/training.service';
 import { UserService } from '../modules/users/user.service';
+import { LifetimeValueService } from '../modules/survival/lifetime-value.service';
+import { SurvivalService } from '../modules/survival/survival.service';
 import type { AppPubSub } from '../pubsub/pubsub';
 
 /** Every domain service, built once per process and shared by both transports and the CLI. */
@@ -39,6 +42,8 @@ export interface Services {
   recommendations: RecommendationsService;
   retention: RetentionService;
   training: TrainingService;
+  survival: SurvivalService;
+  lifetimeValue: LifetimeValueService;
   pubSub: AppPubSub;
 }
 
@@ -57,6 +62,9 @@ export function createServices(
     | 'alertMinLevel'
     | 'rescoreIntervalHours'
     | 'rescoreTickMs'
+    | 'clvMarginRate'
+    | 'clvAnnualDiscountRate'
+    | 'clvHorizonMonths'
   >,
   logger: Logger,
   clock: Clock = systemClock,
@@ -92,9 +100,16 @@ export function createServices(
     },
   );
   const batch = { maxBatch: config.maxEventsPerBatch };
+  const users = new UserService(dataSource);
+  const survival = new SurvivalService(dataSource, features, segments, config.modelDir, logger);
+  const lifetimeValue = new LifetimeValueService(survival, segments, users, {
+    marginRate: config.clvMarginRate,
+    annualDiscountRate: config.clvAnnualDiscountRate,
+    horizonMonths: config.clvHorizonMonths,
+  });
   return {
     clock,
-    users: new UserService(dataSource),
+    users,
     catalog: new CatalogService(dataSource),
     events: new EventsService(dataSource, pubSub, rescoring, clock, batch),
     accountEvents: new AccountEventsService(dataSource, pubSub, rescoring, clock, batch),
@@ -112,7 +127,13 @@ export function createServices(
       segments,
       logger,
     ),
-    retention: new RetentionService(dataSource, features, pubSub, logger),
+    retention: new RetentionService(
+      dataSource,
+      features,
+      pubSub,
+      logger,
+      new SurvivalLifetimeValue(lifetimeValue),
+    ),
     training: new TrainingService(
       dataSource,
       features,
@@ -120,8 +141,11 @@ export function createServices(
       scoring,
       explanations,
       segments,
+      survival,
       logger,
     ),
+    survival,
+    lifetimeValue,
     pubSub,
   };
 }

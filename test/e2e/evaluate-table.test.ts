@@ -61,9 +61,31 @@ describe('churn evaluate-table', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/logistic-regression\s+0\.\d{4}/);
     expect(r.stdout).toMatch(/deep-churn\s+0\.\d{4}/);
+    expect(r.stdout).toMatch(/ensemble\s+0\.\d{4}/);
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('id,probability,logistic_regression,deep_churn');
+    expect(lines[0]).toBe('id,probability,logistic_regression,deep_churn,ensemble');
     expect(lines).toHaveLength(401);
+  }, 120_000);
+
+  it('reports repeated held-out splits with their spread', () => {
+    const train = write('repeat.csv', table(400));
+    const r = run(['evaluate-table', '--train', train, '--target', 'Churn', '--repeats', '2']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/repeated held-out splits \(2 × 30% held out; means\)/);
+    expect(r.stdout).toMatch(/ensemble\s+0\.\d{4} 0\.\d{4}\s+→ 0\.\d{4} ± 0\.\d{4}/);
+    const both = run([
+      'evaluate-table',
+      '--train',
+      train,
+      '--target',
+      'Churn',
+      '--repeats',
+      '2',
+      '--test',
+      train,
+    ]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/--repeats/);
   }, 120_000);
 
   it.each([

@@ -255,15 +255,16 @@ describe('churn models', () => {
   it('activates a new version only when it beats the active one on the same rows, or when forced', async () => {
     const before = (await app.services.registry.activeRow())!.version;
     // Same data and seed: the same AUC, which does not beat the active model.
+    // The survival models have their own activation rule (test/integration/survival.test.ts).
     const same = await app.services.training.trainNow(
-      { seed: 7, maxEpochs: 8, withSequence: true, force: false },
+      { seed: 7, maxEpochs: 8, withSequence: true, force: false, withSurvival: false },
       quiet,
     );
     expect(same.result.activated).toBe(false);
     expect(same.result.reason).toMatch(/kept active/);
     expect((await app.services.registry.activeRow())!.version).toBe(before);
     const forced = await app.services.training.trainNow(
-      { seed: 8, maxEpochs: 4, withSequence: false, force: true },
+      { seed: 8, maxEpochs: 4, withSequence: false, force: true, withSurvival: false },
       quiet,
     );
     expect(forced.result.activated).toBe(true);

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PreprocessorState } from '../data/preprocess';
 
-export type ModelKind = 'logistic-regression' | 'deep-churn';
+export type ModelKind = 'logistic-regression' | 'deep-churn' | 'discrete-hazard';
 
 export const ARTIFACT_FORMAT_VERSION = 1;
 

@@ -28,3 +28,33 @@ export class MonthsOfFeeLifetimeValue implements LifetimeValue {
     return subscribers.map((s) => this.months * s.monthlyFee);
   }
 }
+
+/** What the survival module's lifetime values need to look like to be used here. */
+export interface LifetimeValueSource {
+  valuesFor(userIds: readonly string[]): Promise<({ clv: number } | null)[]>;
+}
+
+/**
+ * The survival-based customer lifetime value (Σ S(t) × monthly margin, discounted; see
+ * docs/survival-and-value.md), falling back to months × fee for a subscriber it cannot value (no
+ * survival model trained yet).
+ */
+export class SurvivalLifetimeValue implements LifetimeValue {
+  readonly description = 'survival-based lifetime value (Σ S(t) × margin, discounted)';
+  private readonly fallback = new MonthsOfFeeLifetimeValue(12);
+
+  constructor(private readonly source: LifetimeValueSource) {}
+
+  async valueOf(
+    subscribers: readonly { userId: string; monthlyFee: number }[],
+    horizonDays: number,
+  ): Promise<number[]> {
+    const values = await this.source
+      .valuesFor(subscribers.map((s) => s.userId))
+      .catch(() => subscribers.map(() => null));
+    const missing = await this.fallback.valueOf(subscribers);
+    // The curve already covers the subscriber's expected remaining tenure, whatever the plan's horizon.
+    void horizonDays;
+    return subscribers.map((_, i) => values[i]?.clv ?? missing[i]);
+  }
+}

@@ -39,6 +39,7 @@ import {
   segmentInput,
 } from './segment-features';
 import type { Segment, SegmentRun, SegmentTrait } from './segment.types';
+import { snapshotMembership, type SnapshotMembership } from './snapshot-membership';
 
 export interface SegmentRunOptions {
   seed?: number;
@@ -325,6 +326,17 @@ export class SegmentsService {
       totalCount: n,
       hasNextPage: rows.length > first,
     };
+  }
+
+  /**
+   * Who was in which segment at a run's snapshot (default: the latest run), placed as the fit placed
+   * them; `rows` may pass the batch rows at that snapshot. Null when there is no run.
+   */
+  async snapshotMembers(
+    runId: string | null = null,
+    rows?: readonly LabelledFeatureRow[],
+  ): Promise<SnapshotMembership | null> {
+    return snapshotMembership(this.dataSource, this.features, runId, rows);
   }
 
   private async latestRunRow(): Promise<{ id: string } | null> {

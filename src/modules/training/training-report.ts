@@ -1,5 +1,6 @@
 import type { EvaluatedScorer } from '../model-registry/model-metadata';
 import type { FitReporter } from './fit-candidates';
+import type { SurvivalTrainingSummary } from '../survival/survival-training';
 import type { TrainingSummary } from './training.service';
 
 /** Progress of a training run on a stream: each step, and one line per epoch of the deep models. */
@@ -46,12 +47,49 @@ export function formatTrainingSummary(summary: TrainingSummary): string {
   const fmt = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const r = summary.result;
+  const survival = summary.survival ? ['', formatSurvivalSummary(summary.survival)] : [];
+  return [...classifierLines(), ...survival].join('\n');
+
+  function classifierLines(): string[] {
+    return [
+      `evaluation: ${summary.baseline.n} subscribers active at ${summary.plan.validation.toISOString().slice(0, 10)}, ${summary.baseline.positives} cancelled within ${summary.plan.horizonDays} days`,
+      fmt(header),
+      fmt(widths.map((w) => '-'.repeat(w))),
+      ...lines.map(fmt),
+      `registered ${r.versions.join(', ')}; ${r.activated ? 'activated' : 'did not activate'} ${r.winner}: ${r.reason}` +
+        (r.scored > 0 ? `; scored ${r.scored} subscribers` : ''),
+    ];
+  }
+}
+
+/** The survival models' table: concordance, integrated Brier and calibration beside the KM baseline. */
+export function formatSurvivalSummary(s: SurvivalTrainingSummary): string {
+  const header = [
+    'survival model',
+    'C-index',
+    'int. Brier',
+    `Brier@${s.tau}d`,
+    'calib. error',
+    `S(${s.tau}) pred / KM`,
+  ];
+  const lines = [...s.evaluations, s.baseline].map((e) => [
+    e.name,
+    f4(e.concordance),
+    f5(e.integratedBrier),
+    f5(e.brierAtTau),
+    f4(e.calibrationError),
+    `${f4(e.meanPredictedSurvival)} / ${f4(e.observedSurvival)}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [
-    `evaluation: ${summary.baseline.n} subscribers active at ${summary.plan.validation.toISOString().slice(0, 10)}, ${summary.baseline.positives} cancelled within ${summary.plan.horizonDays} days`,
+    `survival: ${s.baseline.subjects} subscribers of the evaluation half, ${s.baseline.events} cancelled within ${s.tau} days`,
     fmt(header),
     fmt(widths.map((w) => '-'.repeat(w))),
     ...lines.map(fmt),
-    `registered ${r.versions.join(', ')}; ${r.activated ? 'activated' : 'did not activate'} ${r.winner}: ${r.reason}` +
-      (r.scored > 0 ? `; scored ${r.scored} subscribers` : ''),
+    `registered ${s.versions.join(', ')}; ${s.activated ? 'activated' : 'did not activate'} ${s.winner}: ${s.reason}`,
   ].join('\n');
 }
+
+const f5 = (x: number) => (Number.isFinite(x) ? x.toFixed(5) : '—');

@@ -79,4 +79,6 @@ export interface TrainingResult {
   reason: string;
   activeBefore: { version: string; rocAuc: number } | null;
   scored: number;
+  /** The survival models registered by the run. */
+  survival?: { versions: string[]; winner: string; activated: boolean; reason: string } | null;
 }

@@ -28,6 +28,8 @@ import type { ScoringService } from '../scoring/scoring.service';
 import { ImportanceKind } from '../explanations/explanation.types';
 import type { ExplanationsService } from '../explanations/explanations.service';
 import type { SegmentsService } from '../segments/segments.service';
+import type { SurvivalService } from '../survival/survival.service';
+import type { SurvivalTrainingSummary } from '../survival/survival-training';
 import {
   fitCandidates,
   recencyBaseline,
@@ -54,6 +56,8 @@ export interface TrainOptions {
   withSequence: boolean;
   /** Rescore every active subscriber after activating (default true). */
   rescore?: boolean;
+  /** Fit the survival models on the same snapshots (default true). */
+  withSurvival?: boolean;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -69,6 +73,8 @@ export interface TrainingSummary {
   baseline: EvaluatedScorer;
   oracleAuc: number | null;
   result: TrainingResult;
+  /** The survival models fitted on the same snapshots (null when skipped). */
+  survival: SurvivalTrainingSummary | null;
 }
 
 const SPLIT_DESCRIPTION =
@@ -87,6 +93,7 @@ export class TrainingService {
     private readonly scoring: ScoringService,
     private readonly explanations: ExplanationsService,
     private readonly segments: SegmentsService,
+    private readonly survival: SurvivalService,
     private readonly logger: Logger,
   ) {
     this.runs = dataSource.getRepository(TrainingRun);
@@ -192,9 +199,10 @@ export class TrainingService {
       `snapshots: train ${plan.train.map(day).join(', ')}; validation ${day(plan.validation)}; horizon ${plan.horizonDays} days`,
     );
 
-    const trainRows: LabelledFeatureRow[] = [];
+    const bySnapshot: { snapshot: Date; rows: LabelledFeatureRow[] }[] = [];
     for (const t of plan.train)
-      trainRows.push(...(await this.features.batchAt(t, plan.horizonDays)));
+      bySnapshot.push({ snapshot: t, rows: await this.features.batchAt(t, plan.horizonDays) });
+    const trainRows = bySnapshot.flatMap((s) => s.rows);
     const valRows = await this.features.batchAt(plan.validation, plan.horizonDays);
     const train = labelled(trainRows);
     assertTrainable('training', train);
@@ -262,6 +270,16 @@ export class TrainingService {
     // Serving loads the active version from disk; the in-memory models are done with.
     candidates.forEach(disposeIfDeep);
 
+    const survival = await this.survival.train(
+      {
+        train: bySnapshot,
+        validation: { snapshot: plan.validation, rows: valRows },
+        end: plan.end,
+      },
+      { seed: options.seed, maxEpochs: options.maxEpochs, force: options.force },
+      report.step,
+    );
+
     let scored = 0;
     if (activated && options.rescore !== false) {
       // Scoring everyone explains everyone: that is the version's mean |attribution| importance.
@@ -271,6 +289,9 @@ export class TrainingService {
       report.step('segmenting the subscribers with the new model');
       const run = await this.segments.run({ seed: options.seed, silent: true });
       report.step(`segment run ${run.id}: k = ${run.k}, ${run.assignedUsers} subscribers placed`);
+      // The run's snapshot is the validation snapshot: its rows are at hand for the segments' curves.
+      if (new Date(run.snapshotAt).getTime() === plan.validation.getTime())
+        await this.survival.survivalBySegment(1, run.id, valRows);
     }
     return {
       plan,
@@ -284,7 +305,14 @@ export class TrainingService {
         reason,
         activeBefore,
         scored,
+        survival: survival && {
+          versions: survival.versions,
+          winner: survival.winner,
+          activated: survival.activated,
+          reason: survival.reason,
+        },
       },
+      survival,
     };
   }
 

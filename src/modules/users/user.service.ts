@@ -16,6 +16,11 @@ export class UserService {
     return this.repository.findByIds(ids);
   }
 
+  /** Ids of every ACTIVE subscriber, in id order. */
+  activeIds(): Promise<string[]> {
+    return this.repository.activeIds();
+  }
+
   /**
    * A page of users ordered by id, after the given cursor; the filter's total count only when
    * `countTotal` (it scans every matching subscriber).

@@ -78,6 +78,13 @@ export class UsersRepository {
     return n;
   }
 
+  async activeIds(): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT id::text FROM users WHERE status = 'ACTIVE' ORDER BY id`,
+    );
+    return rows.map((r) => r.id);
+  }
+
   async countActive(): Promise<number> {
     const [{ n }] = await this.db.query(
       `SELECT count(*)::int AS n FROM users WHERE status = 'ACTIVE'`,
