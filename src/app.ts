@@ -151,6 +151,6 @@ async function drainOutbox(services: Services, logger: Logger): Promise<void> {
   }
   logger.info('Rescoring subscribers left in the outbox', { backlog });
   const progress = createProgress({ label: 'outbox', total: backlog, unit: 'rows' });
-  const rows = await services.rescoring.drainAll(progress);
+  const rows = await services.rescoring.drainAtStart(progress);
   progress.done(`${rows} outbox rows rescored`);
 }

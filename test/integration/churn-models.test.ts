@@ -157,7 +157,9 @@ describe('churn models', () => {
     expect(probs).toEqual([...probs].sort((a, b) => b - a));
     for (const e of conn.edges) {
       expect(e.node.user.status).toBe('ACTIVE');
-      expect(e.node.score.riskLevel).toBe(riskLevelOf(e.node.score.probability, [0.1, 0.25, 0.5]));
+      expect(e.node.score.riskLevel).toBe(
+        riskLevelOf(e.node.score.probability, o.thresholds as [number, number, number]),
+      );
       expect(e.node.score.riskLevel).not.toBe('LOW');
     }
     if (conn.pageInfo.hasNextPage) {

@@ -40,8 +40,15 @@ export interface LifetimeValueSource {
  * survival model trained yet).
  */
 export class SurvivalLifetimeValue implements LifetimeValue {
-  readonly description = 'survival-based lifetime value (Σ S(t) × margin, discounted)';
   private readonly fallback = new MonthsOfFeeLifetimeValue(12);
+  /** Whether the latest valuation used survival curves (else every subscriber fell back). */
+  private usedCurves = false;
+
+  get description(): string {
+    return this.usedCurves
+      ? 'survival-based lifetime value (Σ S(t) × margin, discounted)'
+      : `${this.fallback.description} (no survival model yet)`;
+  }
 
   constructor(private readonly source: LifetimeValueSource) {}
 
@@ -55,6 +62,7 @@ export class SurvivalLifetimeValue implements LifetimeValue {
     const missing = await this.fallback.valueOf(subscribers);
     // The curve already covers the subscriber's expected remaining tenure, whatever the plan's horizon.
     void horizonDays;
+    this.usedCurves = values.some((v) => v !== null);
     return subscribers.map((_, i) => values[i]?.clv ?? missing[i]);
   }
 }

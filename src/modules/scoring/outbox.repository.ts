@@ -60,6 +60,15 @@ export class OutboxRepository {
     return n;
   }
 
+  /** Milliseconds until the latest live lease expires (0 when no row is leased). */
+  async leaseRemainingMs(): Promise<number> {
+    const [{ ms }] = await this.db.query(
+      `SELECT coalesce(extract(epoch FROM max(lease_until) - now()) * 1000, 0)::float8 AS ms
+         FROM score_outbox WHERE lease_until > now()`,
+    );
+    return Math.max(0, ms);
+  }
+
   /** Age of the oldest row in seconds (0 when empty): how far rescoring lags. */
   async lagSeconds(): Promise<number> {
     const [{ s }] = await this.db.query(

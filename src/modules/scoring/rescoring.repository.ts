@@ -34,8 +34,11 @@ import {
   type NewScore,
 } from './scores.repository';
 
-/** A lease outlives any claim that is still working; an expired one is claimed again. */
-const LEASE_SECONDS = 30;
+/**
+ * A lease outlives any claim that is still working (they take milliseconds to a second); an expired
+ * one is claimed again. A start-up after a crash waits at most this long for the crashed claim's rows.
+ */
+export const LEASE_SECONDS = 10;
 
 /** One claimed subscriber, with everything rescoring needs. */
 export interface ClaimedRow extends OnlineRow {

@@ -116,6 +116,21 @@ export class RescoringService {
     }
   }
 
+  /**
+   * Start-up: score everything left in the outbox, including rows a crashed claim had leased (their
+   * lease runs out within LEASE_SECONDS; another live instance would have finished them by then).
+   */
+  async drainAtStart(progress?: Progress): Promise<number> {
+    let total = await this.drainAll(progress);
+    while ((await this.backlog()) > 0) {
+      const wait = await this.outbox.leaseRemainingMs();
+      if (wait === 0 && (await this.backlog()) > 0 && !(await this.registry.activeModel())) break;
+      await new Promise((r) => setTimeout(r, wait + 50));
+      total += await this.drainAll(progress);
+    }
+    return total;
+  }
+
   /** Outbox rows waiting (all instances). */
   backlog(): Promise<number> {
     return this.outbox.depth();
