@@ -4,7 +4,10 @@ import type { ViewingEvent } from '../modules/events/viewing-event.entity';
 import type { ChurnExplanation } from '../modules/explanations/explanation.types';
 import type { ChurnScore } from '../modules/scoring/churn-score.entity';
 import type { Segment } from '../modules/segments/segment.types';
-import type { RecommendedTitle } from '../modules/recommendations/recommendation.types';
+import type {
+  ContinueWatchingTitle,
+  RecommendedTitle,
+} from '../modules/recommendations/recommendation.types';
 import type { RecommendationSource } from '../modules/recommendations/recommendations.service';
 import type { User } from '../modules/users/user.entity';
 import type { Services } from './services';
@@ -21,11 +24,14 @@ export interface Loaders {
   /** Segment ids of the latest run per user. */
   userSegmentId: DataLoader<string, string | null>;
   segmentById: DataLoader<string, Segment | null>;
-  /** Recommendations per user, for one page size and source (both part of the batch). */
+  /** Recommendations per user, for one page size, source and `among` (all part of the batch). */
   recommendations(
     first: number,
     source: RecommendationSource,
+    among?: readonly string[] | null,
   ): DataLoader<string, RecommendedTitle[]>;
+  /** The "Continue watching" row per user, for one page size. */
+  continueWatching(first: number): DataLoader<string, ContinueWatchingTitle[]>;
 }
 
 /** Fresh loaders for every request (HTTP) or operation (ws): no cache outlives its request. */
@@ -34,6 +40,7 @@ export function createLoaders(services: Services): Loaders {
   const historyBySize = new Map<number, DataLoader<string, ChurnScore[]>>();
   const explanationByTop = new Map<number, DataLoader<string, ChurnExplanation | null>>();
   const recommendationsBy = new Map<string, DataLoader<string, RecommendedTitle[]>>();
+  const continueBySize = new Map<number, DataLoader<string, ContinueWatchingTitle[]>>();
   // Shared with the recommendations loader: a request asking for a user's score and recommendations
   // reads the latest scores once.
   const latestScore = new DataLoader((userIds: readonly string[]) =>
@@ -53,8 +60,8 @@ export function createLoaders(services: Services): Loaders {
     latestScore,
     userSegmentId: new DataLoader((userIds) => services.segments.segmentIdsOf(userIds)),
     segmentById: new DataLoader((ids) => services.segments.findByIds(ids)),
-    recommendations(first, source) {
-      const key = `${first}:${source}`;
+    recommendations(first, source, among = null) {
+      const key = `${first}:${source}:${among?.join(',') ?? ''}`;
       let loader = recommendationsBy.get(key);
       if (!loader) {
         loader = new DataLoader(async (userIds) => {
@@ -66,11 +73,22 @@ export function createLoaders(services: Services): Loaders {
             }),
             first,
             source,
+            among,
           );
           // Reason kinds are the same strings as RecommendationReasonKind's values.
           return lists as unknown as RecommendedTitle[][];
         });
         recommendationsBy.set(key, loader);
+      }
+      return loader;
+    },
+    continueWatching(first) {
+      let loader = continueBySize.get(first);
+      if (!loader) {
+        loader = new DataLoader((userIds) =>
+          services.recommendations.continueWatching(userIds, first),
+        );
+        continueBySize.set(first, loader);
       }
       return loader;
     },

@@ -10,6 +10,8 @@ import { AlertsResolver } from '../modules/alerts/alerts.resolver';
 import { ExplanationsResolver } from '../modules/explanations/explanations.resolver';
 import { SegmentsResolver, UserSegmentResolver } from '../modules/segments/segments.resolver';
 import {
+  ContinueWatchingTitleResolver,
+  RecommendationImpressionsResolver,
   RecommendationReasonResolver,
   RecommendedTitleResolver,
   SimilarTitlesResolver,
@@ -34,6 +36,8 @@ export const RESOLVERS = [
   RecommendedTitleResolver,
   RecommendationReasonResolver,
   SimilarTitlesResolver,
+  ContinueWatchingTitleResolver,
+  RecommendationImpressionsResolver,
 ] as const;
 
 export async function buildAppSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {

@@ -11,7 +11,6 @@ import { AlertsService } from '../modules/alerts/alerts.service';
 import { ExplanationsService } from '../modules/explanations/explanations.service';
 import { SegmentsService } from '../modules/segments/segments.service';
 import { RecommendationsService } from '../modules/recommendations/recommendations.service';
-import { RecommenderStore } from '../modules/recommendations/recommender-store';
 import { RescoringService } from '../modules/scoring/rescoring.service';
 import { ScoringService } from '../modules/scoring/scoring.service';
 import { TrainingService } from '../modules/training/training.service';
@@ -67,12 +66,7 @@ export function createServices(
     alerts,
     explanations,
     segments,
-    recommendations: new RecommendationsService(
-      dataSource,
-      new RecommenderStore(dataSource, config.modelDir),
-      segments,
-      logger,
-    ),
+    recommendations: new RecommendationsService(dataSource, config.modelDir, segments, logger),
     training: new TrainingService(
       dataSource,
       features,

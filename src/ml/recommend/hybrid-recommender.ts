@@ -12,9 +12,11 @@
 import { BLEND_DEFAULTS, SOURCE_CODES, blendWeights, type BlendOptions } from './blend-weights';
 import {
   ELIGIBILITY_DEFAULTS,
-  eligibleItems,
+  inProgressTitles,
+  unstartedItems,
   watchStatuses,
   type EligibilityRules,
+  type InProgressTitle,
 } from './eligibility';
 import { genreTaste } from './genre-taste';
 import type { RecommendationReason, SourceCode } from './reasons';
@@ -53,8 +55,6 @@ export interface Recommendation {
   contributions: Record<SourceCode, number>;
   /** Most important first. */
   reasons: RecommendationReason[];
-  /** The user is part-way through this title. */
-  continueWatching: boolean;
 }
 
 export interface RecommendationList {
@@ -100,7 +100,7 @@ export class HybridRecommender {
       ctx,
       historyItems,
       statuses,
-      eligible: eligibleItems(parts.itemCount, statuses),
+      eligible: unstartedItems(parts.itemCount, statuses),
       folded: parts.collaborative?.foldIn().foldIn(entries) ?? null,
       profile: parts.content?.profile(entries, ctx.now) ?? null,
       taste: genreTaste(entries, parts.features, ctx.now, halfLife),
@@ -129,10 +129,39 @@ export class HybridRecommender {
     return { scores, perSource, weights, user };
   }
 
-  /** The top k items with their sources and reasons. */
-  recommend(ctx: UserContext, k = 10): RecommendationList {
+  /**
+   * Every available source's normalised scores, whatever its weight (the blend learner's input).
+   * Shapes: → [itemCount] per source, NaN where not eligible.
+   */
+  sourceScores(ctx: UserContext): {
+    perSource: Partial<Record<SourceCode, Float64Array>>;
+    user: PreparedUser;
+  } {
+    const user = this.prepare(ctx);
+    const input: SourceInput = { parts: this.parts, user };
+    const perSource: Partial<Record<SourceCode, Float64Array>> = {};
+    for (const code of this.options.sources) {
+      if (RECOMMENDATION_SOURCES[code].available(input))
+        perSource[code] = RECOMMENDATION_SOURCES[code].score(input);
+    }
+    return { perSource, user };
+  }
+
+  /** Started, unfinished titles, most recently watched first: the "Continue watching" row. */
+  continueWatching(ctx: UserContext, k = 10): InProgressTitle[] {
+    return inProgressTitles(watchStatuses(ctx.history, this.parts.kinds, this.options.rules)).slice(
+      0,
+      k,
+    );
+  }
+
+  /**
+   * The top k unstarted items with their sources and reasons; with `among`, only items where it is
+   * 1 are ranked (scores stay those of the full catalog). Shape: among [itemCount].
+   */
+  recommend(ctx: UserContext, k = 10, among: ArrayLike<number> | null = null): RecommendationList {
     const blended = this.scoreAll(ctx);
-    const items = Array.from(topK(blended.scores, k), (item) => this.explain(blended, item));
+    const items = Array.from(topK(blended.scores, k, among), (item) => this.explain(blended, item));
     return { items, weights: blended.weights, historySize: blended.user.historyItems.length };
   }
 
@@ -148,10 +177,6 @@ export class HybridRecommender {
     );
     const score = blended.scores[item];
     const reasons: RecommendationReason[] = [];
-    const status = user.statuses.get(item);
-    const continueWatching = status?.state === 'in-progress';
-    if (continueWatching)
-      reasons.push({ kind: 'continue-watching', item, progress: status!.progress });
     ranked.forEach((code, rank) => {
       if (rank > 0 && !(contributions[code] >= this.options.reasonShare * score)) return;
       reasons.push(...RECOMMENDATION_SOURCES[code].reasons(input, item));
@@ -162,7 +187,6 @@ export class HybridRecommender {
       source: ranked[0] ?? 'popular-in-segment',
       contributions,
       reasons: dedupeReasons(reasons),
-      continueWatching,
     };
   }
 }

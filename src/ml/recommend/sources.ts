@@ -6,7 +6,7 @@
  * cosines, completion sums). Popularity and trending are taken on a log scale first: raw counts are
  * so long-tailed that after min–max everything but the top few would sit at 0.
  */
-import type { BprFactorization } from './bpr-factorization';
+import type { CollaborativeModel } from './collaborative-models';
 import type { ContentModel } from './content-model';
 import type { HistoryEvent, WatchStatus } from './eligibility';
 import type { FoldedUser } from './fold-in';
@@ -22,7 +22,7 @@ export interface HybridParts {
   kinds?: Uint8Array | null;
   /** Genres (and tags) per item, for "matches your taste". */
   features: ItemFeatures;
-  collaborative?: BprFactorization | null;
+  collaborative?: CollaborativeModel | null;
   content?: ContentModel | null;
   popularity: PopularityIndex;
 }
@@ -106,7 +106,7 @@ function logScale(values: Float64Array): Float64Array {
 const collaborative: RecommendationSource = {
   code: 'collaborative',
   description:
-    'Implicit-feedback factorisation (BPR, genre/tag-aware item vectors); the user vector is folded in from the full history on every request.',
+    'Implicit-feedback factorisation (implicit ALS or BPR, chosen on validation); the user vector is folded in from the full history on every request.',
   coldStart: false,
   available: ({ parts, user }) => parts.collaborative != null && user.folded !== null,
   score: ({ parts, user }) =>
