@@ -89,6 +89,7 @@ export { blendWeights, BLEND_DEFAULTS, SOURCE_CODES, type BlendOptions } from '.
 export {
   RECOMMENDATION_SOURCES,
   normaliseScores,
+  normaliseInPlace,
   type RecommendationSource,
   type HybridParts,
   type UserContext,
@@ -157,6 +158,11 @@ export {
   type ServedEvaluation,
   type ServedRow,
 } from './evaluate-served';
+export {
+  CandidatePool,
+  CANDIDATE_POOL_DEFAULTS,
+  type CandidatePoolOptions,
+} from './candidate-pool';
 export { TopPop } from './top-pop';
 export { ItemKnn, ITEM_KNN_DEFAULTS, type ItemKnnOptions } from './item-knn';
 export {

@@ -20,6 +20,7 @@ import {
   type CollaborativeCode,
   type CollaborativeModel,
 } from './collaborative-models';
+import { CandidatePool } from './candidate-pool';
 import { ContentModel, type TitleText } from './content-model';
 import { HybridRecommender } from './hybrid-recommender';
 import { indexByUser, type Interactions } from './interactions';
@@ -74,7 +75,7 @@ export interface RecommenderFit {
   validationUsers: number;
 }
 
-/** Every source's parts on a training set. */
+/** Every source's parts on a training set, with the candidate pool serving uses. */
 export function hybridParts(
   train: Interactions,
   side: RecommenderSide,
@@ -83,17 +84,19 @@ export function hybridParts(
 ): HybridParts {
   let now = -Infinity;
   for (const t of train.timestamps) now = Math.max(now, t);
+  const popularity = PopularityIndex.build(train, {
+    asOf: now,
+    segments: side.segments ?? undefined,
+    segmentCount: side.segmentCount,
+  });
   return {
     itemCount: train.itemCount,
     kinds: side.kinds,
     features: side.features ?? noItemFeatures(train.itemCount),
     collaborative,
     content,
-    popularity: PopularityIndex.build(train, {
-      asOf: now,
-      segments: side.segments ?? undefined,
-      segmentCount: side.segmentCount,
-    }),
+    popularity,
+    pool: CandidatePool.build(train, popularity),
   };
 }
 
@@ -227,12 +230,19 @@ function learnServedBlend(
     const ctx = contextOf(u, histories, now, side);
     const warm = recommender.sourceScores(ctx);
     cases.push(
-      blendCase(warm.perSource, warm.user.historyItems.length, split.heldOut[n], pool, topK),
+      blendCase(
+        warm.perSource,
+        warm.user.candidates,
+        warm.user.historyItems.length,
+        split.heldOut[n],
+        pool,
+        topK,
+      ),
     );
     // The same user as a newcomer: what the cold-start bucket should show them.
     const cold = recommender.sourceScores({ ...ctx, history: [] });
     const relevant = new Set([...split.heldOut[n], ...histories[u].map((h) => h.item)]);
-    cases.push(blendCase(cold.perSource, 0, relevant, pool, topK));
+    cases.push(blendCase(cold.perSource, cold.user.candidates, 0, relevant, pool, topK));
   }
   return learnBlend(cases);
 }

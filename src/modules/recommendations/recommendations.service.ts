@@ -14,6 +14,7 @@
  * attributes later viewing to.
  */
 import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { DomainError, ErrorCode, invalidArgument } from '../../common/domain-error';
 import type { Logger } from '../../common/logger';
@@ -27,7 +28,7 @@ import {
 } from '../../ml';
 import { RiskLevel } from '../scoring/risk-levels';
 import type { SegmentsService } from '../segments/segments.service';
-import { anyViewingEvents, viewingHistoriesOf } from './borrowed-reads';
+import { anyViewingEvents, viewingHistoriesOf, type ViewingRow } from './borrowed-reads';
 import { effectiveness, type EffectivenessReport } from './effectiveness';
 import { validateImpressions, type ImpressionInput } from './impressions';
 import { RecommendationSource } from './recommendation-source';
@@ -89,6 +90,12 @@ export class RecommendationsService {
   private checkedAt = 0;
   private training: Promise<RecommenderMetadata> | null = null;
   private stopping = false;
+  /**
+   * Concurrent requests' reads coalesced into one statement per tick (batching only, no cache:
+   * every request still reads the history as it is now).
+   */
+  private readonly historyBatch: DataLoader<string, ViewingRow[]>;
+  private readonly segmentBatch: DataLoader<string, string | null>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -99,6 +106,15 @@ export class RecommendationsService {
   ) {
     this.repository = new RecommendationsRepository(dataSource);
     this.store = new RecommenderStore(this.repository, modelDir);
+    this.historyBatch = new DataLoader(
+      async (ids) => {
+        const by = new Map<string, ViewingRow[]>(ids.map((id) => [id, []]));
+        for (const r of await viewingHistoriesOf(dataSource, ids)) by.get(r.user_id)?.push(r);
+        return ids.map((id) => by.get(id)!);
+      },
+      { cache: false },
+    );
+    this.segmentBatch = new DataLoader((ids) => segments.segmentIdsOf(ids), { cache: false });
   }
 
   /** The serving state; rebuilt in the background when a new version is trained or it ages. */
@@ -153,7 +169,12 @@ export class RecommendationsService {
     const userIds = requests.map((r) => r.userId);
     const [histories, segmentIds] = await Promise.all([
       this.historiesOf(state, userIds),
-      this.segments.segmentIdsOf(userIds),
+      this.segmentBatch.loadMany(userIds).then((ids) =>
+        ids.map((id) => {
+          if (id instanceof Error) throw id;
+          return id;
+        }),
+      ),
     ]);
     const allowed = among === null ? null : amongMask(state, among);
     const now = Date.now() / 1000;
@@ -297,10 +318,13 @@ export class RecommendationsService {
     state: RecommenderState,
     userIds: readonly string[],
   ): Promise<HistoryEvent[][]> {
-    const rows = await viewingHistoriesOf(this.dataSource, userIds);
+    const perUser = await this.historyBatch.loadMany(userIds);
     const by = new Map<string, HistoryEvent[]>();
     const episodes = new Map<string, number>();
-    for (const r of rows) {
+    for (const r of perUser.flatMap((rows) => {
+      if (rows instanceof Error) throw rows;
+      return rows;
+    })) {
       const item = state.indexOf.get(r.title_id);
       if (item === undefined) continue;
       const title = state.titles[item];

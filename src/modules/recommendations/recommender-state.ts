@@ -8,6 +8,7 @@
 import type { DataSource } from 'typeorm';
 import {
   BLEND_DEFAULTS,
+  CandidatePool,
   collaborativeFromArtifacts,
   ContentModel,
   HybridRecommender,
@@ -137,6 +138,7 @@ export async function buildRecommenderState(
     collaborative: saved ? collaborativeFromArtifacts(saved.artifacts) : null,
     content: ContentModel.fit(titles),
     popularity,
+    pool: CandidatePool.build(x, popularity),
   };
   const sources: SourceCode[] = ['collaborative', 'content', 'popular-in-segment', 'trending'];
   return {
