@@ -223,13 +223,16 @@ class CgScratch {
 /** Solves every row of `solve` with `fixed` held: warm-started CG on the normal equations. */
 function halfStep(
   solve: Float32Array,
-  fixed: Float32Array,
+  fixed32: Float32Array,
   csr: Csr,
   d: number,
   o: StoredAlsOptions,
   s: CgScratch,
 ): void {
-  gramian(fixed, d, o.regularization, s.gram);
+  gramian(fixed32, d, o.regularization, s.gram);
+  // One float64 copy of the fixed side: the inner loops then never convert float32 → float64.
+  const fixed = Float64Array.from(fixed32);
+  const cgSteps = o.cgSteps;
   const { gram, x, r, p, ap } = s;
   const rows = csr.start.length - 1;
   for (let u = 0; u < rows; u++) {
@@ -253,7 +256,7 @@ function halfStep(
       p[a] = r[a];
       rsOld += r[a] * r[a];
     }
-    for (let step = 0; step < o.cgSteps && rsOld > 1e-20; step++) {
+    for (let step = 0; step < cgSteps && rsOld > 1e-20; step++) {
       symv(gram, p, d, ap);
       for (let k = from; k < to; k++) {
         const yo = csr.cols[k] * d;
