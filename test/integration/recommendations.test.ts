@@ -13,6 +13,8 @@ import path from 'node:path';
 import type { App } from '../../src/app';
 import { startOfTodayUtc } from '../../src/common/dates';
 import { seedWorld } from '../../seeds';
+import { LiveFeed } from '../../seeds/world/live-feed';
+import { showRecommendationRows } from '../../src/commands/live-recommendations';
 import { createUser } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
 import { countQueries } from '../support/count-queries';
@@ -298,6 +300,61 @@ describe('User.recommendations', () => {
     });
     expect(e.uptakeRate).toBeCloseTo(0.2, 10);
     expect(e.recommendedCompletion).toBeCloseTo(0.8, 5);
+  });
+
+  it('lets the demo feed show rows, report them and take titles with the world’s true uptake', async () => {
+    const subscribers = (
+      await db.dataSource.query(
+        `SELECT u.id::text AS id, u.signup_at, l.engagement, l.taste
+           FROM users u JOIN sim.user_latent l ON l.user_id = u.id WHERE u.status = 'ACTIVE' ORDER BY u.id`,
+      )
+    ).map((r: any) => ({
+      id: r.id,
+      signupAt: new Date(r.signup_at).getTime(),
+      engagement: r.engagement,
+      taste: r.taste,
+    }));
+    const titles = (
+      await db.dataSource.query(
+        `SELECT id::text AS id, genres, runtime_minutes AS "runtimeMinutes", 0 AS views FROM titles`,
+      )
+    ).map((r: any) => r);
+    const feed = new LiveFeed(subscribers, titles, {
+      seed: 8,
+      driftingShare: 0,
+      driftTurnoverPerMinute: 0,
+    });
+    const since = new Date().toISOString();
+    const totals = { rowsShown: 0, titlesTaken: 0 };
+    const taken = await showRecommendationRows(
+      app.url,
+      { 'content-type': 'application/json' },
+      feed,
+      30,
+      totals,
+    );
+    expect(totals.rowsShown).toBe(30);
+    expect(totals.titlesTaken).toBe(taken.length);
+    expect(taken.length).toBeGreaterThan(0);
+    const res = await gql(app.url, RECORD, {
+      e: taken.map((e, k) => ({
+        clientEventId: `feed-${k}`,
+        userId: e.userId,
+        titleId: e.titleId,
+        startedAt: e.startedAt.toISOString(),
+        watchedSeconds: e.watchedSeconds,
+        completion: e.completion,
+        device: e.device,
+      })),
+    });
+    expect(res.errors).toBeUndefined();
+    const eff = await gql(
+      app.url,
+      `query($since: DateTimeISO) { recommendationEffectiveness(since: $since) { impressions taken } }`,
+      { since },
+    );
+    expect(eff.data!.recommendationEffectiveness.impressions).toBe(300);
+    expect(eff.data!.recommendationEffectiveness.taken).toBeGreaterThanOrEqual(taken.length - 2);
   });
 
   it('rejects bad impressions with typed errors and records nothing', async () => {
