@@ -53,8 +53,11 @@ export interface RecommenderState {
   interactions: number;
 }
 
-/** Popularity, trending and predicted completion look back this far. */
-const LOOKBACK_DAYS = 120;
+/**
+ * Popularity, trending, predicted completion and the candidate pool look back this far: a year, so
+ * an imported ratings history (MovieLens spans months) is seen whole.
+ */
+const LOOKBACK_DAYS = 365;
 
 export async function buildRecommenderState(
   ds: DataSource,
