@@ -39,11 +39,14 @@ export type CollaborativeCode = 'als-d16-l1' | 'als-d16-l20' | 'als-d48-l50' | '
 export interface CollaborativeCandidate {
   code: CollaborativeCode;
   description: string;
-  /** Fits on (user, item, completion) rows. */
+  /**
+   * Fits on (user, item, completion) rows. `onTick` runs after every iteration or epoch; throwing
+   * from it abandons the fit (shutdown).
+   */
   fit(
     x: Interactions,
     features: ItemFeatures | null,
-    o: { seed: number; bprEpochs: number },
+    o: { seed: number; bprEpochs: number; onTick?: () => void },
   ): Promise<CollaborativeModel>;
 }
 
@@ -63,7 +66,8 @@ export const COLLABORATIVE_MODELS: Readonly<Record<CollaborativeCode, Collaborat
   bpr: {
     code: 'bpr',
     description: 'BPR with genre/tag-aware item vectors (LightFM-style), 32 factors, tfjs.',
-    fit: (x, f, o) => BprFactorization.fit(x, f, { seed: o.seed, epochs: o.bprEpochs }),
+    fit: (x, f, o) =>
+      BprFactorization.fit(x, f, { seed: o.seed, epochs: o.bprEpochs, onEpoch: o.onTick }),
   },
 };
 

@@ -49,6 +49,8 @@ export interface RecommenderFitOptions {
   /** Each source's top `pool` items form a blend case's candidates. */
   pool: number;
   onStep?: (step: string) => void;
+  /** After every iteration or epoch of a model fit; throwing abandons the fit (shutdown). */
+  onTick?: () => void;
 }
 
 export const RECOMMENDER_FIT_DEFAULTS: RecommenderFitOptions = {
@@ -146,6 +148,7 @@ export async function fitRecommender(
     const model = await COLLABORATIVE_MODELS[code].fit(split.train, side.features, {
       seed: o.seed,
       bprEpochs: o.bprEpochs,
+      onTick: o.onTick,
     });
     const fitSeconds = (performance.now() - t0) / 1000;
     const alone = new HybridRecommender(hybridParts(split.train, side, model, null), {
@@ -168,6 +171,7 @@ export async function fitRecommender(
   const collaborative = await COLLABORATIVE_MODELS[best!.code].fit(x, side.features, {
     seed: o.seed,
     bprEpochs: o.bprEpochs,
+    onTick: o.onTick,
   });
   return {
     collaborative,

@@ -34,7 +34,7 @@ export interface TrainRecommenderOptions {
   /** Collaborative candidates; 'auto' picks by data size (recommender-fit.ts). */
   models?: CollaborativeCode[] | 'auto';
   silent?: boolean;
-  /** Checked between steps: true abandons the run (shutdown). */
+  /** Checked after every iteration or epoch: true abandons the run (shutdown). */
   shouldStop?: () => boolean;
 }
 
@@ -113,6 +113,9 @@ export async function trainRecommender(
       onStep: () => {
         if (options.shouldStop?.()) throw new TrainingStopped('recommender training stopped');
         if (steps++ > 0) progress.tick();
+      },
+      onTick: () => {
+        if (options.shouldStop?.()) throw new TrainingStopped('recommender training stopped');
       },
     },
   );
