@@ -38,6 +38,13 @@ export interface HazardParams {
   paymentFailureDecayDays: number;
   priceIncreaseDecayDays: number;
   newSubscriberDecayDays: number;
+  /**
+   * × exp(−days since the subscriber last finished a title recommended to them /
+   * recommendedFinishDecayDays): the true effect of a recommendation that lands
+   * (recommendation-response.ts). 0 until recommendations are simulated.
+   */
+  recommendedFinish: number;
+  recommendedFinishDecayDays: number;
 }
 
 export const DEFAULT_HAZARD: HazardParams = {
@@ -57,6 +64,8 @@ export const DEFAULT_HAZARD: HazardParams = {
   paymentFailureDecayDays: 10,
   priceIncreaseDecayDays: 21,
   newSubscriberDecayDays: 45,
+  recommendedFinish: -0.5,
+  recommendedFinishDecayDays: 21,
 };
 
 /** One hazard driver as recorded in `sim.worlds.params.hazard.drivers`. */
@@ -151,6 +160,7 @@ export class Hazard {
   private readonly payment = new Float64Array(TABLE_DAYS);
   private readonly price = new Float64Array(TABLE_DAYS);
   private readonly tenure = new Float64Array(TABLE_DAYS);
+  private readonly recommendedFinish = new Float64Array(TABLE_DAYS);
   private readonly plan: Float64Array;
   // Scalars copied out of params: the hot loop reads fields, not a nested object.
   private readonly intercept: number;
@@ -173,6 +183,8 @@ export class Hazard {
       this.payment[d] = params.paymentFailure * Math.exp(-d / params.paymentFailureDecayDays);
       this.price[d] = params.priceIncrease * Math.exp(-d / params.priceIncreaseDecayDays);
       this.tenure[d] = params.newSubscriber * Math.exp(-d / params.newSubscriberDecayDays);
+      this.recommendedFinish[d] =
+        params.recommendedFinish * Math.exp(-d / params.recommendedFinishDecayDays);
     }
   }
 
@@ -191,6 +203,7 @@ export class Hazard {
     x += this.price[lookup(day - st.priceIncreaseDay[i])] * subs.priceSensitivity[u];
     x += this.exhaustion * st.exhaustion[i];
     x += this.engagement * Math.log(st.engagement[i]);
+    x += this.recommendedFinish[lookup(day - st.recommendedFinishDay[i])];
     if (tenure >= TREND_DAYS) {
       const recent = st.recent14[i];
       const prev = st.prev14[i];

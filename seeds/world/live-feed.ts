@@ -4,9 +4,11 @@
  * genre by their latent taste, a title of that genre by popularity, completion from affinity and
  * engagement; see viewing.ts), so live risk moves for the same reasons it moved in the history. Some
  * subscribers are "drifting away" (the latent spells of simulate.ts): they abandon what they start,
- * which is what pushes their risk up while the demo runs. Pure: rows in, events out, seeded.
+ * which is what pushes their risk up while the demo runs. Shown a recommendations row, a subscriber
+ * takes a title with the world's true uptake (`respond`). Pure: rows in, events out, seeded.
  */
 import { buildAliasTable, Random, sampleAlias, sigmoid, type AliasTable } from './random';
+import { DEFAULT_UPTAKE, type UptakeParams } from './recommendation-response';
 import { GENRE_NAMES } from './vocabulary';
 
 export interface LiveSubscriber {
@@ -66,7 +68,8 @@ export class LiveFeed {
   private readonly anyTitle: AliasTable;
   private readonly drifting: Uint8Array;
   private readonly genreIndex = new Map(GENRE_NAMES.map((g, i) => [g, i]));
-  private readonly indexById: Map<string, number>;
+  private readonly subscriberIndex: Map<string, number>;
+  private readonly titleIndex: Map<string, number>;
   /** Subscribers that may watch now (the account feed cancels and reactivates them). */
   private isActive: (id: string) => boolean = () => true;
 
@@ -79,6 +82,8 @@ export class LiveFeed {
       throw new Error('the live feed needs at least one active subscriber');
     if (titles.length === 0) throw new Error('the live feed needs at least one title');
     this.rng = new Random(0x11fe, options.seed);
+    this.subscriberIndex = new Map(subscribers.map((x, i) => [x.id, i]));
+    this.titleIndex = new Map(titles.map((x, i) => [x.id, i]));
     const index = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
     this.bySubscriber = buildAliasTable(
       index(subscribers.length),
@@ -98,7 +103,6 @@ export class LiveFeed {
     this.drifting = Uint8Array.from(subscribers, () =>
       this.rng.chance(options.driftingShare) ? 1 : 0,
     );
-    this.indexById = new Map(subscribers.map((s, i) => [s.id, i]));
   }
 
   /** Only subscribers for whom `active` holds watch (cancelled ones do not). */
@@ -108,7 +112,7 @@ export class LiveFeed {
 
   /** Whether this subscriber is drifting away now. */
   isDrifting(id: string): boolean {
-    const i = this.indexById.get(id);
+    const i = this.subscriberIndex.get(id);
     return i !== undefined && this.drifting[i] === 1;
   }
 
@@ -129,13 +133,60 @@ export class LiveFeed {
 
   /** One sitting that ended a moment before `now` (ms). */
   next(now: number): LiveEvent {
-    const rng = this.rng;
-    let i = sampleAlias(this.bySubscriber, rng);
+    let i = sampleAlias(this.bySubscriber, this.rng);
     for (let draw = 0; draw < 50 && !this.isActive(this.subscribers[i].id); draw++) {
-      i = sampleAlias(this.bySubscriber, rng);
+      i = sampleAlias(this.bySubscriber, this.rng);
     }
+    return this.sitting(i, this.titles[this.pickTitle(this.subscribers[i])], now);
+  }
+
+  /** A subscriber opening the app now (drawn by engagement, like the viewers): who to show a row. */
+  nextViewer(): string {
+    let i = sampleAlias(this.bySubscriber, this.rng);
+    for (let draw = 0; draw < 50 && !this.isActive(this.subscribers[i].id); draw++) {
+      i = sampleAlias(this.bySubscriber, this.rng);
+    }
+    return this.subscribers[i].id;
+  }
+
+  /**
+   * The subscriber's response to a recommendations row shown at `now` (ms), titles best first:
+   * each is taken with the world's true uptake (recommendation-response.ts: sigmoid of the latent
+   * taste match, decaying with rank), at most one; the sitting of the title taken starts at `now`
+   * (0 s watched so far), or null when none is taken (or the subscriber or titles are unknown).
+   */
+  respond(
+    userId: string,
+    titleIds: readonly string[],
+    now: number,
+    uptake: UptakeParams = DEFAULT_UPTAKE,
+  ): LiveEvent | null {
+    const i = this.subscriberIndex.get(userId);
+    if (i === undefined) return null;
     const s = this.subscribers[i];
-    const t = this.titles[this.pickTitle(s)];
+    let rank = 0;
+    for (const id of titleIds) {
+      const t = this.titleIndex.get(id);
+      if (t === undefined) continue;
+      rank++;
+      const title = this.titles[t];
+      const p =
+        sigmoid(uptake.intercept + uptake.slope * this.affinity(s, title)) *
+        uptake.rankDecay ** (rank - 1);
+      if (this.rng.chance(p)) {
+        // Reported as it starts, with the completion it will reach: the demo does not wait an hour
+        // for the sitting to end, and the view must start after the row was shown.
+        const e = this.sitting(i, title, now);
+        return { ...e, startedAt: new Date(Math.max(s.signupAt + 1000, now)), watchedSeconds: 0 };
+      }
+    }
+    return null;
+  }
+
+  /** A sitting of subscriber i on title t that ended a moment before `now` (ms). */
+  private sitting(i: number, t: LiveTitle, now: number): LiveEvent {
+    const rng = this.rng;
+    const s = this.subscribers[i];
     const drifting = this.drifting[i] === 1;
     const engagement = drifting ? DRIFT_ENGAGEMENT : Math.max(0.05, s.engagement);
     const pFinish = sigmoid(

@@ -47,6 +47,8 @@ export class UserState {
   readonly exhaustion: Float64Array;
   readonly lastPaymentFailDay: Int32Array;
   readonly priceIncreaseDay: Int32Array;
+  /** Day the subscriber last finished a title recommended to them (NEVER: none). */
+  readonly recommendedFinishDay: Int32Array;
   /** Titles ever started, one bit per title. Shape: [n × bytesPerUser] */
   readonly watched: Uint8Array;
   /** The same bits as 32-bit words, for copying a row word by word. Shape: [n × wordsPerUser] */
@@ -80,6 +82,7 @@ export class UserState {
     this.exhaustion = new Float64Array(n);
     this.lastPaymentFailDay = new Int32Array(n).fill(NEVER);
     this.priceIncreaseDay = new Int32Array(n).fill(NEVER);
+    this.recommendedFinishDay = new Int32Array(n).fill(NEVER);
     this.wordsPerUser = (titles + 31) >> 5;
     this.bytesPerUser = this.wordsPerUser * 4;
     this.watchedWords = new Int32Array(n * this.wordsPerUser);
@@ -130,6 +133,7 @@ export function copyUser(src: UserState, i: number, dst: UserState, j: number): 
   dst.exhaustion[j] = src.exhaustion[i];
   dst.lastPaymentFailDay[j] = src.lastPaymentFailDay[i];
   dst.priceIncreaseDay[j] = src.priceIncreaseDay[i];
+  dst.recommendedFinishDay[j] = src.recommendedFinishDay[i];
   copyRange(src.watchRing, i * TREND_DAYS, dst.watchRing, j * TREND_DAYS, TREND_DAYS);
   copyRange(src.viewRing, i * HALF_DAYS, dst.viewRing, j * HALF_DAYS, HALF_DAYS);
   copyRange(src.completionRing, i * HALF_DAYS, dst.completionRing, j * HALF_DAYS, HALF_DAYS);

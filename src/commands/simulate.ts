@@ -16,6 +16,7 @@ import { onShutdown } from '../common/shutdown';
 import { openDatabase } from '../db/database';
 import { readDevKey } from '../server/auth/dev-key';
 import { integerArg } from './cli-args';
+import { showRecommendationRows } from './live-recommendations';
 
 export class SimulateError extends Error {}
 
@@ -28,6 +29,8 @@ interface SimulateFlags {
 }
 
 const TICK_MS = 200;
+/** Recommendation rows shown per viewing event sent (live-recommendations.ts). */
+const ROWS_PER_EVENT = 0.2;
 const RECORD = `mutation Record($events: [ViewingEventInput!]!) {
   recordViewingEvents(events: $events) { accepted scores { userId riskLevel } }
 }`;
@@ -118,6 +121,7 @@ async function simulate(config: Config, flags: SimulateFlags): Promise<void> {
     },
   );
 
+  const rows = { rowsShown: 0, titlesTaken: 0, busy: false };
   const started = Date.now();
   let stopped = false;
   let carry = 0;
@@ -156,6 +160,28 @@ async function simulate(config: Config, flags: SimulateFlags): Promise<void> {
           totals.sent += n;
           const p = send(url, headers, RECORD, events, totals).finally(() => inFlight.delete(p));
           inFlight.add(p);
+          if (!rows.busy) {
+            rows.busy = true;
+            const count = Math.max(1, Math.round(n * ROWS_PER_EVENT));
+            const r = showRecommendationRows(url, headers, feed, count, rows)
+              .then((taken) => {
+                const events = taken.map((e, k) => ({
+                  clientEventId: `sim-${flags.seed}-${started.toString(36)}-r${rows.titlesTaken}-${k}`,
+                  userId: e.userId,
+                  titleId: e.titleId,
+                  startedAt: e.startedAt.toISOString(),
+                  watchedSeconds: e.watchedSeconds,
+                  completion: e.completion,
+                  device: e.device,
+                }));
+                if (events.length > 0) return send(url, headers, RECORD, events, totals);
+              })
+              .finally(() => {
+                rows.busy = false;
+                inFlight.delete(r);
+              });
+            inFlight.add(r);
+          }
         }
         accountCarry += (accountRate * TICK_MS) / 1000;
         const m = Math.floor(accountCarry);
@@ -196,7 +222,8 @@ async function simulate(config: Config, flags: SimulateFlags): Promise<void> {
     `\nsimulate: done in ${seconds.toFixed(1)}s — sent ${totals.sent} viewing events (${(totals.sent / seconds).toFixed(1)}/s) ` +
       `and ${totals.accountSent} account events, accepted ${totals.accepted} + ${totals.accountAccepted}, ` +
       `rescored ${totals.rescored} subscribers, ${totals.highOrAbove.size} at HIGH or CRITICAL, ` +
-      `${totals.alerts} alerts raised (${((60 * totals.alerts) / seconds).toFixed(1)}/min)` +
+      `${totals.alerts} alerts raised (${((60 * totals.alerts) / seconds).toFixed(1)}/min), ` +
+      `${rows.rowsShown} recommendation rows shown (${rows.titlesTaken} titles taken)` +
       `${totals.failed ? `, ${totals.failed} requests failed (${[...totals.failures].map(([c, n]) => `${c} ${n}`).join(', ')})` : ''}\n`,
   );
 }

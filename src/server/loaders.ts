@@ -4,7 +4,10 @@ import type { ViewingEvent } from '../modules/events/viewing-event.entity';
 import type { ChurnExplanation } from '../modules/explanations/explanation.types';
 import type { ChurnScore } from '../modules/scoring/churn-score.entity';
 import type { Segment } from '../modules/segments/segment.types';
-import type { RecommendedTitle } from '../modules/recommendations/recommendation.types';
+import type {
+  ContinueWatchingTitle,
+  RecommendedTitle,
+} from '../modules/recommendations/recommendation.types';
 import type { RecommendationSource } from '../modules/recommendations/recommendations.service';
 import type { SubscriberLifetimeValue } from '../modules/survival/lifetime-value.service';
 import type { ServedSurvival } from '../modules/survival/survival.service';
@@ -23,15 +26,18 @@ export interface Loaders {
   /** Segment ids of the latest run per user. */
   userSegmentId: DataLoader<string, string | null>;
   segmentById: DataLoader<string, Segment | null>;
-  /** Recommendations per user, for one page size and source (both part of the batch). */
+  /** Recommendations per user, for one page size, source and `among` (all part of the batch). */
   recommendations(
     first: number,
     source: RecommendationSource,
+    among?: readonly string[] | null,
   ): DataLoader<string, RecommendedTitle[]>;
   /** Survival curves from the features now (null: not active, or no survival model). */
   survival: DataLoader<string, ServedSurvival | null>;
   /** Lifetime values, from the same curves as `survival`. */
   lifetimeValue: DataLoader<string, SubscriberLifetimeValue | null>;
+  /** The "Continue watching" row per user, for one page size. */
+  continueWatching(first: number): DataLoader<string, ContinueWatchingTitle[]>;
 }
 
 /** Fresh loaders for every request (HTTP) or operation (ws): no cache outlives its request. */
@@ -40,6 +46,7 @@ export function createLoaders(services: Services): Loaders {
   const historyBySize = new Map<number, DataLoader<string, ChurnScore[]>>();
   const explanationByTop = new Map<number, DataLoader<string, ChurnExplanation | null>>();
   const recommendationsBy = new Map<string, DataLoader<string, RecommendedTitle[]>>();
+  const continueBySize = new Map<number, DataLoader<string, ContinueWatchingTitle[]>>();
   // Shared with the recommendations loader: a request asking for a user's score and recommendations
   // reads the latest scores once.
   const latestScore = new DataLoader((userIds: readonly string[]) =>
@@ -68,8 +75,8 @@ export function createLoaders(services: Services): Loaders {
     latestScore,
     userSegmentId: new DataLoader((userIds) => services.segments.segmentIdsOf(userIds)),
     segmentById: new DataLoader((ids) => services.segments.findByIds(ids)),
-    recommendations(first, source) {
-      const key = `${first}:${source}`;
+    recommendations(first, source, among = null) {
+      const key = `${first}:${source}:${among?.join(',') ?? ''}`;
       let loader = recommendationsBy.get(key);
       if (!loader) {
         loader = new DataLoader(async (userIds) => {
@@ -81,11 +88,22 @@ export function createLoaders(services: Services): Loaders {
             }),
             first,
             source,
+            among,
           );
           // Reason kinds are the same strings as RecommendationReasonKind's values.
           return lists as unknown as RecommendedTitle[][];
         });
         recommendationsBy.set(key, loader);
+      }
+      return loader;
+    },
+    continueWatching(first) {
+      let loader = continueBySize.get(first);
+      if (!loader) {
+        loader = new DataLoader((userIds) =>
+          services.recommendations.continueWatching(userIds, first),
+        );
+        continueBySize.set(first, loader);
       }
       return loader;
     },

@@ -10,6 +10,8 @@ import { AlertsResolver } from '../modules/alerts/alerts.resolver';
 import { ExplanationsResolver } from '../modules/explanations/explanations.resolver';
 import { SegmentsResolver, UserSegmentResolver } from '../modules/segments/segments.resolver';
 import {
+  ContinueWatchingTitleResolver,
+  RecommendationImpressionsResolver,
   RecommendationReasonResolver,
   RecommendedTitleResolver,
   SimilarTitlesResolver,
@@ -47,6 +49,8 @@ export const RESOLVERS = [
   SubscriberSurvivalResolver,
   SurvivalOverviewResolver,
   SurvivalModelsResolver,
+  ContinueWatchingTitleResolver,
+  RecommendationImpressionsResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = [

@@ -12,7 +12,6 @@ import { AlertsService } from '../modules/alerts/alerts.service';
 import { ExplanationsService } from '../modules/explanations/explanations.service';
 import { SegmentsService } from '../modules/segments/segments.service';
 import { RecommendationsService } from '../modules/recommendations/recommendations.service';
-import { RecommenderStore } from '../modules/recommendations/recommender-store';
 import { SurvivalLifetimeValue } from '../modules/retention/lifetime-value';
 import { RetentionService } from '../modules/retention/retention.service';
 import { RescoringService } from '../modules/scoring/rescoring.service';
@@ -121,12 +120,7 @@ export function createServices(
     alerts,
     explanations,
     segments,
-    recommendations: new RecommendationsService(
-      dataSource,
-      new RecommenderStore(dataSource, config.modelDir),
-      segments,
-      logger,
-    ),
+    recommendations: new RecommendationsService(dataSource, config.modelDir, segments, logger),
     retention: new RetentionService(
       dataSource,
       features,

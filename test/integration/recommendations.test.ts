@@ -2,7 +2,9 @@
  * Recommendations in the API against real PostgreSQL on a small seeded world with a trained
  * collaborative model: the next answer reflects a new event at once (fold-in from the full history),
  * finished titles never come back, a brand-new subscriber gets a sensible list, reasons name real
- * watched titles, at-risk subscribers get the churn-aware re-rank, impressions and effectiveness,
+ * watched titles, no started title is recommended and started ones form the continueWatching row,
+ * at-risk subscribers get the churn-aware re-rank, serving writes nothing, impressions reported by
+ * the client and effectiveness,
  * similar titles, typed errors, and a page of 50 subscribers in a bounded number of statements.
  */
 import fs from 'node:fs';
@@ -11,6 +13,8 @@ import path from 'node:path';
 import type { App } from '../../src/app';
 import { startOfTodayUtc } from '../../src/common/dates';
 import { seedWorld } from '../../seeds';
+import { LiveFeed } from '../../seeds/world/live-feed';
+import { showRecommendationRows } from '../../src/commands/live-recommendations';
 import { createUser } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
 import { countQueries } from '../support/count-queries';
@@ -25,7 +29,7 @@ let seq = 0;
 const RECS = `query($id: ID!, $first: Int, $source: RecommendationSource) {
   user(id: $id) {
     recommendations(first: $first, source: $source) {
-      titleId rank score source continueWatching predictedCompletion
+      listId titleId rank score source predictedCompletion
       title { id name genres }
       reasons { kind text titleId genre title { id name } }
     }
@@ -108,20 +112,72 @@ describe('User.recommendations', () => {
     for (const r of list) expect(r.reasons.length).toBeGreaterThan(0);
   });
 
-  it('never recommends a title the subscriber finished', async () => {
+  it('never recommends a title the subscriber started, from any source', async () => {
     const id = await activeViewer();
-    const finished = new Set(
+    const started = new Set(
       (
         await db.dataSource.query(
-          `SELECT e.title_id::text AS id FROM viewing_events e JOIN titles t ON t.id = e.title_id
-            WHERE e.user_id = $1 AND t.type = 'MOVIE' AND e.completion >= 0.9`,
+          'SELECT DISTINCT title_id::text AS id FROM viewing_events WHERE user_id = $1',
           [id],
         )
       ).map((r: any) => r.id),
     );
     for (const source of ['HYBRID', 'COLLABORATIVE', 'CONTENT', 'POPULAR_IN_SEGMENT', 'TRENDING']) {
-      for (const r of await recs(id, 50, source)) expect(finished.has(r.titleId)).toBe(false);
+      const list = await recs(id, 50, source);
+      expect(list).toHaveLength(50);
+      for (const r of list) expect(started.has(r.titleId)).toBe(false);
     }
+  });
+
+  it('lists started, unfinished titles in continueWatching, most recent first', async () => {
+    const user = await createUser(db.dataSource, {
+      signupAt: new Date(Date.now() - 30 * 86400_000),
+    });
+    const movies = (
+      await db.dataSource.query(
+        `SELECT id::text FROM titles WHERE type = 'MOVIE' ORDER BY id LIMIT 4`,
+      )
+    ).map((r: any) => r.id);
+    await gql(app.url, RECORD, {
+      e: [
+        view(user.id, movies[0], 0.6, 30), // paused, a day ago
+        view(user.id, movies[1], 0.7, 5), // paused, this morning
+        view(user.id, movies[2], 0.97, 3), // finished
+        view(user.id, movies[3], 0.1, 2), // abandoned
+      ],
+    });
+    const res = await gql(
+      app.url,
+      `query($id: ID!) { user(id: $id) {
+         continueWatching(first: 10) { titleId progress lastWatchedAt title { id } }
+         recommendations(first: 50) { titleId } } }`,
+      { id: user.id },
+    );
+    expect(res.errors).toBeUndefined();
+    const row = res.data!.user.continueWatching;
+    expect(row.map((r: any) => r.titleId)).toEqual([movies[1], movies[0]]);
+    expect(row[0].progress).toBeCloseTo(0.7, 6);
+    expect(row[0].title.id).toBe(movies[1]);
+    expect(Date.parse(row[0].lastWatchedAt)).toBeGreaterThan(Date.parse(row[1].lastWatchedAt));
+    const recommended = res.data!.user.recommendations.map((r: any) => r.titleId);
+    for (const m of movies) expect(recommended).not.toContain(m);
+  });
+
+  it('ranks only the titles named by `among`', async () => {
+    const id = await activeViewer();
+    const full = await recs(id, 50);
+    const among = [full[30].titleId, full[4].titleId, full[12].titleId];
+    const res = await gql(
+      app.url,
+      `query($id: ID!, $among: [ID!]) { user(id: $id) { recommendations(first: 10, among: $among) { titleId score } } }`,
+      { id, among },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.user.recommendations.map((r: any) => r.titleId)).toEqual([
+      full[4].titleId,
+      full[12].titleId,
+      full[30].titleId,
+    ]);
   });
 
   it('changes the very next answer after one event (fold-in from the full history)', async () => {
@@ -180,18 +236,40 @@ describe('User.recommendations', () => {
     expect(low.every((r) => r.predictedCompletion === null)).toBe(true);
   });
 
-  it('records impressions and attributes later views to them', async () => {
+  it('writes nothing when serving; records the impressions a client reports and attributes later views', async () => {
     seq += 50; // a subscriber no other test has been shown anything
     const id = await activeViewer();
     await new Promise((r) => setTimeout(r, 50));
     const since = new Date().toISOString();
+    const count = async () =>
+      (
+        await db.dataSource.query(
+          'SELECT count(*)::int AS n FROM recommendation_impressions WHERE user_id = $1',
+          [id],
+        )
+      )[0].n;
     const list = await recs(id, 5);
-    await app.services.recommendations.flush();
-    const [{ n }] = await db.dataSource.query(
-      'SELECT count(*)::int AS n FROM recommendation_impressions WHERE user_id = $1 AND served_at >= $2',
-      [id, since],
+    expect(await count()).toBe(0); // a query is a read
+    expect(new Set(list.map((r) => r.listId)).size).toBe(1);
+    // The client shows the five and says so.
+    const shown = await gql(
+      app.url,
+      `mutation($i: [RecommendationImpressionInput!]!) { recordRecommendationImpressions(impressions: $i) { recorded } }`,
+      {
+        i: list.map((r) => ({
+          listId: r.listId,
+          userId: id,
+          titleId: r.titleId,
+          rank: r.rank,
+          source: r.source,
+          score: r.score,
+          reasons: r.reasons.map((x: any) => x.text),
+        })),
+      },
     );
-    expect(n).toBe(5);
+    expect(shown.errors).toBeUndefined();
+    expect(shown.data!.recordRecommendationImpressions.recorded).toBe(5);
+    expect(await count()).toBe(5);
     // The subscriber starts the second recommendation a moment after it was shown.
     await new Promise((r) => setTimeout(r, 20));
     await gql(app.url, RECORD, {
@@ -222,6 +300,99 @@ describe('User.recommendations', () => {
     });
     expect(e.uptakeRate).toBeCloseTo(0.2, 10);
     expect(e.recommendedCompletion).toBeCloseTo(0.8, 5);
+  });
+
+  it('lets the demo feed show rows, report them and take titles with the world’s true uptake', async () => {
+    const subscribers = (
+      await db.dataSource.query(
+        `SELECT u.id::text AS id, u.signup_at, l.engagement, l.taste
+           FROM users u JOIN sim.user_latent l ON l.user_id = u.id WHERE u.status = 'ACTIVE' ORDER BY u.id`,
+      )
+    ).map((r: any) => ({
+      id: r.id,
+      signupAt: new Date(r.signup_at).getTime(),
+      engagement: r.engagement,
+      taste: r.taste,
+    }));
+    const titles = (
+      await db.dataSource.query(
+        `SELECT id::text AS id, genres, runtime_minutes AS "runtimeMinutes", 0 AS views FROM titles`,
+      )
+    ).map((r: any) => r);
+    const feed = new LiveFeed(subscribers, titles, {
+      seed: 8,
+      driftingShare: 0,
+      driftTurnoverPerMinute: 0,
+    });
+    const since = new Date().toISOString();
+    const totals = { rowsShown: 0, titlesTaken: 0 };
+    const taken = await showRecommendationRows(
+      app.url,
+      { 'content-type': 'application/json' },
+      feed,
+      30,
+      totals,
+    );
+    expect(totals.rowsShown).toBe(30);
+    expect(totals.titlesTaken).toBe(taken.length);
+    expect(taken.length).toBeGreaterThan(0);
+    const res = await gql(app.url, RECORD, {
+      e: taken.map((e, k) => ({
+        clientEventId: `feed-${k}`,
+        userId: e.userId,
+        titleId: e.titleId,
+        startedAt: e.startedAt.toISOString(),
+        watchedSeconds: e.watchedSeconds,
+        completion: e.completion,
+        device: e.device,
+      })),
+    });
+    expect(res.errors).toBeUndefined();
+    const eff = await gql(
+      app.url,
+      `query($since: DateTimeISO) { recommendationEffectiveness(since: $since) { impressions taken } }`,
+      { since },
+    );
+    expect(eff.data!.recommendationEffectiveness.impressions).toBe(300);
+    expect(eff.data!.recommendationEffectiveness.taken).toBeGreaterThanOrEqual(taken.length - 2);
+  });
+
+  it('rejects bad impressions with typed errors and records nothing', async () => {
+    const id = await activeViewer();
+    const [item] = await recs(id, 1);
+    const good = {
+      listId: item.listId,
+      userId: id,
+      titleId: item.titleId,
+      rank: 1,
+      source: 'HYBRID',
+      score: item.score,
+    };
+    const before = (
+      await db.dataSource.query('SELECT count(*)::int AS n FROM recommendation_impressions')
+    )[0].n;
+    const send = (i: unknown[]) =>
+      gql(
+        app.url,
+        `mutation($i: [RecommendationImpressionInput!]!) { recordRecommendationImpressions(impressions: $i) { recorded } }`,
+        { i },
+      );
+    for (const bad of [
+      [good, { ...good, listId: 'not-a-list' }],
+      [good, { ...good, rank: 0 }],
+      [good, { ...good, userId: '999999999' }],
+      [],
+    ]) {
+      const res = await send(bad);
+      expect(res.errors![0].extensions).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        argument: 'impressions',
+      });
+    }
+    const after = (
+      await db.dataSource.query('SELECT count(*)::int AS n FROM recommendation_impressions')
+    )[0].n;
+    expect(after).toBe(before);
   });
 
   it('rejects bad arguments with typed errors', async () => {
@@ -271,7 +442,8 @@ describe('User.recommendations', () => {
         true,
       );
     });
-    // Page + count, latest scores, histories, segments (run + memberships), impressions, titles.
-    expect(counted.length).toBeLessThanOrEqual(10);
+    // Page + count, latest scores, histories, segments (run + memberships), titles; no writes.
+    expect(counted.length).toBeLessThanOrEqual(9);
+    expect(counted.some((q: string) => /INSERT/i.test(q))).toBe(false);
   });
 });

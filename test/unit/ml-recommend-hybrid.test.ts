@@ -44,12 +44,14 @@ const movies = Array.from(world.itemKinds.keys()).filter((i) => world.itemKinds[
 
 let parts: HybridParts;
 let recommender: HybridRecommender;
+let bpr: BprFactorization;
 
 beforeAll(async () => {
   const collaborative = await BprFactorization.fit(world.interactions, features, {
     epochs: 10,
     seed: 2,
   });
+  bpr = collaborative;
   parts = {
     itemCount: 150,
     kinds: world.itemKinds,
@@ -74,33 +76,40 @@ function genreFan(genre: number, count: number, completion = 0.97): HistoryEvent
 }
 
 describe('HybridRecommender', () => {
-  it('never recommends finished titles; resumes half-watched series and movies', () => {
+  it('recommends unstarted titles only; lists half-watched series and movies to continue', () => {
     const history: HistoryEvent[] = [
       ...genreFan(0, 6),
       { item: series[0], completion: 1, timestamp: now - DAY, progress: 1 }, // finished series
       { item: series[1], completion: 0.95, timestamp: now - DAY, progress: 0.5 }, // half-way
       { item: series[2], completion: 0.05, timestamp: now - DAY, progress: 0.1 }, // dropped
-      { item: movies[40], completion: 0.7, timestamp: now - DAY }, // paused movie
+      { item: movies[40], completion: 0.7, timestamp: now - 2 * DAY }, // paused movie
       { item: movies[41], completion: 0.2, timestamp: now - DAY }, // abandoned movie
       { item: movies[42], completion: 0.5, timestamp: now - 3 * DAY },
       { item: movies[42], completion: 0.92, timestamp: now - 2 * DAY }, // finished on a rewatch
     ];
-    const finished = new Set([...genreFan(0, 6).map((h) => h.item), series[0], movies[42]]);
+    const started = new Set(history.map((h) => h.item));
     const all = recommender.recommend({ history, now }, 150).items;
-    const shown = new Set(all.map((r) => r.item));
-    for (const f of finished) expect(shown.has(f)).toBe(false);
-    expect(shown.has(series[2])).toBe(false);
-    expect(shown.has(movies[41])).toBe(false);
-    const resume = all.find((r) => r.item === series[1])!;
-    expect(resume.continueWatching).toBe(true);
-    expect(resume.reasons[0]).toEqual({
-      kind: 'continue-watching',
-      item: series[1],
-      progress: 0.5,
-    });
-    expect(all.find((r) => r.item === movies[40])?.continueWatching).toBe(true);
-    // Everything else that is eligible is listed: 150 − 6 − 4 excluded.
-    expect(all.length).toBe(150 - finished.size - 2);
+    for (const r of all) expect(started.has(r.item)).toBe(false);
+    for (const r of all) expect(r.reasons.every((x) => x.kind !== 'continue-watching')).toBe(true);
+    // Everything never started is listed.
+    expect(all.length).toBe(150 - started.size);
+    // The other row: in progress, most recent first (the series a day ago, the movie two days ago).
+    expect(recommender.continueWatching({ history, now })).toEqual([
+      { item: series[1], progress: 0.5, lastSeen: now - DAY },
+      { item: movies[40], progress: 0.7, lastSeen: now - 2 * DAY },
+    ]);
+    expect(recommender.continueWatching({ history, now }, 1)).toHaveLength(1);
+  });
+
+  it('ranks only the titles `among` names, with the scores of the full list', () => {
+    const history = genreFan(2, 4);
+    const full = recommender.recommend({ history, now }, 150).items;
+    const among = new Uint8Array(150);
+    const picked = [full[7].item, full[3].item, full[20].item, history[0].item];
+    for (const i of picked) among[i] = 1;
+    const ranked = recommender.recommend({ history, now }, 10, among).items;
+    expect(ranked.map((r) => r.item)).toEqual([full[3].item, full[7].item, full[20].item]);
+    expect(ranked[0].score).toBe(full[3].score);
   });
 
   it('gives a brand-new user a sensible list from popularity and trending only', () => {
@@ -248,12 +257,7 @@ describe('churn-aware re-ranking', () => {
     const history = genreFan(4, 5);
     const list = recommender.recommend({ history, now }, 30).items;
     const folded = recommender.prepare({ history, now }).folded!;
-    const neighbours = nearestUsers(
-      parts.collaborative!.userFactors,
-      parts.collaborative!.d,
-      folded.vector,
-      20,
-    );
+    const neighbours = nearestUsers(bpr.userFactors, bpr.d, folded.vector, 20);
     expect(neighbours.length).toBe(20);
     const predicted = predictedCompletion(world.interactions, neighbours);
     const low = rerankForRetention(list, predicted, 'low');

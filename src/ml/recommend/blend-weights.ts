@@ -9,7 +9,11 @@
  * over first (three titles already say which genres a user likes, while a factor vector from three
  * titles is mostly prior), and a brand-new user (n = 0) gets popularity and trending only. A source
  * that cannot score this user (no model, no profile) gets 0 and its share goes to the rest.
+ *
+ * With a `learned` blend (blend-learning.ts, fitted by `churn train-recs`) the weights of the user's
+ * history bucket replace the ramps; unavailable sources are dropped and the rest renormalised.
  */
+import type { LearnedBlend } from './blend-learning';
 import type { SourceCode } from './reasons';
 
 export interface BlendOptions {
@@ -19,6 +23,8 @@ export interface BlendOptions {
   rampCollaborative: number;
   /** History size at which content gets half its base weight. */
   rampContent: number;
+  /** Weights learned per history bucket; when set they replace the ramps above. */
+  learned?: LearnedBlend | null;
 }
 
 export const BLEND_DEFAULTS: BlendOptions = {
@@ -40,6 +46,10 @@ export function blendWeights(
   available: Readonly<Record<SourceCode, boolean>>,
   options: BlendOptions = BLEND_DEFAULTS,
 ): Record<SourceCode, number> {
+  if (options.learned) {
+    const learned = learnedWeights(n, available, options.learned);
+    if (learned !== null) return learned;
+  }
   const { base } = options;
   const ramp = (x: number, half: number): number => (x <= 0 ? 0 : half <= 0 ? 1 : x / (x + half));
   const w: Record<SourceCode, number> = {
@@ -64,5 +74,25 @@ export function blendWeights(
       w.content /= sum;
     }
   }
+  return w;
+}
+
+/** The learned weights of n's bucket over the available sources, or null if none is left. */
+function learnedWeights(
+  n: number,
+  available: Readonly<Record<SourceCode, boolean>>,
+  learned: LearnedBlend,
+): Record<SourceCode, number> | null {
+  const bucket = learned.buckets.find((b) => n <= b.maxHistory) ?? learned.buckets.at(-1);
+  if (!bucket) return null;
+  const w = { ...bucket.weights };
+  let sum = 0;
+  for (const c of SOURCE_CODES) {
+    if (!available[c] || (c === 'collaborative' && n === 0) || (c === 'content' && n === 0))
+      w[c] = 0;
+    sum += w[c];
+  }
+  if (!(sum > 0)) return null;
+  for (const c of SOURCE_CODES) w[c] /= sum;
   return w;
 }

@@ -157,7 +157,8 @@ export function recommendForRetention(
   risk: RiskLevel | number,
   k = 10,
   pool = 3 * k,
+  among: ArrayLike<number> | null = null,
 ): Recommendation[] {
-  const list = recommender.recommend(ctx, pool).items;
+  const list = recommender.recommend(ctx, pool, among).items;
   return rerankForRetention(list, predicted, risk, { k });
 }

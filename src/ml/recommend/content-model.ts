@@ -148,6 +148,20 @@ export class ContentModel {
     return out;
   }
 
+  /** Cosine of some titles with a profile. Shapes: profile [terms], items [m] → [m]. */
+  scoreItems(profile: ArrayLike<number>, items: Int32Array): Float64Array {
+    const { rowStart, colIndex, cellValue } = this;
+    const out = new Float64Array(items.length);
+    for (let j = 0; j < items.length; j++) {
+      const i = items[j];
+      let sum = 0;
+      for (let k = rowStart[i]; k < rowStart[i + 1]; k++)
+        sum += cellValue[k] * profile[colIndex[k]];
+      out[j] = sum;
+    }
+    return out;
+  }
+
   /** The k titles most similar to `item` (itself excluded), best first. */
   similarTitles(item: number, k: number): { item: number; score: number }[] {
     const dense = new Float64Array(this.tfidf.termCount);

@@ -91,6 +91,8 @@ export function watchStatuses(
 
 /**
  * 1 where the item may be recommended: never watched, or in progress. Shape: [itemCount].
+ * The served lists use `unstartedItems` (started titles have their own row, continueWatching);
+ * this mixed rule is kept for callers that want one list of both.
  */
 export function eligibleItems(
   itemCount: number,
@@ -99,4 +101,32 @@ export function eligibleItems(
   const ok = new Uint8Array(itemCount).fill(1);
   for (const [item, s] of statuses) if (s.state !== 'in-progress') ok[item] = 0;
   return ok;
+}
+
+/** 1 where the user never started the item: what the recommendations row may show. Shape: [itemCount]. */
+export function unstartedItems(
+  itemCount: number,
+  statuses: ReadonlyMap<number, WatchStatus>,
+): Uint8Array {
+  const ok = new Uint8Array(itemCount).fill(1);
+  for (const item of statuses.keys()) ok[item] = 0;
+  return ok;
+}
+
+/** A started, unfinished title: the "Continue watching" row. */
+export interface InProgressTitle {
+  item: number;
+  /** Movie: best completion; series: share of episodes watched (NaN when unknown). */
+  progress: number;
+  /** Latest view, epoch seconds. */
+  lastSeen: number;
+}
+
+/** In-progress titles, most recently watched first (ties: lower item first). */
+export function inProgressTitles(statuses: ReadonlyMap<number, WatchStatus>): InProgressTitle[] {
+  const out: InProgressTitle[] = [];
+  for (const [item, s] of statuses) {
+    if (s.state === 'in-progress') out.push({ item, progress: s.progress, lastSeen: s.lastSeen });
+  }
+  return out.sort((a, b) => b.lastSeen - a.lastSeen || a.item - b.item);
 }

@@ -233,11 +233,20 @@ export async function evaluateModel(
   const t0 = performance.now();
   const scorer = await entry.fit(protocol.train, side, o);
   const t1 = performance.now();
-  const metrics =
-    protocol.kind === 'random-split'
-      ? measureRandomSplit(scorer, protocol, side, o)
-      : measureLeaveLatestOut(scorer, protocol, o);
+  const metrics = measureProtocol(scorer, protocol, side, o);
   return { model: entry.code, fitMs: t1 - t0, scoreMs: performance.now() - t1, metrics };
+}
+
+/** Every metric of a fitted scorer on a protocol. */
+export function measureProtocol(
+  scorer: UserScorer,
+  protocol: EvaluationProtocol,
+  side: EvaluationSide,
+  o: ModelEvaluationOptions,
+): RandomSplitReport | LeaveLatestOutReport {
+  return protocol.kind === 'random-split'
+    ? measureRandomSplit(scorer, protocol, side, o)
+    : measureLeaveLatestOut(scorer, protocol, o);
 }
 
 /** evaluateModel for several models, one after another. */

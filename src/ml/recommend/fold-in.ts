@@ -57,7 +57,17 @@ export interface FoldedUser {
   factor: Float64Array;
 }
 
+/** The exact implicit-ALS user step (implicit-als.ts): A = YᵀY + λI + Σ (c − 1) y yᵀ, b = Σ c y. */
+export interface ExactAlsFoldIn {
+  regularization: number;
+  /** c = 1 + alpha · (floor + (1 − floor) · completion). */
+  alpha: number;
+  confidenceFloor: number;
+}
+
 export class ImplicitFoldIn {
+  /** Set for an ALS model: the fold-in is then its exact user step, not the ridge above. */
+  private als: ExactAlsFoldIn | null = null;
   /** Σ over warm items of v vᵀ. Shape: [d × d] row-major. */
   readonly gramian: Float64Array;
   readonly warmCount: number;
@@ -95,6 +105,13 @@ export class ImplicitFoldIn {
     this.meanSquaredNorm = count > 0 ? trace / count : 1;
   }
 
+  /** The exact ALS user step for item vectors trained by implicit ALS (scale 1, every item). */
+  static exactAls(itemFactors: Float32Array, d: number, als: ExactAlsFoldIn): ImplicitFoldIn {
+    const out = new ImplicitFoldIn(itemFactors, d, FOLD_IN_DEFAULTS, null, 1);
+    out.als = als;
+    return out;
+  }
+
   /** With a different scale s (same Gramian). */
   withScale(scale: number): ImplicitFoldIn {
     const copy = Object.create(ImplicitFoldIn.prototype) as ImplicitFoldIn;
@@ -116,9 +133,11 @@ export class ImplicitFoldIn {
     const { d, itemFactors } = this;
     const o = this.options;
     const a = new Float64Array(d * d);
-    const beta = this.warmCount > 0 ? o.unobservedWeight / this.warmCount : 0;
+    const als = this.als;
+    const beta = als ? 1 : this.warmCount > 0 ? o.unobservedWeight / this.warmCount : 0;
+    const ridge = als ? als.regularization : o.lambda * this.meanSquaredNorm;
     for (let k = 0; k < d * d; k++) a[k] = beta * this.gramian[k];
-    for (let k = 0; k < d; k++) a[k * d + k] += o.lambda * this.meanSquaredNorm;
+    for (let k = 0; k < d; k++) a[k * d + k] += ridge;
     const rhs = new Float64Array(d);
     const items = Int32Array.from(best.keys());
     const confidences = new Float64Array(items.length);
@@ -129,21 +148,25 @@ export class ImplicitFoldIn {
     const w = new Float64Array(d * h);
     const cw = new Float64Array(d * h);
     items.forEach((item, k) => {
-      const c = completionConfidence(best.get(item)!, o.confidenceFloor);
+      // Ridge: A and b both weigh by c. ALS: b by c = 1 + α·conf, A by c − 1 (YᵀY holds the 1).
+      const conf = completionConfidence(
+        best.get(item)!,
+        als ? als.confidenceFloor : o.confidenceFloor,
+      );
+      const c = als ? 1 + als.alpha * conf : conf;
+      const outer = als ? c - 1 : c;
       confidences[k] = c;
       const base = item * d;
       for (let x = 0; x < d; x++) {
         const v = itemFactors[base + x];
         w[x * h + k] = v;
-        cw[x * h + k] = c * v;
+        cw[x * h + k] = outer * v;
+        rhs[x] += c * v;
       }
     });
     const h4 = h - (h % 4);
     for (let x = 0; x < d; x++) {
       const ox = x * h;
-      let r = 0;
-      for (let k = 0; k < h; k++) r += cw[ox + k];
-      rhs[x] = r;
       for (let y = 0; y <= x; y++) {
         const oy = y * h;
         let s0 = 0;

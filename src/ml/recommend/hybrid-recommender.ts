@@ -5,16 +5,17 @@
  *
  * Everything is derived from the request's full history: the collaborative vector is folded in
  * (fold-in.ts), the content profile and genre taste are recomputed, so the latest view changes the
- * next answer at once. Measured per request at 10,000 titles with 40 titles watched: 5.8 ms in all
- * (fold-in ≈ 0.2 ms, each source one pass over the catalog, top-k with a bounded heap, reasons
- * only for the k kept).
+ * next answer at once. With a candidate pool (candidate-pool.ts) the sources score a few hundred
+ * titles instead of the catalog; top-k uses a bounded heap and reasons are built for the k kept.
  */
 import { BLEND_DEFAULTS, SOURCE_CODES, blendWeights, type BlendOptions } from './blend-weights';
 import {
   ELIGIBILITY_DEFAULTS,
-  eligibleItems,
+  inProgressTitles,
+  unstartedItems,
   watchStatuses,
   type EligibilityRules,
+  type InProgressTitle,
 } from './eligibility';
 import { genreTaste } from './genre-taste';
 import type { RecommendationReason, SourceCode } from './reasons';
@@ -53,8 +54,6 @@ export interface Recommendation {
   contributions: Record<SourceCode, number>;
   /** Most important first. */
   reasons: RecommendationReason[];
-  /** The user is part-way through this title. */
-  continueWatching: boolean;
 }
 
 export interface RecommendationList {
@@ -65,9 +64,13 @@ export interface RecommendationList {
   historySize: number;
 }
 
-/** Blended scores of every item (NaN where not eligible) and what produced them. */
+/** Blended scores of every item (NaN where not a candidate) and what produced them. */
 export interface BlendedScores {
+  /** Shape: [itemCount] */
   scores: Float64Array;
+  /** The same for the candidates only (user.candidates order). Shape: [candidates] */
+  blended: Float64Array;
+  /** Each source's normalised scores of the candidates (user.candidates order). */
   perSource: Partial<Record<SourceCode, Float64Array>>;
   weights: Record<SourceCode, number>;
   user: PreparedUser;
@@ -83,8 +86,12 @@ export class HybridRecommender {
     this.options = { ...HYBRID_DEFAULTS, ...options };
   }
 
-  /** Derives the per-request state from the full history. */
-  prepare(ctx: UserContext): PreparedUser {
+  /**
+   * Derives the per-request state from the full history. The candidates are the pool's
+   * (parts.pool) plus the unstarted items `among` names, or every unstarted item without a pool.
+   * Shape: among [itemCount].
+   */
+  prepare(ctx: UserContext, among: ArrayLike<number> | null = null): PreparedUser {
     const { parts } = this;
     const statuses = watchStatuses(ctx.history, parts.kinds, this.options.rules);
     const historyItems = [...statuses.entries()]
@@ -96,62 +103,100 @@ export class HybridRecommender {
       timestamp: h.timestamp,
     }));
     const halfLife = parts.content?.options.halfLifeDays ?? 30;
+    const eligible = unstartedItems(parts.itemCount, statuses);
     return {
       ctx,
       historyItems,
       statuses,
-      eligible: eligibleItems(parts.itemCount, statuses),
+      eligible,
+      candidates: candidatesOf(parts, historyItems, ctx.segment, eligible, among),
       folded: parts.collaborative?.foldIn().foldIn(entries) ?? null,
       profile: parts.content?.profile(entries, ctx.now) ?? null,
       taste: genreTaste(entries, parts.features, ctx.now, halfLife),
     };
   }
 
-  /** Scores every item for the user. Shapes: → scores [itemCount]. */
+  /** Scores the user's candidates (NaN elsewhere). Shapes: → scores [itemCount]. */
   scoreAll(ctx: UserContext, prepared?: PreparedUser): BlendedScores {
-    const user = prepared ?? this.prepare(ctx);
+    const { blended, perSource, weights, user } = this.blend(prepared ?? this.prepare(ctx));
+    const scores = new Float64Array(this.parts.itemCount).fill(NaN);
+    for (let j = 0; j < user.candidates.length; j++) scores[user.candidates[j]] = blended[j];
+    return { scores, blended, perSource, weights, user };
+  }
+
+  /** The blend of the candidates. Shapes: → blended [candidates]. */
+  private blend(user: PreparedUser): Omit<BlendedScores, 'scores'> {
     const input: SourceInput = { parts: this.parts, user };
     const used = new Set(this.options.sources);
     const available = Object.fromEntries(
       SOURCE_CODES.map((c) => [c, used.has(c) && RECOMMENDATION_SOURCES[c].available(input)]),
     ) as Record<SourceCode, boolean>;
     const weights = blendWeights(user.historyItems.length, available, this.options.blend);
-    const scores = new Float64Array(this.parts.itemCount);
-    for (let i = 0; i < scores.length; i++) if (!user.eligible[i]) scores[i] = NaN;
+    const { candidates } = user;
+    const blended = new Float64Array(candidates.length);
     const perSource: Partial<Record<SourceCode, Float64Array>> = {};
     for (const code of SOURCE_CODES) {
       if (!available[code] || weights[code] <= 0) continue;
       const s = RECOMMENDATION_SOURCES[code].score(input);
       perSource[code] = s;
       const w = weights[code];
-      for (let i = 0; i < scores.length; i++) if (user.eligible[i]) scores[i] += w * s[i];
+      for (let j = 0; j < s.length; j++) blended[j] += w * s[j];
     }
-    return { scores, perSource, weights, user };
+    return { blended, perSource, weights, user };
   }
 
-  /** The top k items with their sources and reasons. */
-  recommend(ctx: UserContext, k = 10): RecommendationList {
-    const blended = this.scoreAll(ctx);
-    const items = Array.from(topK(blended.scores, k), (item) => this.explain(blended, item));
-    return { items, weights: blended.weights, historySize: blended.user.historyItems.length };
+  /**
+   * Every available source's normalised scores of the candidates, whatever its weight (the blend
+   * learner's input). Shapes: → [candidates] per source.
+   */
+  sourceScores(ctx: UserContext): {
+    perSource: Partial<Record<SourceCode, Float64Array>>;
+    user: PreparedUser;
+  } {
+    const user = this.prepare(ctx);
+    const input: SourceInput = { parts: this.parts, user };
+    const perSource: Partial<Record<SourceCode, Float64Array>> = {};
+    for (const code of this.options.sources) {
+      if (RECOMMENDATION_SOURCES[code].available(input))
+        perSource[code] = RECOMMENDATION_SOURCES[code].score(input);
+    }
+    return { perSource, user };
   }
 
-  /** Source, contributions and reasons of one item under a blend. */
-  explain(blended: BlendedScores, item: number): Recommendation {
+  /** Started, unfinished titles, most recently watched first: the "Continue watching" row. */
+  continueWatching(ctx: UserContext, k = 10): InProgressTitle[] {
+    return inProgressTitles(watchStatuses(ctx.history, this.parts.kinds, this.options.rules)).slice(
+      0,
+      k,
+    );
+  }
+
+  /**
+   * The top k unstarted items with their sources and reasons; with `among`, only items where it is
+   * 1 are ranked. Shape: among [itemCount].
+   */
+  recommend(ctx: UserContext, k = 10, among: ArrayLike<number> | null = null): RecommendationList {
+    const b = this.blend(this.prepare(ctx, among));
+    const { candidates } = b.user;
+    const allowed = among === null ? null : Uint8Array.from(candidates, (i) => among[i]);
+    // Candidates are ascending, so ties still go to the lower item.
+    const items = Array.from(topK(b.blended, k, allowed), (j) => this.explain(b, candidates[j]));
+    return { items, weights: b.weights, historySize: b.user.historyItems.length };
+  }
+
+  /** Source, contributions and reasons of one candidate under a blend. */
+  explain(blended: Omit<BlendedScores, 'scores'>, item: number): Recommendation {
     const { user, perSource, weights } = blended;
     const input: SourceInput = { parts: this.parts, user };
+    const at = binarySearch(user.candidates, item);
     const contributions = Object.fromEntries(
-      SOURCE_CODES.map((c) => [c, perSource[c] ? weights[c] * perSource[c]![item] : 0]),
+      SOURCE_CODES.map((c) => [c, perSource[c] && at >= 0 ? weights[c] * perSource[c]![at] : 0]),
     ) as Record<SourceCode, number>;
     const ranked = SOURCE_CODES.filter((c) => perSource[c] !== undefined).sort(
       (a, b) => contributions[b] - contributions[a],
     );
-    const score = blended.scores[item];
+    const score = at >= 0 ? blended.blended[at] : NaN;
     const reasons: RecommendationReason[] = [];
-    const status = user.statuses.get(item);
-    const continueWatching = status?.state === 'in-progress';
-    if (continueWatching)
-      reasons.push({ kind: 'continue-watching', item, progress: status!.progress });
     ranked.forEach((code, rank) => {
       if (rank > 0 && !(contributions[code] >= this.options.reasonShare * score)) return;
       reasons.push(...RECOMMENDATION_SOURCES[code].reasons(input, item));
@@ -162,9 +207,42 @@ export class HybridRecommender {
       source: ranked[0] ?? 'popular-in-segment',
       contributions,
       reasons: dedupeReasons(reasons),
-      continueWatching,
     };
   }
+}
+
+/** Which eligible items a request scores (ascending). */
+function candidatesOf(
+  parts: HybridParts,
+  recent: readonly number[],
+  segment: number | undefined,
+  eligible: Uint8Array,
+  among: ArrayLike<number> | null,
+): Int32Array {
+  if (!parts.pool) {
+    const out: number[] = [];
+    for (let i = 0; i < eligible.length; i++) if (eligible[i]) out.push(i);
+    return Int32Array.from(out);
+  }
+  const pooled = parts.pool.candidates(recent, segment, eligible);
+  if (among === null) return pooled;
+  // The pool plus the named titles: they are scored (and normalised) as the full list would be.
+  const set = new Set(pooled);
+  for (let i = 0; i < eligible.length; i++) if (among[i] && eligible[i]) set.add(i);
+  return Int32Array.from(set).sort();
+}
+
+/** Index of `x` in an ascending array, or −1. */
+function binarySearch(sorted: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] === x) return mid;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** Keeps the first reason per (kind, referenced item or genre). */

@@ -27,12 +27,14 @@ export {
   type BprEpochLogs,
   type BprTrainingInfo,
 } from './bpr-factorization';
+export { ImplicitAls, ALS_DEFAULTS, type AlsOptions, type AlsIterationLogs } from './implicit-als';
 export {
   ImplicitFoldIn,
   FOLD_IN_DEFAULTS,
   type FoldInOptions,
   type FoldInEntry,
   type FoldedUser,
+  type ExactAlsFoldIn,
 } from './fold-in';
 export {
   RECOMMEND_FORMAT_VERSION,
@@ -66,6 +68,9 @@ export { PopularityIndex, POPULARITY_DEFAULTS, type PopularityOptions } from './
 export {
   watchStatuses,
   eligibleItems,
+  unstartedItems,
+  inProgressTitles,
+  type InProgressTitle,
   ELIGIBILITY_DEFAULTS,
   MOVIE,
   SERIES,
@@ -84,6 +89,7 @@ export { blendWeights, BLEND_DEFAULTS, SOURCE_CODES, type BlendOptions } from '.
 export {
   RECOMMENDATION_SOURCES,
   normaliseScores,
+  normaliseInPlace,
   type RecommendationSource,
   type HybridParts,
   type UserContext,
@@ -111,6 +117,52 @@ export {
   type PredictedCompletionOptions,
 } from './churn-rerank';
 
+export {
+  COLLABORATIVE_MODELS,
+  collaborativeFromArtifacts,
+  type CollaborativeModel,
+  type CollaborativeCode,
+  type CollaborativeCandidate,
+} from './collaborative-models';
+export {
+  latestHoldout,
+  LATEST_HOLDOUT_DEFAULTS,
+  type LatestHoldout,
+  type LatestHoldoutOptions,
+} from './latest-holdout';
+export {
+  learnBlend,
+  blendCase,
+  caseNdcg,
+  bucketFor,
+  BLEND_LEARNING_DEFAULTS,
+  type BlendCase,
+  type BlendBucket,
+  type LearnedBlend,
+  type BlendLearningOptions,
+} from './blend-learning';
+export {
+  fitRecommender,
+  candidateCodes,
+  hybridParts,
+  historiesOf,
+  RECOMMENDER_FIT_DEFAULTS,
+  type RecommenderFit,
+  type RecommenderFitOptions,
+  type RecommenderSide,
+  type CandidateReport,
+} from './recommender-fit';
+export {
+  evaluateServed,
+  servedRecommender,
+  type ServedEvaluation,
+  type ServedRow,
+} from './evaluate-served';
+export {
+  CandidatePool,
+  CANDIDATE_POOL_DEFAULTS,
+  type CandidatePoolOptions,
+} from './candidate-pool';
 export { TopPop } from './top-pop';
 export { ItemKnn, ITEM_KNN_DEFAULTS, type ItemKnnOptions } from './item-knn';
 export {
@@ -139,6 +191,7 @@ export {
 export {
   evaluateModel,
   evaluateModels,
+  measureProtocol,
   EVALUATION_MODELS,
   MODEL_EVALUATION_DEFAULTS,
   type EvaluationModel,

@@ -5,7 +5,7 @@
  * hence a manifest type of their own with the same two-part shape.
  */
 
-export type RecommendModelKind = 'bpr-factorization';
+export type RecommendModelKind = 'bpr-factorization' | 'implicit-als';
 
 export const RECOMMEND_FORMAT_VERSION = 1;
 

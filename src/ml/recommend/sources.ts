@@ -1,12 +1,14 @@
 /**
  * The recommendation sources as named strategies: each is a catalog entry with a code, a
  * description, whether it works for a user with no history (cold start), a scorer and the reasons
- * it gives. Scores come back min–max normalised to [0, 1] over the items the user may be
- * recommended, so a blend adds like with like whatever each model's raw scale (dot products,
+ * it gives. Each scores the user's candidates only (every eligible title, or a candidate pool,
+ * candidate-pool.ts), min–max normalised to [0, 1] over them, so a blend adds like with like
+ * whatever each model's raw scale (dot products,
  * cosines, completion sums). Popularity and trending are taken on a log scale first: raw counts are
  * so long-tailed that after min–max everything but the top few would sit at 0.
  */
-import type { BprFactorization } from './bpr-factorization';
+import type { CandidatePool } from './candidate-pool';
+import type { CollaborativeModel } from './collaborative-models';
 import type { ContentModel } from './content-model';
 import type { HistoryEvent, WatchStatus } from './eligibility';
 import type { FoldedUser } from './fold-in';
@@ -22,9 +24,11 @@ export interface HybridParts {
   kinds?: Uint8Array | null;
   /** Genres (and tags) per item, for "matches your taste". */
   features: ItemFeatures;
-  collaborative?: BprFactorization | null;
+  collaborative?: CollaborativeModel | null;
   content?: ContentModel | null;
   popularity: PopularityIndex;
+  /** When set, each request scores its pool instead of the whole catalog. */
+  pool?: CandidatePool | null;
 }
 
 /** One request's user: everything the recommender derives from the full history, at `now`. */
@@ -45,6 +49,8 @@ export interface PreparedUser {
   statuses: ReadonlyMap<number, WatchStatus>;
   /** 1 = may be recommended. Shape: [itemCount] */
   eligible: Uint8Array;
+  /** The eligible items the sources score, ascending. Shape: [m] */
+  candidates: Int32Array;
   /** Fold-in from the full history; null without a collaborative model or history. */
   folded: FoldedUser | null;
   /** Content profile; null without a content model or weighted history. */
@@ -65,7 +71,7 @@ export interface RecommendationSource {
   coldStart: boolean;
   /** Whether it can score this user now. */
   available(input: SourceInput): boolean;
-  /** Normalised scores in [0, 1] over eligible items; NaN elsewhere. Shape: [itemCount] */
+  /** Normalised scores in [0, 1] of the user's candidates. Shape: [candidates] */
   score(input: SourceInput): Float64Array;
   /** Why this source likes `item` for this user (may be empty). */
   reasons(input: SourceInput, item: number): RecommendationReason[];
@@ -89,28 +95,63 @@ export function normaliseScores(scores: Float64Array, eligible: Uint8Array): Flo
   return scores;
 }
 
+/** Min–max to [0, 1] in place over every entry; all 0 if flat. */
+export function normaliseInPlace(scores: Float64Array): Float64Array {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i];
+    if (s < min) min = s;
+    if (s > max) max = s;
+  }
+  const span = max - min;
+  for (let i = 0; i < scores.length; i++) scores[i] = span > 0 ? (scores[i] - min) / span : 0;
+  return scores;
+}
+
 /**
- * log1p of a popularity table, computed once per table (the tables live as long as the popularity
- * index); each request gets a fresh copy to normalise.
+ * log1p of a popularity table, computed once per table (a table lives as long as its popularity
+ * index): raw counts are so long-tailed that after min–max all but the top few would sit at 0.
  */
 const logScaled = new WeakMap<Float64Array, Float64Array>();
-function logScale(values: Float64Array): Float64Array {
+
+/** log1p of a popularity table at the candidates. Shapes: values [itemCount], items [m] → [m]. */
+function logScaleAt(values: Float64Array, items: Int32Array): Float64Array {
   let scaled = logScaled.get(values);
   if (!scaled) {
     scaled = values.map((v) => Math.log1p(Math.max(0, v)));
     logScaled.set(values, scaled);
   }
-  return Float64Array.from(scaled);
+  const out = new Float64Array(items.length);
+  for (let j = 0; j < items.length; j++) out[j] = scaled[items[j]];
+  return out;
+}
+
+/** user · v_i + b_i for the candidates. Shapes: vector [d], items [m] → [m]. */
+function dotAt(
+  model: CollaborativeModel,
+  vector: ArrayLike<number>,
+  items: Int32Array,
+): Float64Array {
+  const { d, itemFactors, itemBias } = model;
+  const out = new Float64Array(items.length);
+  for (let j = 0; j < items.length; j++) {
+    const base = items[j] * d;
+    let s = itemBias === null ? 0 : itemBias[items[j]];
+    for (let k = 0; k < d; k++) s += vector[k] * itemFactors[base + k];
+    out[j] = s;
+  }
+  return out;
 }
 
 const collaborative: RecommendationSource = {
   code: 'collaborative',
   description:
-    'Implicit-feedback factorisation (BPR, genre/tag-aware item vectors); the user vector is folded in from the full history on every request.',
+    'Implicit-feedback factorisation (implicit ALS or BPR, chosen on validation); the user vector is folded in from the full history on every request.',
   coldStart: false,
   available: ({ parts, user }) => parts.collaborative != null && user.folded !== null,
   score: ({ parts, user }) =>
-    normaliseScores(parts.collaborative!.scoreVector(user.folded!.vector), user.eligible),
+    normaliseInPlace(dotAt(parts.collaborative!, user.folded!.vector, user.candidates)),
   reasons: ({ parts, user }, item) => {
     const model = parts.collaborative!;
     const folded = user.folded!;
@@ -140,7 +181,8 @@ const content: RecommendationSource = {
     'TF-IDF over genres, tags and description words; cosine with a completion- and recency-weighted profile of what the user watched.',
   coldStart: false,
   available: ({ parts, user }) => parts.content != null && user.profile !== null,
-  score: ({ parts, user }) => normaliseScores(parts.content!.scores(user.profile!), user.eligible),
+  score: ({ parts, user }) =>
+    normaliseInPlace(parts.content!.scoreItems(user.profile!, user.candidates)),
   reasons: ({ parts, user }, item) => {
     const out: RecommendationReason[] = [];
     const watched = user.historyItems.filter((h) => user.statuses.get(h)?.state !== 'dropped');
@@ -173,7 +215,7 @@ const popularInSegment: RecommendationSource = {
   coldStart: true,
   available: () => true,
   score: ({ parts, user }) =>
-    normaliseScores(logScale(parts.popularity.segmentScores(user.ctx.segment)), user.eligible),
+    normaliseInPlace(logScaleAt(parts.popularity.segmentScores(user.ctx.segment), user.candidates)),
   reasons: ({ parts, user }) => {
     const s = user.ctx.segment;
     const known = s !== undefined && s >= 0 && s < parts.popularity.bySegment.length;
@@ -187,7 +229,8 @@ const trending: RecommendationSource = {
     'Completion-weighted views with a short half-life (default 3 days): what is picking up now.',
   coldStart: true,
   available: () => true,
-  score: ({ parts, user }) => normaliseScores(logScale(parts.popularity.trending), user.eligible),
+  score: ({ parts, user }) =>
+    normaliseInPlace(logScaleAt(parts.popularity.trending, user.candidates)),
   reasons: () => [{ kind: 'trending' }],
 };
 

@@ -9,24 +9,14 @@ import {
   type InteractionRow,
   type Interactions,
 } from '../../ml';
+import { allViewingEvents, catalogTitles } from './borrowed-reads';
 import { vocabulary } from './recommender-state';
 
 /** Every viewing event and the catalog, as the offline evaluation protocols take them. */
 export async function loadEvaluationData(
   ds: DataSource,
 ): Promise<{ interactions: Interactions; side: EvaluationSide; description: string }> {
-  const titles: {
-    id: string;
-    type: string;
-    genres: string[];
-    tags: string[];
-    description: string;
-  }[] = await ds.query('SELECT id::text, type, genres, tags, description FROM titles ORDER BY id');
-  const events: { user_id: string; title_id: string; completion: number; t: number }[] =
-    await ds.query(
-      `SELECT user_id::text, title_id::text, completion, extract(epoch FROM started_at)::float8 AS t
-       FROM viewing_events`,
-    );
+  const [titles, events] = await Promise.all([catalogTitles(ds), allViewingEvents(ds)]);
   if (events.length === 0) {
     throw new DomainError(
       ErrorCode.INSUFFICIENT_DATA,

@@ -1,10 +1,13 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { RecommendationSource } from './recommendations.service';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { RecommendationSource } from './recommendation-source';
 
 registerEnumType(RecommendationSource, {
   name: 'RecommendationSource',
   valuesConfig: {
-    HYBRID: { description: 'The blend of every source (weights follow the size of the history).' },
+    HYBRID: {
+      description:
+        'The blend of every source, with the weights `churn train-recs` learned for the size of the history.',
+    },
     COLLABORATIVE: {
       description: 'Matrix factorisation: viewers who watch what you watch also watch…',
     },
@@ -53,8 +56,15 @@ export class RecommendationReason {
   genre!: string | null;
 }
 
-@ObjectType({ description: 'One recommended title, with its score and reasons.' })
+@ObjectType({ description: 'A title the subscriber has never started, with why it is shown.' })
 export class RecommendedTitle {
+  @Field(() => ID, {
+    description:
+      'The served list this item belongs to (the same for every item of one list): send it back with ' +
+      'recordRecommendationImpressions when the list is shown.',
+  })
+  listId!: string;
+
   @Field(() => ID, { description: "The recommended title's id." })
   titleId!: string;
 
@@ -70,7 +80,10 @@ export class RecommendedTitle {
   @Field(() => [RecommendationReason], { description: 'Most important first.' })
   reasons!: RecommendationReason[];
 
-  @Field({ description: 'The subscriber is part-way through this title.' })
+  @Field({
+    description: 'Always false: started titles are listed by User.continueWatching.',
+    deprecationReason: 'Recommendations hold unstarted titles only; use User.continueWatching.',
+  })
   continueWatching!: boolean;
 
   @Field(() => Float, {
@@ -147,4 +160,57 @@ export class RecommendationEffectiveness {
     description: 'Churn rate of the shown subscribers who did not take one.',
   })
   churnRateDidNot!: number | null;
+}
+
+@ObjectType({
+  description: 'A started, unfinished title: one item of the "Continue watching" row.',
+})
+export class ContinueWatchingTitle {
+  @Field(() => ID)
+  titleId!: string;
+
+  @Field(() => Float, {
+    description:
+      'Movie: the furthest completion reached, 0..1. Series: share of its episodes watched.',
+  })
+  progress!: number;
+
+  @Field({ description: 'When the subscriber last watched it.' })
+  lastWatchedAt!: Date;
+}
+
+@InputType({
+  description:
+    'One recommended item a client displayed. Send the fields of the RecommendedTitle as served.',
+})
+export class RecommendationImpressionInput {
+  @Field(() => ID, { description: 'RecommendedTitle.listId of the list shown.' })
+  listId!: string;
+
+  @Field(() => ID)
+  userId!: string;
+
+  @Field(() => ID)
+  titleId!: string;
+
+  @Field(() => Int, { description: 'RecommendedTitle.rank (1 = first).' })
+  rank!: number;
+
+  @Field(() => RecommendationSource, { description: 'RecommendedTitle.source.' })
+  source!: RecommendationSource;
+
+  @Field(() => Float, { description: 'RecommendedTitle.score.' })
+  score!: number;
+
+  @Field(() => [String], { nullable: true, description: 'The reason texts shown, if any.' })
+  reasons?: string[] | null;
+
+  @Field(() => Date, { nullable: true, description: 'When it was shown (default: when received).' })
+  shownAt?: Date | null;
+}
+
+@ObjectType({ description: 'What recordRecommendationImpressions stored.' })
+export class RecordedImpressions {
+  @Field(() => Int, { description: 'Impressions stored (all of those sent).' })
+  recorded!: number;
 }

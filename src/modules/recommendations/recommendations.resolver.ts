@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { invalidArgument } from '../../common/domain-error';
 import { parseId } from '../../common/ids';
 import type { AppContext } from '../../server/context';
@@ -7,20 +7,24 @@ import { Role } from '../../server/auth/roles';
 import { Title } from '../catalog/title.entity';
 import { User } from '../users/user.entity';
 import {
+  ContinueWatchingTitle,
   RecommendationEffectiveness,
+  RecommendationImpressionInput,
+  RecordedImpressions,
   RecommendationReason,
   RecommendedTitle,
   SimilarTitle,
 } from './recommendation.types';
-import { MAX_RECOMMENDATIONS, RecommendationSource } from './recommendations.service';
+import { MAX_AMONG, MAX_RECOMMENDATIONS, RecommendationSource } from './recommendations.service';
 
 @Resolver(() => User)
 export class UserRecommendationsResolver {
   @FieldResolver(() => [RecommendedTitle], {
     description:
-      'Titles to show this subscriber, best first, each with its reasons. Computed from the full viewing history ' +
-      'at the moment of the request (the latest event counts at once); at HIGH or CRITICAL risk the list leans ' +
-      'toward titles similar subscribers finish. Every list served is recorded as impressions.',
+      'Titles this subscriber has never started, best first, each with its reasons (started titles are in ' +
+      'continueWatching). Computed from the full viewing history at the moment of the request (the latest ' +
+      'event counts at once); at HIGH or CRITICAL risk the list leans toward titles similar subscribers ' +
+      'finish. A pure read: report what you display with recordRecommendationImpressions.',
   })
   async recommendations(
     @Root() user: User,
@@ -32,8 +36,55 @@ export class UserRecommendationsResolver {
       description: 'Which recommender to use (default: the served hybrid).',
     })
     source: RecommendationSource,
+    @Arg('among', () => [ID], {
+      nullable: true,
+      description:
+        `Rank only these titles (at most ${MAX_AMONG}), e.g. to order an editorial row for this ` +
+        'subscriber; started titles and titles the recommender does not know are left out.',
+    })
+    among?: string[] | null,
   ): Promise<RecommendedTitle[]> {
-    return ctx.loaders.recommendations(first, source).load(user.id);
+    const ids = among?.map((id) => parseId(id, 'title')) ?? null;
+    return ctx.loaders.recommendations(first, source, ids).load(user.id);
+  }
+
+  @FieldResolver(() => [ContinueWatchingTitle], {
+    description:
+      'The "Continue watching" row: titles started and not finished (a movie stopped between half-way and ' +
+      'the credits, a series not yet at 95% of its episodes and not dropped), most recently watched first.',
+  })
+  async continueWatching(
+    @Root() user: User,
+    @Ctx() ctx: AppContext,
+    @Arg('first', () => Int, { defaultValue: 10, description: `1..${MAX_RECOMMENDATIONS}.` })
+    first: number,
+  ): Promise<ContinueWatchingTitle[]> {
+    return ctx.loaders.continueWatching(first).load(user.id);
+  }
+}
+
+@Resolver(() => ContinueWatchingTitle)
+export class ContinueWatchingTitleResolver {
+  @FieldResolver(() => Title)
+  async title(@Root() r: ContinueWatchingTitle, @Ctx() ctx: AppContext): Promise<Title> {
+    return (await ctx.loaders.titleById.load(r.titleId))!;
+  }
+}
+
+@Resolver()
+export class RecommendationImpressionsResolver {
+  @Mutation(() => RecordedImpressions, {
+    description:
+      'Record the recommended items a client displayed (call it when a list is shown, not when it is ' +
+      'fetched). All or nothing; recommendationEffectiveness attributes later viewing to these.',
+  })
+  @Allow(Role.INGEST)
+  async recordRecommendationImpressions(
+    @Ctx() ctx: AppContext,
+    @Arg('impressions', () => [RecommendationImpressionInput])
+    impressions: RecommendationImpressionInput[],
+  ): Promise<RecordedImpressions> {
+    return { recorded: await ctx.services.recommendations.recordImpressions(impressions) };
   }
 }
 
@@ -78,7 +129,8 @@ export class SimilarTitlesResolver {
 
   @Query(() => RecommendationEffectiveness, {
     description:
-      'Recommendations served since a date (default: 30 days ago) against what was watched afterwards: uptake ' +
+      'Recommendations shown since a date (default: 30 days ago; as reported by recordRecommendationImpressions) ' +
+      'against what was watched afterwards: uptake ' +
       'within 7 days, completion of recommended vs organic views, and churn of those who took one vs not.',
   })
   @Allow(Role.READER)

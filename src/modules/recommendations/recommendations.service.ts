@@ -2,41 +2,48 @@
  * Recommendations served from the in-memory recommender state (recommender-state.ts). Every request
  * reads the user's FULL viewing history and folds it into the collaborative model in closed form
  * (item vectors fixed), recomputes the content profile and genre taste, so the very next request after
- * recordViewingEvents reflects what the user just watched; nothing is precomputed per user. Users at
- * HIGH or CRITICAL risk are re-ranked toward titles the members of their segment finish. Every list
- * served is recorded as impressions, which later viewing events are attributed to
- * (recommendationEffectiveness).
+ * recordViewingEvents reflects what the user just watched; nothing is precomputed per user.
+ *
+ * Two rows, as streaming services show them: `recommend` lists titles the user has never started
+ * (blended by the weights `train-recs` learned for the user's history size; users at HIGH or
+ * CRITICAL risk re-ranked toward titles their segment finishes), `continueWatching` the started,
+ * unfinished ones, most recent first.
+ *
+ * Serving is a pure read. A client reports what it actually showed with
+ * recordRecommendationImpressions (one statement per call), which recommendationEffectiveness
+ * attributes later viewing to.
  */
 import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { DomainError, ErrorCode, invalidArgument } from '../../common/domain-error';
 import type { Logger } from '../../common/logger';
 import {
+  inProgressTitles,
   recommendForRetention,
+  watchStatuses,
   type HistoryEvent,
   type Recommendation,
-  type RecommendationReason,
   type SourceCode,
 } from '../../ml';
 import { RiskLevel } from '../scoring/risk-levels';
-import { preparedQuery } from '../../db/prepared-query';
 import type { SegmentsService } from '../segments/segments.service';
+import { anyViewingEvents, viewingHistoriesOf, type ViewingRow } from './borrowed-reads';
+import { effectiveness, type EffectivenessReport } from './effectiveness';
+import { validateImpressions, type ImpressionInput } from './impressions';
+import { RecommendationSource } from './recommendation-source';
+import { RecommendationsRepository } from './recommendations.repository';
 import { buildRecommenderState, type RecommenderState } from './recommender-state';
-import type { RecommenderMetadata, RecommenderStore } from './recommender-store';
+import { RecommenderStore, type RecommenderMetadata } from './recommender-store';
 import {
   trainRecommender,
   TrainingStopped,
   type TrainRecommenderOptions,
 } from './recommender-training';
-import { effectiveness, type EffectivenessReport } from './effectiveness';
+import { served, type ServedRecommendation } from './served-recommendation';
 
-export enum RecommendationSource {
-  HYBRID = 'HYBRID',
-  COLLABORATIVE = 'COLLABORATIVE',
-  CONTENT = 'CONTENT',
-  POPULAR_IN_SEGMENT = 'POPULAR_IN_SEGMENT',
-  TRENDING = 'TRENDING',
-}
+export { RecommendationSource } from './recommendation-source';
+export type { ServedReason, ServedRecommendation } from './served-recommendation';
 
 const SOURCE_CODE: Record<
   Exclude<RecommendationSource, RecommendationSource.HYBRID>,
@@ -47,34 +54,18 @@ const SOURCE_CODE: Record<
   [RecommendationSource.POPULAR_IN_SEGMENT]: 'popular-in-segment',
   [RecommendationSource.TRENDING]: 'trending',
 };
-const SOURCE_ENUM: Record<SourceCode, RecommendationSource> = {
-  collaborative: RecommendationSource.COLLABORATIVE,
-  content: RecommendationSource.CONTENT,
-  'popular-in-segment': RecommendationSource.POPULAR_IN_SEGMENT,
-  trending: RecommendationSource.TRENDING,
-};
-
-export interface ServedReason {
-  kind: RecommendationReason['kind'];
-  text: string;
-  titleId: string | null;
-  genre: string | null;
-}
-
-export interface ServedRecommendation {
-  titleId: string;
-  rank: number;
-  score: number;
-  source: RecommendationSource;
-  reasons: ServedReason[];
-  continueWatching: boolean;
-  /** Mean completion of the title among the user's segment (null when not re-ranked for risk). */
-  predictedCompletion: number | null;
-}
 
 export interface RecommendationRequest {
   userId: string;
   risk: RiskLevel | null;
+}
+
+/** A started, unfinished title of one subscriber. */
+export interface InProgressTitle {
+  titleId: string;
+  /** Movie: best completion; series: share of its episodes watched. */
+  progress: number;
+  lastWatchedAt: Date;
 }
 
 export interface RecommendationsOptions {
@@ -87,23 +78,44 @@ const EPISODE_WATCHED = 0.5;
 const VERSION_CHECK_MS = 5000;
 const DEFAULT_REFRESH_MS = 10 * 60_000;
 export const MAX_RECOMMENDATIONS = 50;
+/** Most titles `among` may name (an editorial row, a search page). */
+export const MAX_AMONG = 500;
 const AT_RISK: ReadonlySet<RiskLevel> = new Set([RiskLevel.HIGH, RiskLevel.CRITICAL]);
 
 export class RecommendationsService {
+  readonly repository: RecommendationsRepository;
+  readonly store: RecommenderStore;
   private state: Promise<RecommenderState> | null = null;
   private rebuilding: Promise<void> | null = null;
   private checkedAt = 0;
   private training: Promise<RecommenderMetadata> | null = null;
   private stopping = false;
-  private readonly pendingWrites = new Set<Promise<void>>();
+  /**
+   * Concurrent requests' reads coalesced into one statement per tick (batching only, no cache:
+   * every request still reads the history as it is now).
+   */
+  private readonly historyBatch: DataLoader<string, ViewingRow[]>;
+  private readonly segmentBatch: DataLoader<string, string | null>;
 
   constructor(
     private readonly dataSource: DataSource,
-    readonly store: RecommenderStore,
+    modelDir: string,
     private readonly segments: SegmentsService,
     private readonly logger: Logger,
     private readonly options: RecommendationsOptions = {},
-  ) {}
+  ) {
+    this.repository = new RecommendationsRepository(dataSource);
+    this.store = new RecommenderStore(this.repository, modelDir);
+    this.historyBatch = new DataLoader(
+      async (ids) => {
+        const by = new Map<string, ViewingRow[]>(ids.map((id) => [id, []]));
+        for (const r of await viewingHistoriesOf(dataSource, ids)) by.get(r.user_id)?.push(r);
+        return ids.map((id) => by.get(id)!);
+      },
+      { cache: false },
+    );
+    this.segmentBatch = new DataLoader((ids) => segments.segmentIdsOf(ids), { cache: false });
+  }
 
   /** The serving state; rebuilt in the background when a new version is trained or it ages. */
   async current(): Promise<RecommenderState> {
@@ -138,26 +150,35 @@ export class RecommendationsService {
   }
 
   /**
-   * Up to `first` recommendations per request, recorded as impressions. Shape: requests[i] → list.
+   * Up to `first` unstarted titles per request, best first; with `among`, only those titles are
+   * ranked (scores as in the full list). Shape: requests[i] → list.
    */
   async recommend(
     requests: readonly RecommendationRequest[],
     first: number,
     source: RecommendationSource,
+    among: readonly string[] | null = null,
   ): Promise<ServedRecommendation[][]> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_RECOMMENDATIONS) {
-      throw invalidArgument(`first must be between 1 and ${MAX_RECOMMENDATIONS}, got ${first}`, {
-        argument: 'first',
+    assertFirst(first);
+    if (among !== null && among.length > MAX_AMONG) {
+      throw invalidArgument(`among names at most ${MAX_AMONG} titles, got ${among.length}`, {
+        argument: 'among',
       });
     }
     const state = await this.current();
     const userIds = requests.map((r) => r.userId);
     const [histories, segmentIds] = await Promise.all([
       this.historiesOf(state, userIds),
-      this.segments.segmentIdsOf(userIds),
+      this.segmentBatch.loadMany(userIds).then((ids) =>
+        ids.map((id) => {
+          if (id instanceof Error) throw id;
+          return id;
+        }),
+      ),
     ]);
+    const allowed = among === null ? null : amongMask(state, among);
     const now = Date.now() / 1000;
-    const lists = requests.map((req, i) => {
+    return requests.map((req, i) => {
       const segment = segmentIds[i] === null ? undefined : state.segmentIndex.get(segmentIds[i]!);
       const ctx = { history: histories[i], now, segment };
       const retention =
@@ -167,30 +188,67 @@ export class RecommendationsService {
       if (retention) {
         predicted =
           segment === undefined ? state.predicted.global : state.predicted.bySegment[segment];
-        items = recommendForRetention(state.hybrid, ctx, predicted, 'high', first);
+        items = recommendForRetention(
+          state.hybrid,
+          ctx,
+          predicted,
+          'high',
+          first,
+          3 * first,
+          allowed,
+        );
       } else {
         const rec =
           source === RecommendationSource.HYBRID
             ? state.hybrid
             : state.single.get(SOURCE_CODE[source])!;
-        items = rec.recommend(ctx, first).items;
+        items = rec.recommend(ctx, first, allowed).items;
       }
-      return items.map((r, rank) => served(state, r, rank + 1, predicted));
+      const listId = randomUUID();
+      return items.map((r, rank) => served(state, r, rank + 1, predicted, listId));
     });
-    // Written after the answer, not before it: the list does not wait for its own bookkeeping.
-    const write = this.recordImpressions(requests, lists, state.version)
-      .catch((err) => this.logger.error('Recording impressions failed', { error: String(err) }))
-      .finally(() => this.pendingWrites.delete(write));
-    this.pendingWrites.add(write);
-    return lists;
   }
 
-  /** Served lists against later viewing (see effectiveness.ts). */
+  /** Started, unfinished titles per user, most recently watched first. */
+  async continueWatching(userIds: readonly string[], first: number): Promise<InProgressTitle[][]> {
+    assertFirst(first);
+    const state = await this.current();
+    const histories = await this.historiesOf(state, userIds);
+    return histories.map((history) =>
+      inProgressTitles(watchStatuses(history, state.parts.kinds, state.hybrid.options.rules))
+        .slice(0, first)
+        .map((t) => ({
+          titleId: state.titles[t.item].id,
+          progress: t.progress,
+          lastWatchedAt: new Date(t.lastSeen * 1000),
+        })),
+    );
+  }
+
+  /**
+   * Stores what a client showed (all or nothing): each item of a served list it displayed, with
+   * the list's id. Returns how many were recorded.
+   */
+  async recordImpressions(inputs: readonly ImpressionInput[]): Promise<number> {
+    const rows = validateImpressions(inputs);
+    const state = await this.current();
+    const result = await this.repository.insertImpressions(rows, state.version);
+    if (result.unknownUser !== null || result.unknownTitle !== null) {
+      const what =
+        result.unknownUser !== null
+          ? `no subscriber ${result.unknownUser}`
+          : `no title ${result.unknownTitle}`;
+      throw invalidArgument(`${what}: nothing was recorded`, { argument: 'impressions' });
+    }
+    return result.inserted;
+  }
+
+  /** Shown lists against later viewing (see effectiveness.ts). */
   effectiveness(since: Date, segmentId: string | null): Promise<EffectivenessReport> {
-    return effectiveness(this.dataSource, since, segmentId);
+    return effectiveness(this.repository, since, segmentId);
   }
 
-  /** Train the collaborative model now and serve it (`churn train-recs`). One run at a time. */
+  /** Train the recommender now and serve it (`churn train-recs`). One run at a time. */
   async train(options: TrainRecommenderOptions): Promise<RecommenderMetadata> {
     if (this.training) {
       throw new DomainError(
@@ -215,8 +273,7 @@ export class RecommendationsService {
   trainInBackgroundIfNone(options: TrainRecommenderOptions): void {
     void (async () => {
       if ((await this.store.activeVersion()) !== null) return;
-      const [{ n }] = await this.dataSource.query('SELECT count(*)::int AS n FROM viewing_events');
-      if (n === 0) return;
+      if (!(await anyViewingEvents(this.dataSource))) return;
       this.logger.info(
         'No recommender trained yet: training one in the background (content and popularity serve meanwhile)',
       );
@@ -228,15 +285,9 @@ export class RecommendationsService {
     });
   }
 
-  /** Wait until every impression served so far is stored. */
-  async flush(): Promise<void> {
-    await Promise.all([...this.pendingWrites]);
-  }
-
-  /** Abandon a training run at its next epoch and wait for it (shutdown). */
+  /** Abandon a training run at its next step and wait for it (shutdown). */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.flush();
     await this.training?.catch(() => undefined);
     await this.rebuilding;
   }
@@ -246,20 +297,14 @@ export class RecommendationsService {
     titleId: string,
     first: number,
   ): Promise<{ titleId: string; score: number }[]> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_RECOMMENDATIONS) {
-      throw invalidArgument(`first must be between 1 and ${MAX_RECOMMENDATIONS}, got ${first}`, {
-        argument: 'first',
-      });
-    }
+    assertFirst(first);
     const state = await this.current();
     const item = state.indexOf.get(titleId);
     if (item === undefined) {
       throw new DomainError(
         ErrorCode.TITLE_NOT_FOUND,
         `no title ${titleId} in the recommender's catalog`,
-        {
-          titleId,
-        },
+        { titleId },
       );
     }
     return state.parts.content!.similarTitles(item, first).map((s) => ({
@@ -273,16 +318,13 @@ export class RecommendationsService {
     state: RecommenderState,
     userIds: readonly string[],
   ): Promise<HistoryEvent[][]> {
-    const rows: { user_id: string; title_id: string; completion: number; t: number }[] =
-      await preparedQuery(
-        this.dataSource,
-        `SELECT user_id::text, title_id::text, completion, extract(epoch FROM started_at)::float8 AS t
-         FROM viewing_events WHERE user_id = ANY($1::bigint[]) ORDER BY user_id, started_at, id`,
-        [userIds],
-      );
+    const perUser = await this.historyBatch.loadMany(userIds);
     const by = new Map<string, HistoryEvent[]>();
     const episodes = new Map<string, number>();
-    for (const r of rows) {
+    for (const r of perUser.flatMap((rows) => {
+      if (rows instanceof Error) throw rows;
+      return rows;
+    })) {
       const item = state.indexOf.get(r.title_id);
       if (item === undefined) continue;
       const title = state.titles[item];
@@ -299,99 +341,22 @@ export class RecommendationsService {
     }
     return userIds.map((id) => by.get(id) ?? []);
   }
+}
 
-  private async recordImpressions(
-    requests: readonly RecommendationRequest[],
-    lists: ServedRecommendation[][],
-    version: string | null,
-  ): Promise<void> {
-    const rows = lists.flatMap((list, i) => {
-      const listId = randomUUID();
-      return list.map((r) => ({
-        listId,
-        userId: requests[i].userId,
-        risk: requests[i].risk,
-        ...r,
-      }));
+function assertFirst(first: number): void {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_RECOMMENDATIONS) {
+    throw invalidArgument(`first must be between 1 and ${MAX_RECOMMENDATIONS}, got ${first}`, {
+      argument: 'first',
     });
-    if (rows.length === 0) return;
-    // Committed asynchronously (set_config in the statement's own transaction): an impression lost to a
-    // crash of PostgreSQL costs an analytics row, and a durable commit would cost every request a flush.
-    await preparedQuery(
-      this.dataSource,
-      `WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
-       INSERT INTO recommendation_impressions (list_id, user_id, title_id, rank, source, score, reasons, risk_level,
-                                               recommender_version)
-       SELECT l, u, t, r, s, sc, ARRAY(SELECT jsonb_array_elements_text(re)), rl, $9
-         FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::int[], $5::text[], $6::float8[], $7::jsonb[],
-                     $8::risk_level[]) AS x(l, u, t, r, s, sc, re, rl), async`,
-      [
-        rows.map((r) => r.listId),
-        rows.map((r) => r.userId),
-        rows.map((r) => r.titleId),
-        rows.map((r) => r.rank),
-        rows.map((r) => r.source),
-        rows.map((r) => r.score),
-        rows.map((r) => JSON.stringify(r.reasons.map((x) => x.text))),
-        rows.map((r) => r.risk),
-        version,
-      ],
-    );
   }
 }
 
-function served(
-  state: RecommenderState,
-  r: Recommendation,
-  rank: number,
-  predicted: Float64Array | null,
-): ServedRecommendation {
-  const titleName = (item: number) => state.titles[item]?.name ?? `title ${item}`;
-  const reasons = r.reasons.map((reason): ServedReason => {
-    switch (reason.kind) {
-      case 'because-you-watched':
-        return {
-          kind: reason.kind,
-          text: `Because you watched ${titleName(reason.item)}`,
-          titleId: state.titles[reason.item].id,
-          genre: null,
-        };
-      case 'continue-watching':
-        return {
-          kind: reason.kind,
-          text: `Continue watching ${titleName(reason.item)}`,
-          titleId: state.titles[reason.item].id,
-          genre: null,
-        };
-      case 'matches-taste': {
-        const genre = state.genres[reason.genre] ?? null;
-        return { kind: reason.kind, text: `Matches your taste for ${genre}`, titleId: null, genre };
-      }
-      case 'popular-in-segment':
-        return {
-          kind: reason.kind,
-          text: reason.segment === null ? 'Popular right now' : 'Popular in your segment',
-          titleId: null,
-          genre: null,
-        };
-      case 'trending':
-        return { kind: reason.kind, text: 'Trending this week', titleId: null, genre: null };
-      case 'likely-to-finish':
-        return {
-          kind: reason.kind,
-          text: `Viewers like you usually finish this (${Math.round(reason.predictedCompletion * 100)}% on average)`,
-          titleId: null,
-          genre: null,
-        };
-    }
-  });
-  return {
-    titleId: state.titles[r.item].id,
-    rank,
-    score: r.score,
-    source: SOURCE_ENUM[r.source],
-    reasons,
-    continueWatching: r.continueWatching,
-    predictedCompletion: predicted ? predicted[r.item] : null,
-  };
+/** 1 for the catalog items named in `among` (titles the recommender does not know are ignored). */
+function amongMask(state: RecommenderState, among: readonly string[]): Uint8Array {
+  const mask = new Uint8Array(state.titles.length);
+  for (const id of among) {
+    const item = state.indexOf.get(id);
+    if (item !== undefined) mask[item] = 1;
+  }
+  return mask;
 }

@@ -7,7 +7,9 @@
  */
 import type { DataSource } from 'typeorm';
 import {
-  BprFactorization,
+  BLEND_DEFAULTS,
+  CandidatePool,
+  collaborativeFromArtifacts,
   ContentModel,
   HybridRecommender,
   interactionsFromRows,
@@ -20,7 +22,8 @@ import {
   type InteractionRow,
   type SourceCode,
 } from '../../ml';
-import type { RecommenderStore } from './recommender-store';
+import { catalogTitles, latestSegmentMemberships, recentViewingEvents } from './borrowed-reads';
+import type { RecommenderMetadata, RecommenderStore } from './recommender-store';
 
 export interface CatalogTitle {
   id: string;
@@ -50,8 +53,11 @@ export interface RecommenderState {
   interactions: number;
 }
 
-/** Popularity, trending and predicted completion look back this far. */
-const LOOKBACK_DAYS = 120;
+/**
+ * Popularity, trending, predicted completion and the candidate pool look back this far: a year, so
+ * an imported ratings history (MovieLens spans months) is seen whole.
+ */
+const LOOKBACK_DAYS = 365;
 
 export async function buildRecommenderState(
   ds: DataSource,
@@ -59,17 +65,7 @@ export async function buildRecommenderState(
 ): Promise<RecommenderState> {
   const version = await store.activeVersion();
   const saved = version && store.exists(version) ? store.read(version) : null;
-  const rows: {
-    id: string;
-    name: string;
-    type: 'MOVIE' | 'SERIES';
-    genres: string[];
-    tags: string[];
-    description: string;
-    episode_count: number;
-  }[] = await ds.query(
-    `SELECT id::text, name, type, genres, tags, description, episode_count FROM titles ORDER BY id`,
-  );
+  const rows = await catalogTitles(ds);
   const byId = new Map(rows.map((r) => [r.id, r]));
   // The trained model fixes the item indices; titles added since wait for the next `churn train-recs`.
   const ordered = saved
@@ -99,16 +95,10 @@ export async function buildRecommenderState(
   const kinds = Uint8Array.from(titles, (t) => (t.type === 'SERIES' ? SERIES : MOVIE));
 
   // Recent viewing for popularity, trending and predicted completion; segments from the latest run.
-  const events: { user_id: string; title_id: string; completion: number; t: number }[] =
-    await ds.query(
-      `SELECT user_id::text, title_id::text, completion, extract(epoch FROM started_at)::float8 AS t
-       FROM viewing_events WHERE started_at >= now() - make_interval(days => $1)`,
-      [LOOKBACK_DAYS],
-    );
-  const memberships: { user_id: string; segment_id: number }[] = await ds.query(
-    `SELECT user_id::text, segment_id FROM user_segments
-      WHERE run_id = (SELECT max(id) FROM segment_runs)`,
-  );
+  const [events, memberships] = await Promise.all([
+    recentViewingEvents(ds, LOOKBACK_DAYS),
+    latestSegmentMemberships(ds),
+  ]);
   const segmentIds = [...new Set(memberships.map((m) => String(m.segment_id)))].sort();
   const segmentIndex = new Map(segmentIds.map((s, i) => [s, i]));
   const userIndex = new Map<string, number>();
@@ -148,9 +138,10 @@ export async function buildRecommenderState(
     itemCount: titles.length,
     kinds,
     features,
-    collaborative: saved ? BprFactorization.fromArtifacts(saved.artifacts) : null,
+    collaborative: saved ? collaborativeFromArtifacts(saved.artifacts) : null,
     content: ContentModel.fit(titles),
     popularity,
+    pool: CandidatePool.build(x, popularity),
   };
   const sources: SourceCode[] = ['collaborative', 'content', 'popular-in-segment', 'trending'];
   return {
@@ -160,12 +151,17 @@ export async function buildRecommenderState(
     indexOf,
     genres,
     segmentIndex,
-    hybrid: new HybridRecommender(parts),
+    hybrid: new HybridRecommender(parts, { blend: blendOf(saved?.metadata ?? null) }),
     single: new Map(sources.map((s) => [s, new HybridRecommender(parts, { sources: [s] })])),
     predicted,
     parts,
     interactions: x.users.length,
   };
+}
+
+/** The version's learned blend, or the default ramps for versions trained before blends were learned. */
+function blendOf(metadata: RecommenderMetadata | null) {
+  return { ...BLEND_DEFAULTS, learned: metadata?.blend ?? null };
 }
 
 /** Sorted distinct values: a vocabulary in feature-index order. */

@@ -6,13 +6,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DataSource } from 'typeorm';
-import type { RecommendArtifacts } from '../../ml';
+import type { LearnedBlend, RecommendArtifacts } from '../../ml';
 import {
   artifactDirExists,
   readArtifactDir,
   writeArtifactDir,
 } from '../model-registry/artifact-dir';
+import type { RecommendationsRepository } from './recommendations.repository';
 
 export interface RecommenderMetadata {
   version: string;
@@ -31,13 +31,18 @@ export interface RecommenderMetadata {
   backend: string;
   /** Offline metrics measured after training (leave-latest-out, on a sample of users). */
   metrics: Record<string, number>;
+  /** The collaborative model chosen on validation (catalogue code), and every candidate's NDCG@10. */
+  model?: string;
+  candidates?: { code: string; ndcg: number; fitSeconds: number }[];
+  /** The blend learned per history bucket (absent in versions trained before it existed). */
+  blend?: LearnedBlend | null;
 }
 
 export class RecommenderStore {
   readonly dir: string;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repository: RecommendationsRepository,
     modelDir: string,
   ) {
     this.dir = path.join(modelDir, 'recommenders');
@@ -50,23 +55,13 @@ export class RecommenderStore {
       artifacts.weights,
       metadata,
     );
-    await this.dataSource.transaction(async (m) => {
-      await m.query('UPDATE recommender_versions SET active = false WHERE active');
-      await m.query(
-        `INSERT INTO recommender_versions (version, active, activated_at, metrics, metadata)
-         VALUES ($1, true, now(), $2, $3)`,
-        [metadata.version, JSON.stringify(metadata.metrics), JSON.stringify(metadata)],
-      );
-    });
+    await this.repository.activateNewVersion(metadata.version, metadata.metrics, metadata);
     fs.writeFileSync(path.join(this.dir, 'active'), `${metadata.version}\n`);
   }
 
   /** The active version's name, or null. */
-  async activeVersion(): Promise<string | null> {
-    const [row] = await this.dataSource.query(
-      'SELECT version FROM recommender_versions WHERE active',
-    );
-    return row?.version ?? null;
+  activeVersion(): Promise<string | null> {
+    return this.repository.activeVersion();
   }
 
   exists(version: string): boolean {

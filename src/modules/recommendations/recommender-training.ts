@@ -1,28 +1,40 @@
 /**
- * `churn train-recs`: the batch job behind the collaborative source. Fits the BPR factorisation
- * (LightFM-style item vectors: id embedding + mean of genre and tag embeddings) on every viewing event,
- * weighted by completion, seeded; saves it as a versioned artifact and activates it. Serving picks the
- * new version up within seconds (RecommendationsService.current).
+ * `churn train-recs`: the batch job behind the served recommender. On every viewing event it
+ * holds out each subscriber's latest titles, fits the candidate collaborative models (implicit ALS
+ * at two sizes, and BPR on small data) and keeps the one that ranks the held-out titles best,
+ * learns the blend of the four sources per history bucket on the same subscribers, refits the
+ * chosen model on everything, and saves it as a versioned artifact with the blend in its metadata.
+ * Serving picks the new version up within seconds (RecommendationsService.current).
  */
 import type { DataSource } from 'typeorm';
 import { createProgress } from '../../common/progress';
 import {
   activeBackend,
-  BprFactorization,
+  candidateCodes,
+  fitRecommender,
   interactionsFromRows,
+  RECOMMENDER_FIT_DEFAULTS,
   itemFeaturesFromLists,
+  MOVIE,
+  SERIES,
+  type CollaborativeCode,
   type InteractionRow,
 } from '../../ml';
 import { DomainError, ErrorCode } from '../../common/domain-error';
+import { allViewingEvents, catalogTitles, latestSegmentMemberships } from './borrowed-reads';
 import type { RecommenderMetadata, RecommenderStore } from './recommender-store';
 import { vocabulary } from './recommender-state';
 
 export interface TrainRecommenderOptions {
   seed: number;
+  /** BPR epochs, when BPR is a candidate. */
   epochs: number;
+  /** Kept for the CLI's --factors: BPR's latent dimensions (ALS sizes are catalogue entries). */
   factors: number;
+  /** Collaborative candidates; 'auto' picks by data size (recommender-fit.ts). */
+  models?: CollaborativeCode[] | 'auto';
   silent?: boolean;
-  /** Checked after every epoch: true abandons the run (shutdown). */
+  /** Checked after every iteration or epoch: true abandons the run (shutdown). */
   shouldStop?: () => boolean;
 }
 
@@ -40,14 +52,11 @@ export async function trainRecommender(
   options: TrainRecommenderOptions,
 ): Promise<RecommenderMetadata> {
   const started = performance.now();
-  const titles: { id: string; genres: string[]; tags: string[] }[] = await ds.query(
-    'SELECT id::text, genres, tags FROM titles ORDER BY id',
-  );
-  const events: { user_id: string; title_id: string; completion: number; t: number }[] =
-    await ds.query(
-      `SELECT user_id::text, title_id::text, completion, extract(epoch FROM started_at)::float8 AS t
-       FROM viewing_events`,
-    );
+  const [titles, events, memberships] = await Promise.all([
+    catalogTitles(ds),
+    allViewingEvents(ds),
+    latestSegmentMemberships(ds),
+  ]);
   if (events.length === 0 || titles.length < 2) {
     throw new DomainError(
       ErrorCode.INSUFFICIENT_DATA,
@@ -70,26 +79,51 @@ export async function trainRecommender(
     return { user: u, item: indexOf.get(e.title_id)!, weight: e.completion, timestamp: e.t };
   });
   const x = interactionsFromRows(rows, users.size, titles.length);
+  const segmentIds = [...new Set(memberships.map((m) => String(m.segment_id)))].sort();
+  const segments = new Int32Array(users.size).fill(-1);
+  for (const m of memberships) {
+    const u = users.get(m.user_id);
+    if (u !== undefined) segments[u] = segmentIds.indexOf(String(m.segment_id));
+  }
+  const candidates = candidateCodes(x, {
+    candidates: options.models ?? 'auto',
+    bprMaxPairs: RECOMMENDER_FIT_DEFAULTS.bprMaxPairs,
+  });
+  // One step per candidate validated, then the blend, then the refit on everything.
   const progress = createProgress({
     label: 'train-recs',
-    total: options.epochs,
-    unit: 'epochs',
+    total: candidates.length + 2,
+    unit: 'steps',
     silent: options.silent,
   });
-  let finalLoss: number | null = null;
-  const model = await BprFactorization.fit(x, features, {
-    seed: options.seed,
-    epochs: options.epochs,
-    factors: options.factors,
-    onEpoch: (_epoch, logs) => {
-      finalLoss = logs.loss;
-      progress.tick();
-      if (options.shouldStop?.()) throw new TrainingStopped('recommender training stopped');
+  let steps = 0;
+  const fit = await fitRecommender(
+    x,
+    {
+      features,
+      titles,
+      kinds: Uint8Array.from(titles, (t) => (t.type === 'SERIES' ? SERIES : MOVIE)),
+      segments,
+      segmentCount: segmentIds.length,
     },
-  });
+    {
+      seed: options.seed,
+      bprEpochs: options.epochs,
+      candidates,
+      onStep: () => {
+        if (options.shouldStop?.()) throw new TrainingStopped('recommender training stopped');
+        if (steps++ > 0) progress.tick();
+      },
+      onTick: () => {
+        if (options.shouldStop?.()) throw new TrainingStopped('recommender training stopped');
+      },
+    },
+  );
+  progress.tick();
   const created = new Date();
+  const chosen = fit.candidates.find((c) => c.code === fit.chosen)!;
   const metadata: RecommenderMetadata = {
-    version: `${created.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-bpr`,
+    version: `${created.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${fit.chosen}`,
     createdAt: created.toISOString(),
     seed: options.seed,
     titleIds: titles.map((t) => t.id),
@@ -99,14 +133,17 @@ export async function trainRecommender(
     users: users.size,
     trainingSeconds: (performance.now() - started) / 1000,
     epochs: options.epochs,
-    finalLoss,
+    finalLoss: null,
     backend: activeBackend(),
-    metrics: finalLoss === null ? {} : { finalLoss },
+    metrics: { validationNdcg10: chosen.ndcg, validationUsers: fit.validationUsers },
+    model: fit.chosen,
+    candidates: fit.candidates,
+    blend: fit.blend,
   };
-  await store.register(model.toArtifacts(), metadata);
+  await store.register(fit.collaborative.toArtifacts(), metadata);
   progress.done(
-    `${metadata.version}: ${events.length} viewing events of ${users.size} subscribers on ${titles.length} titles, ` +
-      `${options.epochs} epochs, final loss ${finalLoss === null ? '—' : (finalLoss as number).toFixed(4)}`,
+    `${metadata.version}: ${events.length} viewing events of ${users.size} subscribers on ${titles.length} titles; ` +
+      `${fit.candidates.map((c) => `${c.code} NDCG@10 ${c.ndcg.toFixed(3)}`).join(', ')} on ${fit.validationUsers} held-out subscribers → ${fit.chosen}`,
   );
   return metadata;
 }

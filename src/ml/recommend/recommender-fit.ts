@@ -1,0 +1,252 @@
+/**
+ * What `churn train-recs` fits, as one pure function so the offline evaluation measures exactly
+ * what is served:
+ *
+ *  1. hold out each user's latest titles (latest-holdout.ts);
+ *  2. fit every candidate collaborative model on the rest and keep the one whose served path
+ *     (fold-in from the train history, unstarted titles only) ranks the held-out titles best;
+ *  3. learn the blend of the four sources per history bucket on the same users, plus as many
+ *     "new user" cases (the same users with their history hidden) for the cold-start bucket;
+ *  4. refit the chosen model on everything.
+ */
+import {
+  BLEND_LEARNING_DEFAULTS,
+  blendCase,
+  learnBlend,
+  type LearnedBlend,
+} from './blend-learning';
+import {
+  COLLABORATIVE_MODELS,
+  type CollaborativeCode,
+  type CollaborativeModel,
+} from './collaborative-models';
+import { CandidatePool } from './candidate-pool';
+import { ContentModel, type TitleText } from './content-model';
+import { HybridRecommender } from './hybrid-recommender';
+import { indexByUser, type Interactions } from './interactions';
+import { noItemFeatures, type ItemFeatures } from './item-features';
+import { latestHoldout, type LatestHoldout, type LatestHoldoutOptions } from './latest-holdout';
+import { PopularityIndex } from './popularity';
+import type { HybridParts, UserContext } from './sources';
+import { topK } from './top-k';
+
+export interface RecommenderSide {
+  features: ItemFeatures | null;
+  titles: readonly TitleText[] | null;
+  kinds: Uint8Array | null;
+  /** Segment per user (−1: none). Shape: [userCount] */
+  segments?: ArrayLike<number> | null;
+  segmentCount?: number;
+}
+
+export interface RecommenderFitOptions {
+  seed: number;
+  /** Candidates; 'auto' = every ALS entry, plus BPR when the data has ≤ bprMaxPairs pairs. */
+  candidates: CollaborativeCode[] | 'auto';
+  bprEpochs: number;
+  bprMaxPairs: number;
+  holdout: Partial<LatestHoldoutOptions>;
+  /** Each source's top `pool` items form a blend case's candidates. */
+  pool: number;
+  onStep?: (step: string) => void;
+  /** After every iteration or epoch of a model fit; throwing abandons the fit (shutdown). */
+  onTick?: () => void;
+}
+
+export const RECOMMENDER_FIT_DEFAULTS: RecommenderFitOptions = {
+  seed: 42,
+  candidates: 'auto',
+  bprEpochs: 30,
+  bprMaxPairs: 120_000,
+  holdout: {},
+  pool: 50,
+};
+
+export interface CandidateReport {
+  code: CollaborativeCode;
+  /** NDCG@10 of the collaborative source alone on the held-out latest titles. */
+  ndcg: number;
+  fitSeconds: number;
+}
+
+export interface RecommenderFit {
+  collaborative: CollaborativeModel;
+  chosen: CollaborativeCode;
+  blend: LearnedBlend;
+  candidates: CandidateReport[];
+  validationUsers: number;
+}
+
+/** Every source's parts on a training set, with the candidate pool serving uses. */
+export function hybridParts(
+  train: Interactions,
+  side: RecommenderSide,
+  collaborative: CollaborativeModel | null,
+  content: ContentModel | null,
+): HybridParts {
+  let now = -Infinity;
+  for (const t of train.timestamps) now = Math.max(now, t);
+  const popularity = PopularityIndex.build(train, {
+    asOf: now,
+    segments: side.segments ?? undefined,
+    segmentCount: side.segmentCount,
+  });
+  return {
+    itemCount: train.itemCount,
+    kinds: side.kinds,
+    features: side.features ?? noItemFeatures(train.itemCount),
+    collaborative,
+    content,
+    popularity,
+    pool: CandidatePool.build(train, popularity),
+  };
+}
+
+/** Each user's history in `x` as request events, and the latest timestamp. */
+export function historiesOf(x: Interactions): { histories: UserContext['history'][]; now: number } {
+  const index = indexByUser(x);
+  let now = -Infinity;
+  for (const t of x.timestamps) now = Math.max(now, t);
+  const histories = Array.from({ length: x.userCount }, (_, u) =>
+    Array.from(index.rows.subarray(index.offsets[u], index.offsets[u + 1]), (r) => ({
+      item: x.items[r],
+      completion: x.weights[r],
+      timestamp: x.timestamps[r],
+    })),
+  );
+  return { histories, now };
+}
+
+/** The candidates a fit will try on `x`. */
+export function candidateCodes(
+  x: Interactions,
+  o: Pick<RecommenderFitOptions, 'candidates' | 'bprMaxPairs'>,
+): CollaborativeCode[] {
+  if (o.candidates !== 'auto') return o.candidates;
+  const pairs = new Set<number>();
+  for (let r = 0; r < x.users.length; r++) pairs.add(x.users[r] * x.itemCount + x.items[r]);
+  const als: CollaborativeCode[] = ['als-d16-l1', 'als-d16-l20', 'als-d48-l50'];
+  return pairs.size <= o.bprMaxPairs ? [...als, 'bpr'] : als;
+}
+
+/** Fits the served recommender: chosen collaborative model and learned blend. */
+export async function fitRecommender(
+  x: Interactions,
+  side: RecommenderSide,
+  options: Partial<RecommenderFitOptions> = {},
+): Promise<RecommenderFit> {
+  const o = { ...RECOMMENDER_FIT_DEFAULTS, ...options };
+  const split = latestHoldout(x, { seed: o.seed, ...o.holdout });
+  const content = side.titles ? ContentModel.fit(side.titles) : null;
+  const { histories, now } = historiesOf(split.train);
+  const codes = candidateCodes(x, o);
+  const reports: CandidateReport[] = [];
+  let best: { code: CollaborativeCode; model: CollaborativeModel; ndcg: number } | null = null;
+  for (const code of codes) {
+    o.onStep?.(`validating ${code}`);
+    const t0 = performance.now();
+    const model = await COLLABORATIVE_MODELS[code].fit(split.train, side.features, {
+      seed: o.seed,
+      bprEpochs: o.bprEpochs,
+      onTick: o.onTick,
+    });
+    const fitSeconds = (performance.now() - t0) / 1000;
+    const alone = new HybridRecommender(hybridParts(split.train, side, model, null), {
+      sources: ['collaborative'],
+    });
+    const ndcg = validationNdcg(alone, split, histories, now, side);
+    reports.push({ code, ndcg, fitSeconds });
+    if (best === null || ndcg > best.ndcg) best = { code, model, ndcg };
+  }
+  o.onStep?.(`learning the blend (${best!.code})`);
+  const blend = learnServedBlend(
+    new HybridRecommender(hybridParts(split.train, side, best!.model, content)),
+    split,
+    histories,
+    now,
+    side,
+    o.pool,
+  );
+  o.onStep?.(`refitting ${best!.code} on every interaction`);
+  const collaborative = await COLLABORATIVE_MODELS[best!.code].fit(x, side.features, {
+    seed: o.seed,
+    bprEpochs: o.bprEpochs,
+    onTick: o.onTick,
+  });
+  return {
+    collaborative,
+    chosen: best!.code,
+    blend,
+    candidates: reports,
+    validationUsers: split.users.length,
+  };
+}
+
+function contextOf(
+  u: number,
+  histories: UserContext['history'][],
+  now: number,
+  side: RecommenderSide,
+): UserContext {
+  const segment = side.segments?.[u];
+  return {
+    history: histories[u],
+    now,
+    segment: segment !== undefined && segment >= 0 ? segment : undefined,
+  };
+}
+
+/** Mean NDCG@10 of a recommender's full ranking of unstarted titles on the held-out titles. */
+function validationNdcg(
+  recommender: HybridRecommender,
+  split: LatestHoldout,
+  histories: UserContext['history'][],
+  now: number,
+  side: RecommenderSide,
+): number {
+  const k = BLEND_LEARNING_DEFAULTS.k;
+  let sum = 0;
+  split.users.forEach((u, n) => {
+    const top = topK(recommender.scoreAll(contextOf(u, histories, now, side)).scores, k);
+    const rel = split.heldOut[n];
+    let dcg = 0;
+    top.forEach((item, r) => {
+      if (rel.has(item)) dcg += 1 / Math.log2(r + 2);
+    });
+    let ideal = 0;
+    for (let r = 0; r < Math.min(k, rel.size); r++) ideal += 1 / Math.log2(r + 2);
+    sum += ideal > 0 ? dcg / ideal : 0;
+  });
+  return split.users.length > 0 ? sum / split.users.length : 0;
+}
+
+function learnServedBlend(
+  recommender: HybridRecommender,
+  split: LatestHoldout,
+  histories: UserContext['history'][],
+  now: number,
+  side: RecommenderSide,
+  pool: number,
+): LearnedBlend {
+  const cases = [];
+  for (let n = 0; n < split.users.length; n++) {
+    const u = split.users[n];
+    const ctx = contextOf(u, histories, now, side);
+    const warm = recommender.sourceScores(ctx);
+    cases.push(
+      blendCase(
+        warm.perSource,
+        warm.user.candidates,
+        warm.user.historyItems.length,
+        split.heldOut[n],
+        pool,
+        topK,
+      ),
+    );
+    // The same user as a newcomer: what the cold-start bucket should show them.
+    const cold = recommender.sourceScores({ ...ctx, history: [] });
+    const relevant = new Set([...split.heldOut[n], ...histories[u].map((h) => h.item)]);
+    cases.push(blendCase(cold.perSource, cold.user.candidates, 0, relevant, pool, topK));
+  }
+  return learnBlend(cases);
+}

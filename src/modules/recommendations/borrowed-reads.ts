@@ -1,0 +1,78 @@
+/**
+ * Reads the recommender makes of tables other modules own (viewing_events: events; titles:
+ * catalog; user_segments and segment_runs: segments). Each is one named function with one
+ * statement so it can move to its owner's repository unchanged.
+ */
+import type { DataSource } from 'typeorm';
+import { preparedQuery } from '../../db/prepared-query';
+
+export interface ViewingRow {
+  user_id: string;
+  title_id: string;
+  completion: number;
+  /** started_at, epoch seconds. */
+  t: number;
+}
+
+export interface CatalogRow {
+  id: string;
+  name: string;
+  type: 'MOVIE' | 'SERIES';
+  genres: string[];
+  tags: string[];
+  description: string;
+  episode_count: number;
+}
+
+/** events: the full viewing history of some subscribers, oldest first. */
+export function viewingHistoriesOf(
+  ds: DataSource,
+  userIds: readonly string[],
+): Promise<ViewingRow[]> {
+  return preparedQuery(
+    ds,
+    `SELECT user_id::text, title_id::text, completion, extract(epoch FROM started_at)::float8 AS t
+       FROM viewing_events WHERE user_id = ANY($1::bigint[]) ORDER BY user_id, started_at, id`,
+    [userIds],
+  );
+}
+
+/** events: every viewing event (training and offline evaluation). */
+export function allViewingEvents(ds: DataSource): Promise<ViewingRow[]> {
+  return ds.query(
+    `SELECT user_id::text, title_id::text, completion, extract(epoch FROM started_at)::float8 AS t
+       FROM viewing_events`,
+  );
+}
+
+/** events: viewing of the last `days` days (popularity, trending, predicted completion). */
+export function recentViewingEvents(ds: DataSource, days: number): Promise<ViewingRow[]> {
+  return ds.query(
+    `SELECT user_id::text, title_id::text, completion, extract(epoch FROM started_at)::float8 AS t
+       FROM viewing_events WHERE started_at >= now() - make_interval(days => $1)`,
+    [days],
+  );
+}
+
+/** events: whether any viewing event exists (first-start training). */
+export async function anyViewingEvents(ds: DataSource): Promise<boolean> {
+  const rows = await ds.query('SELECT 1 FROM viewing_events LIMIT 1');
+  return rows.length > 0;
+}
+
+/** catalog: every title with what the recommender reads, by id. */
+export function catalogTitles(ds: DataSource): Promise<CatalogRow[]> {
+  return ds.query(
+    `SELECT id::text, name, type, genres, tags, description, episode_count FROM titles ORDER BY id`,
+  );
+}
+
+/** segments: memberships of the latest segment run. */
+export function latestSegmentMemberships(
+  ds: DataSource,
+): Promise<{ user_id: string; segment_id: number }[]> {
+  return ds.query(
+    `SELECT user_id::text, segment_id FROM user_segments
+      WHERE run_id = (SELECT max(id) FROM segment_runs)`,
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * The learned blend: weights per history bucket that maximise NDCG@10 of each user's latest
+ * titles, never below the best single source, and the served recommender built from it.
+ */
+import {
+  evaluateServed,
+  fitRecommender,
+  itemFeaturesFromLists,
+  learnBlend,
+  latestHoldout,
+  randomSplitProtocol,
+  syntheticTastes,
+  blendWeights,
+  BLEND_DEFAULTS,
+  type BlendCase,
+  type RandomSplitReport,
+} from '../../src/ml/recommend';
+
+const world = syntheticTastes({ users: 300, items: 200, meanInteractions: 25, seed: 1 });
+const side = {
+  features: itemFeaturesFromLists(
+    world.itemGenres,
+    world.genreNames.length,
+    world.itemTags,
+    world.tagNames.length,
+  ),
+  titles: world.itemGenres.map((g, i) => ({
+    genres: g.map((x) => world.genreNames[x]),
+    tags: world.itemTags[i].map((t) => world.tagNames[t]),
+    description: world.descriptions[i],
+  })),
+  kinds: world.itemKinds,
+};
+
+/** A case whose relevant item is ranked first by source `best` and last by the others. */
+function caseFavouring(best: number, historySize: number): BlendCase {
+  const items = Int32Array.from([0, 1, 2, 3]);
+  const scores = new Float32Array(16);
+  for (let s = 0; s < 4; s++) {
+    for (let m = 0; m < 4; m++) scores[s * 4 + m] = s === best ? (m === 0 ? 1 : 0.1) : m / 3;
+  }
+  return { historySize, items, scores, relevant: new Set([0]) };
+}
+
+describe('learnBlend', () => {
+  it('puts the weight on the source that ranks the held-out titles, per history bucket', () => {
+    const cases = [
+      ...Array.from({ length: 40 }, () => caseFavouring(0, 30)), // long histories: collaborative
+      ...Array.from({ length: 40 }, () => caseFavouring(2, 0)), // newcomers: popularity
+    ];
+    const blend = learnBlend(cases, { k: 1, minUsers: 30 });
+    const long = blend.buckets.at(-1)!;
+    const cold = blend.buckets[0];
+    expect(long.weights.collaborative).toBeGreaterThan(0.5);
+    expect(cold.weights['popular-in-segment']).toBeGreaterThan(0.5);
+    for (const b of blend.buckets) {
+      const sum = Object.values(b.weights).reduce((a, w) => a + w, 0);
+      expect(sum).toBeCloseTo(1, 9);
+      if (b.users > 0) expect(b.ndcg).toBeGreaterThanOrEqual(b.bestSingle.ndcg);
+    }
+    // A learned bucket drives blendWeights; unavailable sources are dropped and the rest renormalised.
+    const all = { collaborative: true, content: true, 'popular-in-segment': true, trending: true };
+    expect(blendWeights(30, all, { ...BLEND_DEFAULTS, learned: blend })).toEqual(long.weights);
+    const w = blendWeights(
+      30,
+      { ...all, collaborative: false },
+      { ...BLEND_DEFAULTS, learned: blend },
+    );
+    expect(w.collaborative).toBe(0);
+  });
+});
+
+describe('the served recommender', () => {
+  it('holds out each user’s latest titles', () => {
+    const split = latestHoldout(world.interactions, { fraction: 0.2, seed: 1 });
+    expect(split.users.length).toBeGreaterThan(200);
+    expect(split.train.users.length).toBeLessThan(world.interactions.users.length);
+  });
+
+  it('is never below its best single source (fixed small data set, 75/25 split)', async () => {
+    const protocol = randomSplitProtocol(world.interactions, { seed: 2 });
+    const { rows, fit } = await evaluateServed(protocol, side, {
+      seed: 5,
+      fit: { candidates: ['als-d16-l20', 'als-d16-l1'] },
+    });
+    const ndcg = (m: string) =>
+      (rows.find((r) => r.model === m)!.metrics as RandomSplitReport).ndcg;
+    const singles = ['collaborative', 'content', 'popular-in-segment', 'trending'].map((s) =>
+      ndcg(`served:${s}`),
+    );
+    expect(ndcg('served:hybrid')).toBeGreaterThanOrEqual(Math.max(...singles));
+    expect(fit.candidates.map((c) => c.code)).toEqual(['als-d16-l20', 'als-d16-l1']);
+    for (const b of fit.blend.buckets) {
+      if (b.users > 0) expect(b.ndcg).toBeGreaterThanOrEqual(b.bestSingle.ndcg);
+    }
+  });
+
+  it('fits deterministically per seed', async () => {
+    const o = { seed: 9, candidates: ['als-d16-l20' as const] };
+    const a = await fitRecommender(world.interactions, side, o);
+    const b = await fitRecommender(world.interactions, side, o);
+    expect(a.blend).toEqual(b.blend);
+    expect(a.collaborative.itemFactors).toEqual(b.collaborative.itemFactors);
+  });
+});
