@@ -166,7 +166,7 @@ export class RecommendationEffectiveness {
   description: 'A started, unfinished title: one item of the "Continue watching" row.',
 })
 export class ContinueWatchingTitle {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The title's id." })
   titleId!: string;
 
   @Field(() => Float, {
@@ -187,10 +187,10 @@ export class RecommendationImpressionInput {
   @Field(() => ID, { description: 'RecommendedTitle.listId of the list shown.' })
   listId!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The subscriber the list was shown to.' })
   userId!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'RecommendedTitle.titleId.' })
   titleId!: string;
 
   @Field(() => Int, { description: 'RecommendedTitle.rank (1 = first).' })

@@ -65,7 +65,7 @@ export class UserRecommendationsResolver {
 
 @Resolver(() => ContinueWatchingTitle)
 export class ContinueWatchingTitleResolver {
-  @FieldResolver(() => Title)
+  @FieldResolver(() => Title, { description: 'The title.' })
   async title(@Root() r: ContinueWatchingTitle, @Ctx() ctx: AppContext): Promise<Title> {
     return (await ctx.loaders.titleById.load(r.titleId))!;
   }
@@ -81,7 +81,9 @@ export class RecommendationImpressionsResolver {
   @Allow(Role.INGEST)
   async recordRecommendationImpressions(
     @Ctx() ctx: AppContext,
-    @Arg('impressions', () => [RecommendationImpressionInput])
+    @Arg('impressions', () => [RecommendationImpressionInput], {
+      description: 'The items shown, at most 1,000.',
+    })
     impressions: RecommendationImpressionInput[],
   ): Promise<RecordedImpressions> {
     return { recorded: await ctx.services.recommendations.recordImpressions(impressions) };
