@@ -14,7 +14,7 @@ import { formatAlertQuality } from '../src/commands/alert-commands';
 import { replayAlertQuality } from '../src/commands/alert-replay';
 import { startOfTodayUtc } from '../src/common/dates';
 import { createLogger } from '../src/common/logger';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/app/config';
 import { createDataSource } from '../src/db/data-source';
 import { createBenchDatabase, numberFlag, QUICK, writeResults } from './support';
 

@@ -11,11 +11,11 @@ import WebSocket from 'ws';
 import { seedWorld } from '../seeds';
 import { createLogger } from '../src/common/logger';
 import { startOfTodayUtc } from '../src/common/dates';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/app/config';
 import { createDataSource } from '../src/db/data-source';
-import { ensureFeatures } from '../src/db/ensure-model';
+import { ensureFeatures } from '../src/app/ensure-model';
 import { createAppPubSub } from '../src/pubsub/pubsub';
-import { createServices } from '../src/server/services';
+import { createServices } from '../src/app/services';
 import { BENCH_KEY, createBenchDatabase, startServerProcess, type BenchDatabase } from './support';
 
 const DEVICES = ['TV', 'MOBILE', 'WEB', 'TABLET'];

@@ -22,7 +22,7 @@ import type { DataSource } from 'typeorm';
 import { seedWorld } from '../seeds';
 import { createLogger } from '../src/common/logger';
 import { createProgress, formatCount } from '../src/common/progress';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/app/config';
 import { createDataSource } from '../src/db/data-source';
 import { startOfTodayUtc } from '../src/common/dates';
 import {
@@ -40,7 +40,7 @@ import type { LabelledFeatureRow } from '../src/modules/features/feature.service
 import type { EvaluatedScorer } from '../src/modules/model-registry/model-metadata';
 import { formatTrainingSummary, streamReporter } from '../src/modules/training/training-report';
 import { createAppPubSub } from '../src/pubsub/pubsub';
-import { createServices, type Services } from '../src/server/services';
+import { createServices, type Services } from '../src/app/services';
 import { bestOf, createBenchDatabase, numberFlag, ROOT, table, writeResults } from './support';
 
 const SEED = 42;

@@ -26,7 +26,7 @@ import { Pool } from 'pg';
 import { seedWorld } from '../seeds';
 import { startOfTodayUtc } from '../src/common/dates';
 import { createLogger } from '../src/common/logger';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/app/config';
 import { createDataSource } from '../src/db/data-source';
 import {
   decodeCsvBytes,
@@ -49,7 +49,7 @@ import { toFeatureMatrix } from '../src/modules/features/feature-matrix';
 import type { LabelledFeatureRow } from '../src/modules/features/feature.service';
 import { splitValidation } from '../src/modules/training/training-sets';
 import { createAppPubSub } from '../src/pubsub/pubsub';
-import { createServices } from '../src/server/services';
+import { createServices } from '../src/app/services';
 import { createBenchDatabase, ROOT, table, writeResults } from './support';
 
 const QUICK = process.argv.includes('--quick');

@@ -15,11 +15,11 @@ import { Pool } from 'pg';
 import { seedWorld } from '../seeds';
 import { startOfTodayUtc } from '../src/common/dates';
 import { createLogger } from '../src/common/logger';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/app/config';
 import { createDataSource } from '../src/db/data-source';
-import { ensureFeatures } from '../src/db/ensure-model';
+import { ensureFeatures } from '../src/app/ensure-model';
 import { createAppPubSub } from '../src/pubsub/pubsub';
-import { createServices } from '../src/server/services';
+import { createServices } from '../src/app/services';
 import {
   BENCH_KEY,
   createBenchDatabase,

@@ -20,15 +20,15 @@ import { Pool } from 'pg';
 import { seedWorld } from '../seeds';
 import { startOfTodayUtc } from '../src/common/dates';
 import { createLogger } from '../src/common/logger';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/app/config';
 import { createDataSource } from '../src/db/data-source';
 import type { DataSource } from 'typeorm';
 import { COLLABORATIVE_MODELS } from '../src/ml';
 import { loadEvaluationData } from '../src/modules/recommendations/evaluation-data';
 import { RecommendationSource } from '../src/modules/recommendations/recommendations.service';
-import { RiskLevel } from '../src/modules/scoring/risk-levels';
+import { RiskLevel } from '../src/modules/model-registry/risk-levels';
 import { createAppPubSub } from '../src/pubsub/pubsub';
-import { createServices, type Services } from '../src/server/services';
+import { createServices, type Services } from '../src/app/services';
 import {
   createBenchDatabase,
   latencyStats as stats,

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/app/config';
 import { createLogger } from '../src/common/logger';
 import { createDataSource } from '../src/db/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/db/embedded-postgres';

@@ -24,11 +24,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { seedWorld, trueSurvivalCurves } from '../seeds';
-import { startApp, type App } from '../src/app';
+import { startApp, type App } from '../src/app/start-app';
 import { startOfTodayUtc } from '../src/common/dates';
 import { createLogger } from '../src/common/logger';
 import { createProgress } from '../src/common/progress';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/app/config';
 import {
   evaluateSurvival,
   groupKaplanMeierCurves,

@@ -18,9 +18,9 @@ import { Pool } from 'pg';
 import { seedWorld } from '../seeds';
 import { startOfTodayUtc } from '../src/common/dates';
 import { createLogger } from '../src/common/logger';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/app/config';
 import { createDataSource } from '../src/db/data-source';
-import { ensureFeatures } from '../src/db/ensure-model';
+import { ensureFeatures } from '../src/app/ensure-model';
 import { createRng, kernelShap, segmentUsers } from '../src/ml';
 import { toFeatureMatrix } from '../src/modules/features/feature-matrix';
 import {
@@ -29,7 +29,7 @@ import {
   segmentInput,
 } from '../src/modules/segments/segment-features';
 import { createAppPubSub } from '../src/pubsub/pubsub';
-import { createServices } from '../src/server/services';
+import { createServices } from '../src/app/services';
 import {
   createBenchDatabase,
   latencyStats as stats,

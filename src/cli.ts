@@ -10,8 +10,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { integerArg, isoDateArg } from './commands/cli-args';
 import { DomainError } from './common/domain-error';
-import { ConfigError, loadConfig, type Config } from './config';
-import { configMarkdownTable, redactedConfig } from './config-report';
+import { ConfigError, loadConfig, type Config } from './app/config';
+import { configMarkdownTable, redactedConfig } from './app/config-report';
 import { createLogger } from './common/logger';
 import { installShutdownHandlers } from './common/shutdown';
 import { openDatabase } from './db/database';
@@ -28,7 +28,7 @@ import { registerRecommendationCommands } from './commands/recommendation-comman
 import { registerAlertCommands } from './commands/alert-commands';
 import { registerRetentionCommands } from './commands/retention-commands';
 import { withServices } from './commands/services-scope';
-import { ensureFeatures } from './db/ensure-model';
+import { ensureFeatures } from './app/ensure-model';
 import { Pool } from 'pg';
 
 const SCHEMA_FILE = path.resolve(__dirname, '..', '..', 'schema.graphql');

@@ -2,9 +2,9 @@
  * `churn serve`: start everything, print where to find it, and shut down cleanly on SIGINT/SIGTERM
  * (drain HTTP and ws, close the pool, stop the embedded PostgreSQL; see common/shutdown.ts).
  */
-import type { Config } from './config';
+import type { Config } from './app/config';
 import { createLogger } from './common/logger';
-import { startApp } from './app';
+import { startApp } from './app/start-app';
 import { onShutdown } from './common/shutdown';
 
 export async function serve(config: Config): Promise<void> {

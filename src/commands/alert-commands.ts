@@ -1,6 +1,6 @@
 /** `churn alert-quality`: replay the world through the alert code path and store what the alerts are worth. */
 import type { Command } from 'commander';
-import type { Config } from '../config';
+import type { Config } from '../app/config';
 import type { AlertQuality } from '../modules/alerts/alert-quality';
 import { replayAlertQuality, type AlertQualityReport } from './alert-replay';
 import { integerArg } from './cli-args';

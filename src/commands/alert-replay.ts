@@ -24,7 +24,7 @@ import { DomainError } from '../common/domain-error';
 import { ManualClock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { createProgress } from '../common/progress';
-import type { Config } from '../config';
+import type { Config } from '../app/config';
 import { createDataSource } from '../db/data-source';
 import { runMigrations } from '../db/migrate';
 import {
@@ -36,7 +36,7 @@ import { AccountEventKind } from '../modules/events/account-event.inputs';
 import { Device } from '../modules/events/viewing-event.entity';
 import type { Plan } from '../modules/users/user.entity';
 import { createAppPubSub } from '../pubsub/pubsub';
-import { createServices, type Services } from '../server/services';
+import { createServices, type Services } from '../app/services';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -185,11 +185,11 @@ async function replay(
       rejected += isView
         ? await recordAll(
             run.map((r) => viewInput(r.view!, ++seq)),
-            (e) => services.events.recordViewingEvents(e),
+            (e) => services.ingest.recordViewingEvents(e),
           )
         : await recordAll(
             run.map((r) => accountInput(r.account!, ++seq)).filter((e) => e !== null),
-            (e) => services.accountEvents.recordAccountEvents(e),
+            (e) => services.ingest.recordAccountEvents(e),
           );
       i = j;
     }

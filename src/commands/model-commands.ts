@@ -1,8 +1,8 @@
 /** `churn train | evaluate | models | activate | score`: the model lifecycle from the command line. */
 import type { Command } from 'commander';
 import { integerArg } from './cli-args';
-import type { Config } from '../config';
-import { ensureFeatures, scoreEveryone } from '../db/ensure-model';
+import type { Config } from '../app/config';
+import { ensureFeatures, scoreEveryone } from '../app/ensure-model';
 import type { EvaluatedScorer } from '../modules/model-registry/model-metadata';
 import { formatTrainingSummary, streamReporter } from '../modules/training/training-report';
 import { CliInputError } from './evaluate-table';

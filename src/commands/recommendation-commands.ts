@@ -11,10 +11,10 @@ import {
   MovieLensError,
 } from '../../seeds/movielens';
 import { importMovieLens, ImportRefusedError } from '../../seeds/movielens/import-movielens';
-import type { Config } from '../config';
+import type { Config } from '../app/config';
 import { startOfTodayUtc } from '../common/dates';
 import { createProgress } from '../common/progress';
-import { ensureFeatures } from '../db/ensure-model';
+import { ensureFeatures } from '../app/ensure-model';
 import {
   evaluateModels,
   evaluateServed,

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Config } from '../config';
+import type { Config } from '../app/config';
 import { createProgress } from '../common/progress';
 import type { ExperimentRow, PlanRow } from '../modules/retention/retention.repository';
 import { summaryLine, type SimulationResult } from '../modules/retention/simulation.service';

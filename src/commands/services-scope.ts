@@ -1,8 +1,8 @@
-import type { Config } from '../config';
+import type { Config } from '../app/config';
 import { createLogger, type Logger } from '../common/logger';
 import { openDatabase, type Database } from '../db/database';
 import { createAppPubSub } from '../pubsub/pubsub';
-import { createServices, type Services } from '../server/services';
+import { createServices, type Services } from '../app/services';
 
 /** Open the database (embedded when DATABASE_URL is unset), build the services, run `fn`, close. */
 export async function withServices<T>(

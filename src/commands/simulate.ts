@@ -9,7 +9,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { LiveFeed, type LiveSubscriber, type LiveTitle } from '../../seeds/world/live-feed';
 import { LiveAccountFeed, type LiveAccount } from '../../seeds/world/live-accounts';
-import type { Config } from '../config';
+import type { Config } from '../app/config';
 import { createLogger } from '../common/logger';
 import { formatCount } from '../common/progress';
 import { onShutdown } from '../common/shutdown';

@@ -1,10 +1,17 @@
 import type { DataSource } from 'typeorm';
-import type { Config } from '../config';
 import type { Logger } from '../common/logger';
 import { onShutdown } from '../common/shutdown';
 import { createDataSource } from './data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
 import { runMigrations } from './migrate';
+
+/** What opening the database reads of the configuration. */
+export interface DatabaseSettings {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPgPort: number;
+  logLevel: string;
+}
 
 export interface Database {
   url: string;
@@ -20,7 +27,7 @@ export interface Database {
  * `close()` closes the pool and stops the embedded server.
  */
 export async function openDatabase(
-  config: Config,
+  config: DatabaseSettings,
   logger: Logger,
   options: { migrate?: boolean } = {},
 ): Promise<Database> {

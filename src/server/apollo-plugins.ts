@@ -9,7 +9,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import Negotiator from 'negotiator';
 import { DomainError } from '../common/domain-error';
 import { assertOperationAllowed } from './auth/operation-access';
-import type { AppContext } from './context';
+import type { AppContext } from '../api/context';
 import { isDatabaseUnavailable } from './database-errors';
 import { TransportErrorCode } from './error-codes';
 import { domainGraphQLError } from './format-error';

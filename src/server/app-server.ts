@@ -22,7 +22,7 @@ import type { Logger } from '../common/logger';
 import { operationGuard, responseStatusRules } from './apollo-plugins';
 import { armorValidationRules, parseOptions, type OperationLimits } from './armor';
 import type { Authenticator } from './auth/caller';
-import { createContext, type AppContext } from './context';
+import type { AppContext, AppServices, ContextFactory } from '../api/context';
 import { dashboardHtml } from './dashboard';
 import { domainGraphQLError, formatError } from './format-error';
 import { graphiqlHtml } from './graphiql';
@@ -30,7 +30,6 @@ import { checkHealth } from './health';
 import { TransportErrorCode } from './error-codes';
 import { jsonErrors, notFound, sendJsonError } from './http-errors';
 import { httpOperationMetrics, httpResponseMetrics, metricsHandler } from './server-metrics';
-import type { Services } from './services';
 import { startWsServer, type WsLimits } from './ws';
 
 /** What the server exposes beyond /graphql, and to whom. */
@@ -45,7 +44,9 @@ export interface Surface {
 
 export interface AppServerOptions {
   schema: GraphQLSchema;
-  services: Services;
+  services: AppServices;
+  /** Builds each request's or operation's context (the composition root's). */
+  contextFor: ContextFactory;
   dataSource: DataSource;
   logger: Logger;
   authenticator: Authenticator;
@@ -83,7 +84,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
 
   const ws = startWsServer(httpServer, {
     schema,
-    services,
+    contextFor: options.contextFor,
     authenticator,
     limits: options.limits,
     ws: {
@@ -191,8 +192,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return createContext(
-            services,
+          return options.contextFor(
             'http',
             authenticator.fromAuthorization(req.headers.authorization),
           );

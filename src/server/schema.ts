@@ -1,7 +1,8 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { TitleResolver } from '../modules/catalog/title.resolver';
-import { EventsResolver } from '../modules/events/events.resolver';
+import { EventsResolver, UserEventsResolver } from '../modules/events/events.resolver';
+import { IngestResolver } from '../modules/live/ingest.resolver';
 import { ModelRegistryResolver } from '../modules/model-registry/model-registry.resolver';
 import { ScoringResolver } from '../modules/scoring/scoring.resolver';
 import { TrainingResolver } from '../modules/training/training.resolver';
@@ -32,6 +33,8 @@ export const RESOLVERS = [
   UserResolver,
   TitleResolver,
   EventsResolver,
+  UserEventsResolver,
+  IngestResolver,
   ScoringResolver,
   ModelRegistryResolver,
   TrainingResolver,

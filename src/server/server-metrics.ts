@@ -16,7 +16,7 @@ import {
   metricsText,
 } from '../common/metrics';
 import type { ModelRegistryService } from '../modules/model-registry/model-registry.service';
-import type { AppContext } from './context';
+import type { AppContext } from '../api/context';
 
 const operations = counter({
   name: 'churn_graphql_operations_total',

@@ -1,3 +1,5 @@
+/// <reference lib="esnext.disposable" />
+// (AsyncGenerator.[Symbol.asyncDispose] below: the build config loads no test types that would pull it in.)
 /**
  * Fan-out that scales with subscribers: a published payload is executed once per distinct
  * subscription operation (same document, operation name and variables) and serialised once, however

@@ -29,10 +29,9 @@ import type { Logger } from '../common/logger';
 import { parseOptions, wsValidationRules, type OperationLimits } from './armor';
 import { Authenticator, type Caller } from './auth/caller';
 import { assertOperationAllowed } from './auth/operation-access';
-import { createContext } from './context';
+import type { ContextFactory } from '../api/context';
 import { TransportErrorCode } from './error-codes';
 import { domainGraphQLError, errorCodeOf } from './format-error';
-import type { Services } from './services';
 import { observeOperation, observeSocketClosed, rootFieldsOf } from './server-metrics';
 import { SharedResults } from './shared-results';
 import { boundedSubscription } from './subscription-queue';
@@ -50,7 +49,8 @@ export interface WsLimits {
 
 export interface WsOptions {
   schema: GraphQLSchema;
-  services: Services;
+  /** Builds each request's or operation's context (the composition root's). */
+  contextFor: ContextFactory;
   authenticator: Authenticator;
   limits: OperationLimits;
   ws: WsLimits;
@@ -84,7 +84,7 @@ export interface WsServer {
 const PATH = '/graphql';
 
 export function startWsServer(httpServer: http.Server, options: WsOptions): WsServer {
-  const { schema, services, authenticator, limits } = options;
+  const { schema, authenticator, limits } = options;
   const rules = wsValidationRules(limits, { introspection: options.introspection });
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: options.ws.maxMessageBytes });
   const perClient = new ClientSockets(options.ws.maxSocketsPerClient);
@@ -214,7 +214,7 @@ export function startWsServer(httpServer: http.Server, options: WsOptions): WsSe
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: createContext(services, 'ws', caller),
+          contextValue: options.contextFor('ws', caller),
         };
       },
       onOperation: (ctx, id, _payload, args, result) => {

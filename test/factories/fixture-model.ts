@@ -13,7 +13,7 @@ import {
 } from '../../src/modules/features/feature-definitions';
 import { explanationReference } from '../../src/modules/model-registry/explanation-reference';
 import type { ModelMetadata } from '../../src/modules/model-registry/model-metadata';
-import type { Services } from '../../src/server/services';
+import type { Services } from '../../src/app/services';
 
 /**
  * Logit = intercept + Σ weight × raw value / scale: the weighted features are given identity-like

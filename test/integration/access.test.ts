@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { createTitle, createUser } from '../factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp, wsClient, wsExecute, wsSubscribe } from '../support/test-app';

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { followAlerts, type FollowedAlert } from '../../src/client/alert-follower';
 import { createTitle, createUser } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';

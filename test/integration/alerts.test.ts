@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { ManualClock } from '../../src/common/clock';
 import { createTitle, createUser, rowCounts } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';

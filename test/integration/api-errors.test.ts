@@ -5,7 +5,7 @@
  * retryable). None of them is logged as a server error, and none shows a stack.
  */
 import { serverAudits } from 'graphql-http';
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { gql, recordingLogger, startTestApp, wsClient, wsExecute } from '../support/test-app';

@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { startOfTodayUtc } from '../../src/common/dates';
-import { riskLevelOf } from '../../src/modules/scoring/risk-levels';
+import { riskLevelOf } from '../../src/modules/model-registry/risk-levels';
 import { toFeatureMatrix } from '../../src/modules/features/feature-matrix';
 import { seedWorld } from '../../seeds';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { App } from '../../src/app';
-import { scoreEveryone } from '../../src/db/ensure-model';
+import type { App } from '../../src/app/start-app';
+import { scoreEveryone } from '../../src/app/ensure-model';
 import { createTitle, createUser } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
 import { countQueries } from '../support/count-queries';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { createAppPubSub } from '../../src/pubsub/pubsub';
 import { buildAppSchema, printAppSchema } from '../../src/server/schema';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

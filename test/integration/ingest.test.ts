@@ -2,7 +2,7 @@
  * recordViewingEvents against real PostgreSQL: every bad-input case returns its code and changes no
  * row; a batch with one bad event writes nothing; re-sending is idempotent; concurrency is safe.
  */
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { TitleType } from '../../src/modules/catalog/title.entity';
 import { UserStatus } from '../../src/modules/users/user.entity';
 import { createTitle, createUser, rowCounts } from '../factories';

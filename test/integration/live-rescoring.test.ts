@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { createTitle, createUser } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

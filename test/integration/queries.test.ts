@@ -1,5 +1,5 @@
 /** Queries over HTTP against real PostgreSQL: users, titles, connections, loaders, typed argument errors. */
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { Plan, UserStatus } from '../../src/modules/users/user.entity';
 import { TitleType } from '../../src/modules/catalog/title.entity';
 import { createTitle, createUser } from '../factories';

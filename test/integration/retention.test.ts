@@ -4,7 +4,7 @@
  * nothing written), a budgeted plan that respects the budget, eligibility and one strategy per
  * subscriber, and its simulation in the world with progress pushed over a subscription.
  */
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { startOfTodayUtc } from '../../src/common/dates';
 import { seedWorld } from '../../seeds';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import { parse, validate } from 'graphql';
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { createAppPubSub } from '../../src/pubsub/pubsub';
 import { GRAPHIQL_TABS } from '../../src/server/graphiql';
 import { buildAppSchema } from '../../src/server/schema';

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { startOfTodayUtc } from '../../src/common/dates';
 import { DAY_MS, DiscreteHazardModel } from '../../src/ml';
 import { toFeatureMatrix } from '../../src/modules/features/feature-matrix';

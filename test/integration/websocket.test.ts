@@ -1,5 +1,5 @@
 /** The same API over graphql-ws on the same port and path: queries, mutations, and the live subscription. */
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { createTitle, createUser } from '../factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp, wsClient, wsExecute, wsSubscribe } from '../support/test-app';

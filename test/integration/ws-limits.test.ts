@@ -4,9 +4,9 @@
  * that cuts a client which stops reading (4008) and releases its backlog, and the Origin allow-list.
  */
 import WebSocket from 'ws';
-import type { App } from '../../src/app';
+import type { App } from '../../src/app/start-app';
 import { Device } from '../../src/modules/events/viewing-event.entity';
-import { Topic } from '../../src/pubsub/topics';
+import { EventTopic } from '../../src/modules/events/event.topics';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTestApp } from '../support/test-app';
 
@@ -192,7 +192,7 @@ describe('WebSocket limits', () => {
       // Published a tick at a time, as a live feed would; stop once the server has let go.
       while (quiet.pubSub.listenerCount() > listenersBefore && sent < 200_000) {
         for (let i = 0; i < 200; i++)
-          quiet.pubSub.publish(Topic.VIEWING_EVENT_RECORDED, '7', payload(sent++));
+          quiet.pubSub.publish(EventTopic.VIEWING_EVENT_RECORDED, '7', payload(sent++));
         await new Promise((r) => setImmediate(r));
       }
       expect(quiet.pubSub.listenerCount()).toBe(listenersBefore);
@@ -220,7 +220,7 @@ describe('WebSocket limits', () => {
     );
     await until(() => app.pubSub.listenerCount() === before + 1, 'the subscription');
     for (let i = 0; i < 2000; i++) {
-      app.pubSub.publish(Topic.VIEWING_EVENT_RECORDED, '8', {
+      app.pubSub.publish(EventTopic.VIEWING_EVENT_RECORDED, '8', {
         id: String(i),
         clientEventId: `burst-${i}`,
         userId: '8',

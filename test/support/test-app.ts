@@ -1,9 +1,9 @@
 /** The real service, in-process, on a test database and a free port. */
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startApp, type App } from '../../src/app';
+import { startApp, type App } from '../../src/app/start-app';
 import type { Clock } from '../../src/common/clock';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/app/config';
 import { createLogger, type Logger } from '../../src/common/logger';
 
 export async function startTestApp(

@@ -1,6 +1,6 @@
 import { AlertReason } from '../../src/modules/alerts/alert-reason';
 import { alertAction, type AlertRule } from '../../src/modules/alerts/alert-rule';
-import { RiskLevel } from '../../src/modules/scoring/risk-levels';
+import { RiskLevel } from '../../src/modules/model-registry/risk-levels';
 
 const at = (probability: number, riskLevel: RiskLevel) => ({ probability, riskLevel });
 const rule: AlertRule = { minLevel: RiskLevel.HIGH, jumpDelta: 0.15 };

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'graphql';
 import { ApiKeyRing, keyFromAuthorization, parseApiKeys } from '../../src/server/auth/api-keys';
-import { ALLOW_EXTENSION } from '../../src/server/auth/allow';
+import { ALLOW_EXTENSION } from '../../src/api/allow';
 import { Authenticator } from '../../src/server/auth/caller';
 import { assertOperationAllowed } from '../../src/server/auth/operation-access';
-import { Role, roleGrants } from '../../src/server/auth/roles';
+import { Role, roleGrants } from '../../src/api/roles';
 import { createAppPubSub } from '../../src/pubsub/pubsub';
 import { buildAppSchema } from '../../src/server/schema';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/app/config';
 
 describe('API keys', () => {
   it('parses role:key pairs and keys given by their sha256 digest', () => {

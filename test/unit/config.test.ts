@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, CONFIG_SPEC, loadConfig } from '../../src/config';
-import { configMarkdownTable } from '../../src/config-report';
+import { ConfigError, CONFIG_SPEC, loadConfig } from '../../src/app/config';
+import { configMarkdownTable } from '../../src/app/config-report';
 
 describe('config', () => {
   it('has a default for everything but DATABASE_URL', () => {

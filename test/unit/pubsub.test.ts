@@ -1,6 +1,7 @@
 import { createAppPubSub } from '../../src/pubsub/pubsub';
-import { Topic, type RiskUpdatedPayload } from '../../src/pubsub/topics';
-import { RiskLevel } from '../../src/modules/scoring/risk-levels';
+import { RiskTopic, type RiskUpdatedPayload } from '../../src/modules/scoring/risk-update.topics';
+import { EventTopic } from '../../src/modules/events/event.topics';
+import { RiskLevel } from '../../src/modules/model-registry/risk-levels';
 
 const update = (userId: string): RiskUpdatedPayload => ({
   scoreId: '1',
@@ -19,12 +20,12 @@ const update = (userId: string): RiskUpdatedPayload => ({
 describe('in-memory PubSub', () => {
   it('gives every subscription its own buffer: each gets every payload', async () => {
     const pubSub = createAppPubSub();
-    const a = pubSub.subscribe(Topic.RISK_UPDATED)[Symbol.asyncIterator]();
-    const b = pubSub.subscribe(Topic.RISK_UPDATED)[Symbol.asyncIterator]();
+    const a = pubSub.subscribe(RiskTopic.RISK_UPDATED)[Symbol.asyncIterator]();
+    const b = pubSub.subscribe(RiskTopic.RISK_UPDATED)[Symbol.asyncIterator]();
     const firstA = a.next();
     const firstB = b.next();
     await new Promise((r) => setTimeout(r, 0));
-    for (const u of ['1', '2', '3']) pubSub.publish(Topic.RISK_UPDATED, update(u));
+    for (const u of ['1', '2', '3']) pubSub.publish(RiskTopic.RISK_UPDATED, update(u));
     const got = async (it: AsyncIterator<unknown>, first: Promise<IteratorResult<unknown>>) => [
       ((await first).value as RiskUpdatedPayload).userId,
       ((await it.next()).value as RiskUpdatedPayload).userId,
@@ -40,11 +41,11 @@ describe('in-memory PubSub', () => {
 
   it('routes id topics to their subscribers only', async () => {
     const pubSub = createAppPubSub();
-    const it = pubSub.subscribe(Topic.VIEWING_EVENT_RECORDED, '7')[Symbol.asyncIterator]();
+    const it = pubSub.subscribe(EventTopic.VIEWING_EVENT_RECORDED, '7')[Symbol.asyncIterator]();
     const next = it.next();
     await new Promise((r) => setTimeout(r, 0));
-    pubSub.publish(Topic.VIEWING_EVENT_RECORDED, '8', { id: 'other' } as never);
-    pubSub.publish(Topic.VIEWING_EVENT_RECORDED, '7', { id: 'mine' } as never);
+    pubSub.publish(EventTopic.VIEWING_EVENT_RECORDED, '8', { id: 'other' } as never);
+    pubSub.publish(EventTopic.VIEWING_EVENT_RECORDED, '7', { id: 'mine' } as never);
     expect(((await next).value as { id: string }).id).toBe('mine');
     await it.return!();
   });

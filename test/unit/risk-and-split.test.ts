@@ -3,8 +3,8 @@ import {
   parseRiskThresholds,
   riskLevelOf,
   RiskLevel,
-} from '../../src/modules/scoring/risk-levels';
-import { DAY, isLeakFree, planSnapshots } from '../../src/modules/training/snapshot-plan';
+} from '../../src/modules/model-registry/risk-levels';
+import { DAY, isLeakFree, planSnapshots } from '../../src/modules/features/snapshot-plan';
 
 describe('risk levels', () => {
   const t = [0.1, 0.25, 0.5] as const;

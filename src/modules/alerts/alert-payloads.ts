@@ -1,13 +1,13 @@
 /** risk_alerts rows (with their causes) as the one published and served alert shape. */
 import { encodeCursor } from '../../common/pagination';
-import type { RiskAlertPayload } from '../../pubsub/topics';
+import type { RiskAlertPayload } from './alert.topics';
 import {
   accountEventPayload,
   viewingEventPayload,
   type AccountEventRow,
 } from '../events/event-payloads';
 import type { ViewingEvent } from '../events/viewing-event.entity';
-import type { RiskLevel } from '../scoring/risk-levels';
+import type { RiskLevel } from '../model-registry/risk-levels';
 import type { AlertReason, AlertResolution, AlertStatus } from './alert-reason';
 
 /** A risk_alerts row as selected with its causes (snake_case columns, as PostgreSQL names them). */

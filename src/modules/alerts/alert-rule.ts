@@ -3,7 +3,7 @@
  * new score and the open alert in, an action out. One alert per subscriber at a time: while one is open
  * a further rise escalates it rather than stacking another.
  */
-import { RISK_ORDER, RiskLevel } from '../scoring/risk-levels';
+import { RISK_ORDER, RiskLevel } from '../model-registry/risk-levels';
 import { AlertReason } from './alert-reason';
 
 export interface ScorePoint {

@@ -5,10 +5,10 @@
  * takes the ordering lock before the first value is drawn and holds it until it commits, so no raise
  * can become visible below a cursor a reader has already passed.
  */
-import type { Queryable } from '../../db/prepared-query';
+import type { Queryable } from '../../common/prepared-query';
 import { decodeCursor, type Page } from '../../common/pagination';
 import { accountEventJson, viewingEventJson } from '../events/event-sql';
-import { levelsAtOrAbove, type RiskLevel } from '../scoring/risk-levels';
+import { levelsAtOrAbove, type RiskLevel } from '../model-registry/risk-levels';
 import type { AlertResolution, AlertStatus } from './alert-reason';
 import type { AlertRow } from './alert-payloads';
 

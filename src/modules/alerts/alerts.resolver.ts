@@ -15,11 +15,11 @@ import {
 import { invalidArgument } from '../../common/domain-error';
 import { parseId } from '../../common/ids';
 import { pageSize, toConnection } from '../../common/pagination';
-import type { AppContext } from '../../server/context';
-import { Allow } from '../../server/auth/allow';
-import { Role } from '../../server/auth/roles';
-import { Topic, type RiskAlertChangedPayload, type RiskAlertPayload } from '../../pubsub/topics';
-import { RISK_ORDER, RiskLevel } from '../scoring/risk-levels';
+import type { AppContext } from '../../api/context';
+import { Allow } from '../../api/allow';
+import { Role } from '../../api/roles';
+import { AlertTopic, type RiskAlertChangedPayload, type RiskAlertPayload } from './alert.topics';
+import { RISK_ORDER, RiskLevel } from '../model-registry/risk-levels';
 import { riskUpdateFrom } from '../scoring/risk-update.types';
 import { User } from '../users/user.entity';
 import { alertCursor } from './alert-payloads';
@@ -190,7 +190,7 @@ export class AlertsResolver {
     subscribe: ({ args, context }) => {
       const min = (args.minLevel as RiskLevel) ?? RiskLevel.HIGH;
       return (context as AppContext).services.pubSub.subscribeWhere(
-        Topic.RISK_ALERT,
+        AlertTopic.RISK_ALERT,
         (p: RiskAlertChangedPayload) => reachesMinLevel(p, min),
       );
     },
@@ -214,7 +214,7 @@ export class AlertsResolver {
     subscribe: ({ args, context }) => {
       const changes = args.changes ? new Set(args.changes as AlertChange[]) : null;
       return (context as AppContext).services.pubSub.subscribeWhere(
-        Topic.RISK_ALERT_CHANGED,
+        AlertTopic.RISK_ALERT_CHANGED,
         (p: RiskAlertChangedPayload) => changes === null || changes.has(p.change),
       );
     },

@@ -8,7 +8,7 @@ import type { Clock } from '../../common/clock';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import type { Page } from '../../common/pagination';
 import type { AppPubSub } from '../../pubsub/pubsub';
-import { Topic, type RiskAlertPayload } from '../../pubsub/topics';
+import { AlertTopic, type RiskAlertPayload } from './alert.topics';
 import { alertPayload, type AlertRow } from './alert-payloads';
 import { AlertChange, AlertStatus } from './alert-reason';
 import { AlertsRepository, type AlertFilter } from './alerts.repository';
@@ -63,7 +63,7 @@ export class AlertsService {
 
   private changed(row: AlertRow, change: AlertChange): RiskAlertPayload {
     const alert = alertPayload(row);
-    this.pubSub.publish(Topic.RISK_ALERT_CHANGED, {
+    this.pubSub.publish(AlertTopic.RISK_ALERT_CHANGED, {
       change,
       alert,
       previousAlertLevel: alert.currentLevel,

@@ -1,6 +1,6 @@
 import { ArgsType, Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../../common/pagination';
-import { RiskLevel } from '../scoring/risk-levels';
+import { RiskLevel } from '../model-registry/risk-levels';
 import { RiskUpdate } from '../scoring/risk-update.types';
 import { AlertChange, AlertReason, AlertResolution, AlertStatus } from './alert-reason';
 

@@ -2,11 +2,11 @@ import { Arg, Args, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { invalidArgument } from '../../common/domain-error';
 import { parseId } from '../../common/ids';
 import { pageSize, toConnection } from '../../common/pagination';
-import type { AppContext } from '../../server/context';
+import type { AppContext } from '../../api/context';
 import { Title } from './title.entity';
 import { TitleConnection, TitlesArgs } from './title.inputs';
-import { Allow } from '../../server/auth/allow';
-import { Role } from '../../server/auth/roles';
+import { Allow } from '../../api/allow';
+import { Role } from '../../api/roles';
 
 const MAX_SEARCH_LENGTH = 100;
 

@@ -1,5 +1,4 @@
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ChurnScore } from '../scoring/churn-score.entity';
+import { Field, Float, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Plan } from '../users/user.entity';
 import { RecordStatus } from './viewing-event.inputs';
 
@@ -121,26 +120,4 @@ export class RecordedAccountEvent {
     description: 'The stored event (the original one for a duplicate).',
   })
   event!: AccountEvent;
-}
-
-@ObjectType({ description: 'What recordAccountEvents stored and the rescores it caused.' })
-export class RecordAccountEventsPayload {
-  @Field(() => Int, { description: 'Events stored by this call.' })
-  accepted!: number;
-
-  @Field(() => Int, {
-    description: 'Events whose clientEventId was already stored with the same content.',
-  })
-  duplicates!: number;
-
-  @Field(() => [RecordedAccountEvent], {
-    description: 'One result per input event, in input order.',
-  })
-  results!: RecordedAccountEvent[];
-
-  @Field(() => [ChurnScore], {
-    description:
-      'The new churn scores of the still-active subscribers this batch touched, computed right after the commit.',
-  })
-  scores!: ChurnScore[];
 }

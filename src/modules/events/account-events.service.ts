@@ -2,32 +2,23 @@
  * recordAccountEvents: payment failures and recoveries, price and plan changes, cancellations and
  * reactivations, with the guarantees viewing events have. The subscribers' accounts are locked, the
  * whole batch is validated (nothing is written when any event is bad), and one statement stores the
- * events, updates the accounts, resolves the alerts of those who cancelled as CHURNED and enqueues
- * their rescores; right after the commit they are rescored.
+ * events, updates the accounts and enqueues their rescores; the caller rescores them right after the
+ * commit (the rescore of a subscriber who cancelled resolves their open alert as CHURNED).
  */
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../common/clock';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { tryParseId } from '../../common/ids';
 import { withTransactionRetry } from '../../common/transaction-retry';
-import type { AppPubSub } from '../../pubsub/pubsub';
-import { Topic } from '../../pubsub/topics';
-import { alertPayload } from '../alerts/alert-payloads';
-import { AlertChange } from '../alerts/alert-reason';
-import type { RescoringService } from '../scoring/rescoring.service';
 import {
   AccountEventErrorCode,
   validateAccountEvents,
   type AccountEventProblem,
 } from './account-event.validation';
-import type {
-  AccountEvent,
-  AccountEventInput,
-  RecordAccountEventsPayload,
-} from './account-event.inputs';
+import type { AccountEvent, AccountEventInput, RecordedAccountEvent } from './account-event.inputs';
 import { accountEventPayload, type AccountEventRow } from './event-payloads';
 import { AccountEventsRepository } from './events.repository';
-import { assertBatchSize } from './events.service';
+import { assertBatchSize, type StoredEvents } from './events.service';
 import { RecordStatus } from './viewing-event.inputs';
 
 export class AccountEventsService {
@@ -37,15 +28,11 @@ export class AccountEventsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly pubSub: AppPubSub,
-    private readonly rescoring: RescoringService,
     private readonly clock: Clock,
     private readonly options: { maxBatch: number },
   ) {}
 
-  async recordAccountEvents(
-    events: readonly AccountEventInput[],
-  ): Promise<RecordAccountEventsPayload> {
+  async store(events: readonly AccountEventInput[]): Promise<StoredEvents<RecordedAccountEvent>> {
     assertBatchSize(events.length, this.options.maxBatch);
     const at = this.clock.now();
     const stored = await withTransactionRetry(() =>
@@ -68,8 +55,8 @@ export class AccountEventsService {
         if (checked.problems.length > 0) throw invalidAccountEvents(checked.problems);
         const written =
           checked.rows.length > 0
-            ? await this.repository.writeAccountBatch(m, checked.rows, checked.after, at)
-            : { inserted: [], churned: [], outboxIds: [] };
+            ? await this.repository.writeAccountBatch(m, checked.rows, checked.after)
+            : { inserted: [], outboxIds: [] };
         return { ...written, storedById };
       }),
     );
@@ -83,19 +70,11 @@ export class AccountEventsService {
       };
     });
     this.ingested += stored.inserted.length;
-    for (const row of stored.churned) {
-      this.pubSub.publish(Topic.RISK_ALERT_CHANGED, {
-        change: AlertChange.RESOLVED,
-        alert: alertPayload(row),
-        previousAlertLevel: row.current_level,
-      });
-    }
-    const scores = await this.rescoring.rescore(stored.outboxIds);
     return {
       accepted: stored.inserted.length,
       duplicates: events.length - stored.inserted.length,
       results,
-      scores,
+      outboxIds: stored.outboxIds,
     };
   }
 }

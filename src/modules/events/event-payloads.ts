@@ -2,7 +2,7 @@
  * The one builder of each event payload (subscriptions, the mutation results, the risk updates they
  * cause): stored rows in, JSON-safe payloads out.
  */
-import type { AccountEventPayload, ViewingEventPayload } from '../../pubsub/topics';
+import type { AccountEventPayload, ViewingEventPayload } from './event.topics';
 import type { ViewingEvent } from './viewing-event.entity';
 
 const iso = (d: Date | string) => new Date(d).toISOString();

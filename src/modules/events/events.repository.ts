@@ -5,12 +5,10 @@
  * the same statement, folds them into the online features (CTEs of the features module) and enqueues
  * each subscriber's rescore (a CTE of the scoring module). A single statement is its own transaction.
  */
-import type { Queryable } from '../../db/prepared-query';
-import { preparedQuery } from '../../db/prepared-query';
+import type { Queryable } from '../../common/prepared-query';
+import { preparedQuery } from '../../common/prepared-query';
 import { foldViewsCtes, genresParams, genresRelation } from '../features/features.repository';
-import { enqueueCte } from '../scoring/outbox.repository';
-import { alertRowsJson, resolveChurnedCte } from '../alerts/alerts.repository';
-import type { AlertRow } from '../alerts/alert-payloads';
+import { enqueueCte } from '../outbox/outbox.repository';
 import { applyAccountsCte, lockedAccountsSql } from '../users/users.repository';
 import type { AccountEventRow } from './event-payloads';
 import type { AccountEventRowToStore, AccountState } from './account-event.validation';
@@ -200,56 +198,45 @@ export class AccountEventsRepository {
   }
 
   /**
-   * One statement: store the account events, set the subscribers' accounts to `after`, resolve the
-   * open alerts of those who cancelled as CHURNED, and enqueue one rescore per subscriber.
+   * One statement: store the account events, set the subscribers' accounts to `after`, and enqueue one
+   * rescore per subscriber.
    */
   async writeAccountBatch(
     runner: Queryable,
     rows: readonly AccountEventRowToStore[],
     after: readonly AccountState[],
-    at: Date,
-  ): Promise<{ inserted: AccountEventRow[]; churned: AlertRow[]; outboxIds: string[] }> {
-    const [row]: {
-      inserted: AccountEventRow[] | null;
-      churned: AlertRow[] | null;
-      outbox: string[] | null;
-    }[] = await preparedQuery(
-      runner,
-      `WITH ins AS (
+  ): Promise<{ inserted: AccountEventRow[]; outboxIds: string[] }> {
+    const [row]: { inserted: AccountEventRow[] | null; outbox: string[] | null }[] =
+      await preparedQuery(
+        runner,
+        `WITH ins AS (
          INSERT INTO subscription_events (client_event_id, user_id, at, kind, detail)
          SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::subscription_event_kind[],
                               $5::jsonb[])
          ON CONFLICT (client_event_id) WHERE client_event_id IS NOT NULL DO NOTHING
          RETURNING *),
        ${applyAccountsCte('accounts', 6)},
-       ${resolveChurnedCte('churned', `SELECT user_id FROM ins WHERE kind = 'CANCEL'`, '$11::timestamptz')},
        ${enqueueCte(
          'outbox',
          `SELECT DISTINCT ON (user_id) user_id, 'ACCOUNT'::score_cause, NULL::bigint, id
             FROM ins ORDER BY user_id, at DESC, id DESC`,
        )}
        SELECT (SELECT json_agg(x) FROM (SELECT ${ACCOUNT_EVENT_COLUMNS} FROM ins s) x) AS inserted,
-              ${alertRowsJson('churned')} AS churned,
               (SELECT array_agg(id::text) FROM outbox) AS outbox`,
-      [
-        rows.map((r) => r.clientEventId),
-        rows.map((r) => r.userId),
-        rows.map((r) => r.at.toISOString()),
-        rows.map((r) => r.kind),
-        rows.map((r) => JSON.stringify(r.detail)),
-        after.map((a) => a.id),
-        after.map((a) => a.status),
-        after.map((a) => a.cancelledAt?.toISOString() ?? null),
-        after.map((a) => a.plan),
-        after.map((a) => a.monthlyFee),
-        at.toISOString(),
-      ],
-    );
-    return {
-      inserted: row.inserted ?? [],
-      churned: row.churned ?? [],
-      outboxIds: row.outbox ?? [],
-    };
+        [
+          rows.map((r) => r.clientEventId),
+          rows.map((r) => r.userId),
+          rows.map((r) => r.at.toISOString()),
+          rows.map((r) => r.kind),
+          rows.map((r) => JSON.stringify(r.detail)),
+          after.map((a) => a.id),
+          after.map((a) => a.status),
+          after.map((a) => a.cancelledAt?.toISOString() ?? null),
+          after.map((a) => a.plan),
+          after.map((a) => a.monthlyFee),
+        ],
+      );
+    return { inserted: row.inserted ?? [], outboxIds: row.outbox ?? [] };
   }
 }
 

@@ -3,15 +3,14 @@ import type { Clock } from '../../common/clock';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { tryParseId } from '../../common/ids';
 import type { AppPubSub } from '../../pubsub/pubsub';
-import { Topic } from '../../pubsub/topics';
-import type { RescoringService } from '../scoring/rescoring.service';
+import { EventTopic } from './event.topics';
 import { viewingEventPayload } from './event-payloads';
 import { EventsRepository, type NewViewingEvent } from './events.repository';
 import { withTransactionRetry } from '../../common/transaction-retry';
 import type { ViewingEvent } from './viewing-event.entity';
 import {
   RecordStatus,
-  type RecordViewingEventsPayload,
+  type RecordedViewingEvent,
   type ViewingEventInput,
 } from './viewing-event.inputs';
 import {
@@ -24,6 +23,14 @@ import {
 
 export interface EventsServiceOptions {
   maxBatch: number;
+}
+
+/** What a stored batch reports, and the outbox rows its subscribers' rescores wait in. */
+export interface StoredEvents<R> {
+  accepted: number;
+  duplicates: number;
+  results: R[];
+  outboxIds: string[];
 }
 
 /** What a batch did, before rescoring: stored events, duplicates, outbox rows. */
@@ -41,7 +48,6 @@ export class EventsService {
   constructor(
     dataSource: DataSource,
     private readonly pubSub: AppPubSub,
-    private readonly rescoring: RescoringService,
     private readonly clock: Clock,
     private readonly options: EventsServiceOptions,
   ) {
@@ -53,13 +59,11 @@ export class EventsService {
    * INVALID_VIEWING_EVENTS listing every problem, and nothing is written. A clientEventId already
    * stored with the same content is a no-op reported as DUPLICATE with the original event; with
    * different content it is a CONFLICT. The events, their online features and one outbox row per
-   * subscriber commit together; right after the commit the subscribers are rescored.
+   * subscriber commit together; the caller rescores the subscribers (the live module).
    */
-  async recordViewingEvents(
-    events: readonly ViewingEventInput[],
-  ): Promise<RecordViewingEventsPayload> {
+  async store(events: readonly ViewingEventInput[]): Promise<StoredEvents<RecordedViewingEvent>> {
     assertBatchSize(events.length, this.options.maxBatch);
-    const stored = await withTransactionRetry(() => this.store(events));
+    const stored = await withTransactionRetry(() => this.write(events));
     const results = events.map((e) => {
       const created = stored.inserted.get(e.clientEventId);
       return created
@@ -72,14 +76,17 @@ export class EventsService {
     });
     this.ingested += stored.inserted.size;
     for (const event of stored.inserted.values()) {
-      this.pubSub.publish(Topic.VIEWING_EVENT_RECORDED, event.userId, viewingEventPayload(event));
+      this.pubSub.publish(
+        EventTopic.VIEWING_EVENT_RECORDED,
+        event.userId,
+        viewingEventPayload(event),
+      );
     }
-    const scores = await this.rescoring.rescore(stored.outboxIds);
     return {
       accepted: stored.inserted.size,
       duplicates: events.length - stored.inserted.size,
       results,
-      scores,
+      outboxIds: stored.outboxIds,
     };
   }
 
@@ -96,7 +103,7 @@ export class EventsService {
   }
 
   /** One read for validation, one write: two statements whatever the batch holds. */
-  private async store(events: readonly ViewingEventInput[]): Promise<StoredBatch> {
+  private async write(events: readonly ViewingEventInput[]): Promise<StoredBatch> {
     const shapeProblems = validateShape(events, this.clock.now());
     const lookup = await this.repository.lookupViewingBatch(
       uniqueIds(events.map((e) => e.userId)),

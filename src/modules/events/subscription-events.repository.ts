@@ -3,7 +3,7 @@
  * cancelled, their subscription spells, and where the recorded activity begins. The events module
  * owns `subscription_events` and `viewing_events`; these are the statements over them it exports.
  */
-import type { Queryable } from '../../db/prepared-query';
+import type { Queryable } from '../../common/prepared-query';
 
 /**
  * The first CANCEL of each subscriber in (after, until], for `userIds` (or everyone). Cancellations

@@ -1,5 +1,4 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ChurnScore } from '../scoring/churn-score.entity';
 import { Device, ViewingEvent } from './viewing-event.entity';
 
 @InputType({ description: 'One sitting of a subscriber on a title, as reported by a player.' })
@@ -57,25 +56,4 @@ export class RecordedViewingEvent {
     description: 'The stored event (the original one for a duplicate).',
   })
   event!: ViewingEvent;
-}
-
-@ObjectType({ description: 'What a recordViewingEvents call stored and the scores it produced.' })
-export class RecordViewingEventsPayload {
-  @Field(() => Int, { description: 'Events stored by this call.' })
-  accepted!: number;
-
-  @Field(() => Int, { description: 'Events whose clientEventId was already stored.' })
-  duplicates!: number;
-
-  @Field(() => [RecordedViewingEvent], {
-    description: 'One result per input event, in input order.',
-  })
-  results!: RecordedViewingEvent[];
-
-  @Field(() => [ChurnScore], {
-    description:
-      'The new churn scores of the subscribers this batch touched, computed right after the commit ' +
-      '(empty while no model is active; rescoring then happens once one is).',
-  })
-  scores!: ChurnScore[];
 }

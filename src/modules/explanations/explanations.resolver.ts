@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { AppContext } from '../../server/context';
-import { Allow } from '../../server/auth/allow';
-import { Role } from '../../server/auth/roles';
+import type { AppContext } from '../../api/context';
+import { Allow } from '../../api/allow';
+import { Role } from '../../api/roles';
 import { User } from '../users/user.entity';
 import { ChurnExplanation, FeatureImportanceReport } from './explanation.types';
 import { MAX_TOP } from './explanations.service';

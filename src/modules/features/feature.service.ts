@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { preparedQuery, type Queryable } from '../../db/prepared-query';
+import { preparedQuery, type Queryable } from '../../common/prepared-query';
 import type { Progress } from '../../common/progress';
 import {
   ACCOUNT_AS_OF_SQL,

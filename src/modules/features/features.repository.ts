@@ -8,8 +8,8 @@
  * log-sum-exp, so it is order-independent and needs no read of the old state. Rows are upserted in key
  * order so concurrent batches lock alike.
  */
-import type { Queryable } from '../../db/prepared-query';
-import { preparedQuery } from '../../db/prepared-query';
+import type { Queryable } from '../../common/prepared-query';
+import { preparedQuery } from '../../common/prepared-query';
 import {
   ABANDON_COMPLETION,
   DEVICE_BITS,

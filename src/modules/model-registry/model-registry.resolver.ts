@@ -1,8 +1,8 @@
 import { Ctx, Query, Resolver } from 'type-graphql';
-import type { AppContext } from '../../server/context';
+import type { AppContext } from '../../api/context';
 import { ModelVersion, toModelVersion } from './model-version.types';
-import { Allow } from '../../server/auth/allow';
-import { Role } from '../../server/auth/roles';
+import { Allow } from '../../api/allow';
+import { Role } from '../../api/roles';
 
 @Resolver(() => ModelVersion)
 export class ModelRegistryResolver {

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { RiskLevel } from '../scoring/risk-levels';
+import { RiskLevel } from './risk-levels';
 import type { ModelMetadata } from './model-metadata';
 
 @ObjectType({

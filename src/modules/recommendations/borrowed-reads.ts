@@ -4,7 +4,7 @@
  * statement so it can move to its owner's repository unchanged.
  */
 import type { DataSource } from 'typeorm';
-import { preparedQuery } from '../../db/prepared-query';
+import { preparedQuery } from '../../common/prepared-query';
 
 export interface ViewingRow {
   user_id: string;

@@ -4,7 +4,7 @@
  * Reads of other modules' tables live in borrowed-reads.ts.
  */
 import type { DataSource } from 'typeorm';
-import { preparedQuery } from '../../db/prepared-query';
+import { preparedQuery } from '../../common/prepared-query';
 
 /** One shown item, as recordRecommendationImpressions stores it. */
 export interface ImpressionRow {

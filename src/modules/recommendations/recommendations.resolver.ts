@@ -1,9 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { invalidArgument } from '../../common/domain-error';
 import { parseId } from '../../common/ids';
-import type { AppContext } from '../../server/context';
-import { Allow } from '../../server/auth/allow';
-import { Role } from '../../server/auth/roles';
+import type { AppContext } from '../../api/context';
+import { Allow } from '../../api/allow';
+import { Role } from '../../api/roles';
 import { Title } from '../catalog/title.entity';
 import { User } from '../users/user.entity';
 import {

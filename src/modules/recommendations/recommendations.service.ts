@@ -26,7 +26,7 @@ import {
   type Recommendation,
   type SourceCode,
 } from '../../ml';
-import { RiskLevel } from '../scoring/risk-levels';
+import { RiskLevel } from '../model-registry/risk-levels';
 import type { SegmentsService } from '../segments/segments.service';
 import { anyViewingEvents, viewingHistoriesOf, type ViewingRow } from './borrowed-reads';
 import { effectiveness, type EffectivenessReport } from './effectiveness';

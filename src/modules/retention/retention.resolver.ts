@@ -11,10 +11,10 @@ import {
   Subscription,
 } from 'type-graphql';
 import { parseId } from '../../common/ids';
-import { Topic, type RetentionSimulationProgressPayload } from '../../pubsub/topics';
-import { Allow } from '../../server/auth/allow';
-import { Role } from '../../server/auth/roles';
-import type { AppContext } from '../../server/context';
+import { type RetentionSimulationProgressPayload, RetentionTopic } from './retention.topics';
+import { Allow } from '../../api/allow';
+import { Role } from '../../api/roles';
+import type { AppContext } from '../../api/context';
 import { invalidArgument } from '../../common/domain-error';
 import { parameterMap, RetentionExperimentInput, RetentionPlanArgs } from './retention.inputs';
 import { retentionExperimentFrom, retentionPlanFrom, simulationRunFrom } from './retention.mapping';
@@ -97,7 +97,7 @@ export class RetentionResolver {
     description: 'Progress of one retention simulation run, ending with SUCCEEDED or FAILED.',
     subscribe: ({ args, context }) =>
       (context as AppContext).services.pubSub.subscribe(
-        Topic.RETENTION_SIMULATION_PROGRESSED,
+        RetentionTopic.RETENTION_SIMULATION_PROGRESSED,
         String(args.runId),
       ),
   })

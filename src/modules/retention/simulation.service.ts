@@ -10,7 +10,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from '../../common/logger';
 import { trueGain } from '../../ml/uplift';
 import type { AppPubSub } from '../../pubsub/pubsub';
-import { Topic } from '../../pubsub/topics';
+import { RetentionTopic } from './retention.topics';
 import type { Treatment } from '../../../seeds/world/retention-effects';
 import type { ArmExpectation } from '../../../seeds/world/strategy-replay';
 import { retentionNotFound } from './retention.errors';
@@ -119,7 +119,7 @@ export class SimulationService {
 
   private watch(runId: string, onProgress?: (done: number, total: number) => void): () => void {
     if (!onProgress) return () => undefined;
-    const iterator = this.pubSub.subscribe(Topic.RETENTION_SIMULATION_PROGRESSED, runId);
+    const iterator = this.pubSub.subscribe(RetentionTopic.RETENTION_SIMULATION_PROGRESSED, runId);
     const it = iterator[Symbol.asyncIterator]();
     void (async () => {
       for (let r = await it.next(); !r.done; r = await it.next())
@@ -130,7 +130,7 @@ export class SimulationService {
 
   private async execute(runId: string, plan: PlanRow): Promise<void> {
     const publish = (status: RunStatus, done: number, total: number, message: string) =>
-      this.pubSub.publish(Topic.RETENTION_SIMULATION_PROGRESSED, runId, {
+      this.pubSub.publish(RetentionTopic.RETENTION_SIMULATION_PROGRESSED, runId, {
         runId,
         planId: plan.id,
         status,

@@ -1,6 +1,6 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { RiskLevel } from './risk-levels';
+import { RiskLevel } from '../model-registry/risk-levels';
 
 /** One score of one subscriber by one model version. Append-only: the latest is served. */
 @ObjectType({ description: 'A calibrated probability that the subscriber cancels within 30 days.' })

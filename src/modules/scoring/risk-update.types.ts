@@ -2,8 +2,8 @@ import { ArgsType, Field, Float, ID, ObjectType, registerEnumType } from 'type-g
 import { AccountEvent } from '../events/account-event.inputs';
 import { viewingEventFrom } from '../events/event-payloads';
 import { ViewingEvent } from '../events/viewing-event.entity';
-import type { RiskUpdatedPayload } from '../../pubsub/topics';
-import { RiskLevel } from './risk-levels';
+import type { RiskUpdatedPayload } from './risk-update.topics';
+import { RiskLevel } from '../model-registry/risk-levels';
 
 /** What made a subscriber be rescored. */
 export enum ScoreCause {

@@ -1,10 +1,10 @@
 import { Args, Ctx, FieldResolver, Resolver, Root, Subscription } from 'type-graphql';
 import { invalidArgument } from '../../common/domain-error';
 import { parseId } from '../../common/ids';
-import type { AppContext } from '../../server/context';
-import { Allow } from '../../server/auth/allow';
-import { Role } from '../../server/auth/roles';
-import { Topic, type RiskUpdatedPayload } from '../../pubsub/topics';
+import type { AppContext } from '../../api/context';
+import { Allow } from '../../api/allow';
+import { Role } from '../../api/roles';
+import { RiskTopic, type RiskUpdatedPayload } from './risk-update.topics';
 import { User } from '../users/user.entity';
 import { riskUpdateFrom, RiskUpdate, RiskUpdatedArgs } from './risk-update.types';
 
@@ -34,7 +34,7 @@ export class RiskUpdatesResolver {
       const watched = userIds ? new Set(userIds.map((id) => parseId(id, 'user'))) : null;
       const min = minProbability ?? 0;
       return (context as AppContext).services.pubSub.subscribeWhere(
-        Topic.RISK_UPDATED,
+        RiskTopic.RISK_UPDATED,
         (p: RiskUpdatedPayload) =>
           p.probability >= min && (watched === null || watched.has(p.userId)),
       );

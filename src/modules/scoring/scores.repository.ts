@@ -4,11 +4,11 @@
  * (per-level counts of user_risk, maintained by the statement that writes scores) and
  * risk_level_snapshots (those counts over time).
  */
-import type { Queryable } from '../../db/prepared-query';
-import { preparedQuery } from '../../db/prepared-query';
+import type { Queryable } from '../../common/prepared-query';
+import { preparedQuery } from '../../common/prepared-query';
 import { decodeCursor, type Page } from '../../common/pagination';
 import type { ChurnScore } from './churn-score.entity';
-import { RISK_ORDER, type RiskLevel } from './risk-levels';
+import { RISK_ORDER, type RiskLevel } from '../model-registry/risk-levels';
 import type { StoredAttribution } from './stored-attributions';
 
 export const SCORE_COLUMNS = `id::text, user_id::text AS "userId", model_version AS "modelVersion", probability,

@@ -1,11 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { encodeCursor, pageSize } from '../../common/pagination';
-import type { AppContext } from '../../server/context';
+import type { AppContext } from '../../api/context';
 import { User } from '../users/user.entity';
 import { ChurnScore } from './churn-score.entity';
 import { AtRiskUserConnection, AtRiskUsersArgs, ChurnOverview } from './scoring.types';
-import { Allow } from '../../server/auth/allow';
-import { Role } from '../../server/auth/roles';
+import { Allow } from '../../api/allow';
+import { Role } from '../../api/roles';
 
 const MAX_HISTORY = 100;
 

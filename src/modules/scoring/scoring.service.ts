@@ -15,7 +15,7 @@ import {
   riskLevelOf,
   type RiskLevel,
   type RiskThresholds,
-} from './risk-levels';
+} from '../model-registry/risk-levels';
 import { ScoresRepository, type LevelTotals, type NewScore } from './scores.repository';
 import { topContributions, type StoredAttribution } from './stored-attributions';
 

@@ -2,7 +2,7 @@ import { ArgsType, Field, Float, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../../common/pagination';
 import { User } from '../users/user.entity';
 import { ChurnScore } from './churn-score.entity';
-import { RiskLevel } from './risk-levels';
+import { RiskLevel } from '../model-registry/risk-levels';
 
 @ObjectType({ description: 'An active subscriber and their latest churn score.' })
 export class AtRiskUser {

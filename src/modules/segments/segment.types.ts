@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { RiskLevel } from '../scoring/risk-levels';
+import { RiskLevel } from '../model-registry/risk-levels';
 
 @ObjectType({ description: 'A feature on which a segment stands out from the average subscriber.' })
 export class SegmentTrait {

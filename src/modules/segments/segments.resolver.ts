@@ -2,9 +2,9 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { invalidArgument } from '../../common/domain-error';
 import { parseId } from '../../common/ids';
 import { pageSize, toConnection } from '../../common/pagination';
-import type { AppContext } from '../../server/context';
-import { Allow } from '../../server/auth/allow';
-import { Role } from '../../server/auth/roles';
+import type { AppContext } from '../../api/context';
+import { Allow } from '../../api/allow';
+import { Role } from '../../api/roles';
 import { User } from '../users/user.entity';
 import { UserConnection } from '../users/user.inputs';
 import { Segment, SegmentRun } from './segment.types';

@@ -22,14 +22,14 @@ import {
   type Explanation,
   type StandardizerState,
 } from '../../ml';
-import { preparedQuery } from '../../db/prepared-query';
+import { preparedQuery } from '../../common/prepared-query';
 import { featureLabel } from '../explanations/feature-reasons';
 import type { ExplanationsService } from '../explanations/explanations.service';
 import { toFeatureMatrix } from '../features/feature-matrix';
 import type { FeatureService, LabelledFeatureRow } from '../features/feature.service';
 import type { ModelRegistryService } from '../model-registry/model-registry.service';
-import { RISK_ORDER, type RiskLevel } from '../scoring/risk-levels';
-import { dataEnd, DAY } from '../training/snapshot-plan';
+import { RISK_ORDER, type RiskLevel } from '../model-registry/risk-levels';
+import { dataEnd, DAY } from '../features/snapshot-plan';
 import { churnPatterns, type ChurnPatterns } from './churn-patterns';
 import {
   DEFAULT_NOUN,

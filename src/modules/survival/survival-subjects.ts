@@ -10,7 +10,7 @@ import { followUp, selectRows, type SurvivalData } from '../../ml';
 import { firstCancellations } from '../events/subscription-events.repository';
 import { toFeatureMatrix } from '../features/feature-matrix';
 import type { LabelledFeatureRow } from '../features/feature.service';
-import { userHalf } from '../training/training-sets';
+import { userHalf } from '../features/snapshot-plan';
 
 export interface SurvivalSubjects extends SurvivalData {
   userIds: string[];

@@ -18,7 +18,7 @@ import {
 } from '../../ml';
 import { FEATURES } from '../features/feature-definitions';
 import type { LabelledFeatureRow } from '../features/feature.service';
-import { DAY } from '../training/snapshot-plan';
+import { DAY } from '../features/snapshot-plan';
 import type { SurvivalMetadata } from './survival-metadata';
 import type { SurvivalRepository } from './survival.repository';
 import type { SurvivalStore } from './survival-store';

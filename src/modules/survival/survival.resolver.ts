@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { invalidArgument } from '../../common/domain-error';
-import type { AppContext } from '../../server/context';
-import { Allow } from '../../server/auth/allow';
-import { Role } from '../../server/auth/roles';
+import type { AppContext } from '../../api/context';
+import { Allow } from '../../api/allow';
+import { Role } from '../../api/roles';
 import { ChurnOverview } from '../scoring/scoring.types';
 import { User } from '../users/user.entity';
 import { LifetimeValue, LifetimeValueOverview } from './lifetime-value.types';

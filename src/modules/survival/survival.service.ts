@@ -16,7 +16,7 @@ import {
 import { toFeatureMatrix } from '../features/feature-matrix';
 import type { FeatureService, LabelledFeatureRow } from '../features/feature.service';
 import type { SegmentsService } from '../segments/segments.service';
-import { dataEnd } from '../training/snapshot-plan';
+import { dataEnd } from '../features/snapshot-plan';
 import { planCurves, segmentCurves } from './kaplan-meier-overview';
 import { SurvivalRepository, type SurvivalVersionRow } from './survival.repository';
 import { SurvivalStore } from './survival-store';

@@ -6,7 +6,7 @@
  */
 import { describeBands, riskBands } from '../../ml';
 import type { RiskLevelsMetadata } from '../model-registry/model-metadata';
-import { RISK_ORDER } from '../scoring/risk-levels';
+import { RISK_ORDER } from '../model-registry/risk-levels';
 import type { Candidate, LabelledMatrix } from './fit-candidates';
 
 /**

@@ -8,6 +8,9 @@ import { DomainError, ErrorCode } from '../../common/domain-error';
 import { selectLabels, selectRows } from '../../ml';
 import { toFeatureMatrix } from '../features/feature-matrix';
 import type { LabelledFeatureRow } from '../features/feature.service';
+import { userHalf } from '../features/snapshot-plan';
+
+export { userHalf };
 import type { LabelledMatrix } from './fit-candidates';
 
 export function labelled(rows: readonly LabelledFeatureRow[]): LabelledMatrix {
@@ -41,11 +44,6 @@ export function splitValidation(valRows: readonly LabelledFeatureRow[]): {
     labels: Array.from(selectLabels(val.labels, idx)),
   });
   return { cal: part(halves[0]), evalSet: part(halves[1]), evalIdx: halves[1] };
-}
-
-/** 0 or 1, stable per user id: which half of the validation snapshot a subscriber falls in. */
-export function userHalf(userId: string): 0 | 1 {
-  return (createHash('sha1').update(userId).digest()[0] & 1) as 0 | 1;
 }
 
 export function fingerprintOf(

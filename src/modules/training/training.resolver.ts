@@ -1,11 +1,11 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { DomainError, ErrorCode, invalidArgument } from '../../common/domain-error';
 import { parseId } from '../../common/ids';
-import type { AppContext } from '../../server/context';
+import type { AppContext } from '../../api/context';
 import { TrainingRun } from './training-run.entity';
 import { TrainModelInput } from './training.inputs';
-import { Allow } from '../../server/auth/allow';
-import { Role } from '../../server/auth/roles';
+import { Allow } from '../../api/allow';
+import { Role } from '../../api/roles';
 
 @Resolver(() => TrainingRun)
 export class TrainingResolver {

@@ -43,7 +43,7 @@ import {
   isLeakFree,
   planSnapshots,
   type SnapshotPlan,
-} from './snapshot-plan';
+} from '../features/snapshot-plan';
 import { riskLevelsOf } from './risk-levels-fit';
 import { TrainingRun, TrainingStatus, type TrainingResult } from './training-run.entity';
 import { assertTrainable, fingerprintOf, labelled, splitValidation } from './training-sets';

@@ -1,17 +1,14 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, Info, Query, Resolver } from 'type-graphql';
 import { selectsField } from '../../common/requested-fields';
 import { parseId } from '../../common/ids';
 import { invalidArgument } from '../../common/domain-error';
 import { pageSize, toConnection } from '../../common/pagination';
-import type { AppContext } from '../../server/context';
-import { ViewingEvent } from '../events/viewing-event.entity';
+import type { AppContext } from '../../api/context';
 import { User } from './user.entity';
 import { UserArgs, UserConnection, UsersArgs } from './user.inputs';
-import { Allow } from '../../server/auth/allow';
-import { Role } from '../../server/auth/roles';
-
-const MAX_RECENT_EVENTS = 100;
+import { Allow } from '../../api/allow';
+import { Role } from '../../api/roles';
 
 @Resolver(() => User)
 export class UserResolver {
@@ -47,14 +44,5 @@ export class UserResolver {
       selectsField(info, 'totalCount'),
     );
     return toConnection(page, 'user', (u) => u.id);
-  }
-
-  @FieldResolver(() => [ViewingEvent], { description: 'Latest viewing events, newest first.' })
-  async recentEvents(
-    @Root() user: User,
-    @Ctx() ctx: AppContext,
-    @Arg('first', () => Int, { defaultValue: 10, description: '1..100.' }) first: number,
-  ): Promise<ViewingEvent[]> {
-    return ctx.loaders.recentEvents(pageSize(first, MAX_RECENT_EVENTS)).load(user.id);
   }
 }

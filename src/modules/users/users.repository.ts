@@ -1,6 +1,6 @@
 /** Every statement over users. */
-import type { Queryable } from '../../db/prepared-query';
-import { preparedQuery } from '../../db/prepared-query';
+import type { Queryable } from '../../common/prepared-query';
+import { preparedQuery } from '../../common/prepared-query';
 import type { User } from './user.entity';
 
 /** A users row as the User shape. */

@@ -4,7 +4,7 @@
  * plaintext need not appear in the environment at all.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Role, ROLE_NAMES } from './roles';
+import { Role, ROLE_NAMES } from '../../api/roles';
 
 export { ROLE_NAMES };
 export type RoleName = `${Role}`;

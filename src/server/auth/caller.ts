@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { ApiKeyRing, keyFromAuthorization } from './api-keys';
 import type { Caller } from './operation-access';
-import type { Role } from './roles';
+import type { Role } from '../../api/roles';
 
 export type { Caller };
 

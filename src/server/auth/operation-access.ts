@@ -13,17 +13,11 @@ import {
   getOperationAST,
 } from 'graphql';
 import { DomainError, ErrorCode } from '../../common/domain-error';
-import { ALLOW_EXTENSION } from './allow';
-import { roleGrants, type Role } from './roles';
+import { ALLOW_EXTENSION } from '../../api/allow';
+import type { Caller } from '../../api/context';
+import { roleGrants, type Role } from '../../api/roles';
 
-export interface Caller {
-  /** null: no key was sent and the default role is none. */
-  role: Role | null;
-  /** Where the role came from, for messages. */
-  source: 'key' | 'default';
-  /** Public id of the key (see api-keys.ts `keyId`), when one was sent. */
-  keyId?: string;
-}
+export type { Caller };
 
 /** Throws UNAUTHENTICATED / FORBIDDEN when the caller may not run the operation. */
 export function assertOperationAllowed(

@@ -4,8 +4,8 @@
  * by a claim, and deleted by the statement that stores their scores, so each row becomes one score even
  * across crashes: a lease that expires unfinished is claimed again.
  */
-import type { Queryable } from '../../db/prepared-query';
-import { preparedQuery } from '../../db/prepared-query';
+import type { Queryable } from '../../common/prepared-query';
+import { preparedQuery } from '../../common/prepared-query';
 
 export type ScoreCause = 'VIEWING' | 'ACCOUNT' | 'TIME';
 

@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { seedWorld } from '../../seeds';
 import { startOfTodayUtc } from '../common/dates';
 import type { Logger } from '../common/logger';
-import type { Database } from './database';
+import type { Database } from '../db/database';
 
 export interface WorldSize {
   users: number;

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Config } from '../config';
+import type { Config } from './config';
 import { systemClock, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { CatalogService } from '../modules/catalog/catalog.service';
@@ -14,37 +14,19 @@ import { SegmentsService } from '../modules/segments/segments.service';
 import { RecommendationsService } from '../modules/recommendations/recommendations.service';
 import { SurvivalLifetimeValue } from '../modules/retention/lifetime-value';
 import { RetentionService } from '../modules/retention/retention.service';
-import { RescoringService } from '../modules/scoring/rescoring.service';
+import { RescoringService } from '../modules/live/rescoring.service';
 import { ScoringService } from '../modules/scoring/scoring.service';
-import { TimeRescoringScheduler } from '../modules/scoring/time-rescoring';
+import { TimeRescoringScheduler } from '../modules/live/time-rescoring';
 import { TrainingService } from '../modules/training/training.service';
 import { UserService } from '../modules/users/user.service';
 import { LifetimeValueService } from '../modules/survival/lifetime-value.service';
 import { SurvivalService } from '../modules/survival/survival.service';
+import type { AppServices } from '../api/context';
+import { IngestService } from '../modules/live/ingest.service';
 import type { AppPubSub } from '../pubsub/pubsub';
 
-/** Every domain service, built once per process and shared by both transports and the CLI. */
-export interface Services {
-  clock: Clock;
-  users: UserService;
-  catalog: CatalogService;
-  events: EventsService;
-  accountEvents: AccountEventsService;
-  features: FeatureService;
-  registry: ModelRegistryService;
-  scoring: ScoringService;
-  rescoring: RescoringService;
-  timeRescoring: TimeRescoringScheduler;
-  alerts: AlertsService;
-  explanations: ExplanationsService;
-  segments: SegmentsService;
-  recommendations: RecommendationsService;
-  retention: RetentionService;
-  training: TrainingService;
-  survival: SurvivalService;
-  lifetimeValue: LifetimeValueService;
-  pubSub: AppPubSub;
-}
+/** Every domain service: the modules declare them (their `<concept>.context.ts`), this file builds them. */
+export type Services = AppServices;
 
 /** Horizon of the churn label, and so of an alert's prediction (RETAINED after it). */
 const ALERT_HORIZON_DAYS = 30;
@@ -99,6 +81,8 @@ export function createServices(
     },
   );
   const batch = { maxBatch: config.maxEventsPerBatch };
+  const events = new EventsService(dataSource, pubSub, clock, batch);
+  const accountEvents = new AccountEventsService(dataSource, clock, batch);
   const users = new UserService(dataSource);
   const survival = new SurvivalService(dataSource, features, segments, config.modelDir, logger);
   const lifetimeValue = new LifetimeValueService(survival, segments, users, {
@@ -110,8 +94,9 @@ export function createServices(
     clock,
     users,
     catalog: new CatalogService(dataSource),
-    events: new EventsService(dataSource, pubSub, rescoring, clock, batch),
-    accountEvents: new AccountEventsService(dataSource, pubSub, rescoring, clock, batch),
+    events,
+    accountEvents,
+    ingest: new IngestService(events, accountEvents, rescoring),
     features,
     registry,
     scoring,

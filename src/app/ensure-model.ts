@@ -1,9 +1,9 @@
-import type { Config } from '../config';
+import type { Config } from './config';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import type { Logger } from '../common/logger';
 import { createProgress } from '../common/progress';
 import { streamReporter, formatTrainingSummary } from '../modules/training/training-report';
-import type { Services } from '../server/services';
+import type { Services } from './services';
 
 /** Online feature state for every subscriber (after seeding or an import, before any scoring). */
 export async function ensureFeatures(services: Services, logger: Logger): Promise<void> {

@@ -6,12 +6,14 @@
  * applies the alert changes. No transaction is held open while the model runs.
  */
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../../db/prepared-query';
-import { preparedQuery } from '../../db/prepared-query';
+import type { Queryable } from '../../common/prepared-query';
+import { preparedQuery } from '../../common/prepared-query';
 import {
   alertWriteCtes,
   alertWriteParams,
   ALERT_CHANGES_JSON,
+  alertRowsJson,
+  resolveChurnedCte,
   ALERT_WRITE_PARAM_COUNT,
   AlertsRepository,
   type AlertWrite,
@@ -22,9 +24,14 @@ import type { AccountEventRow } from '../events/event-payloads';
 import type { ViewingEvent } from '../events/viewing-event.entity';
 import { ONLINE_READ_SELECT, onlineReadJoins } from '../features/feature.service';
 import type { OnlineRow } from '../features/online-rows';
-import type { ChurnScore } from './churn-score.entity';
-import { claimCte, completeCte, type ClaimTarget, type ScoreCause } from './outbox.repository';
-import type { RiskLevel } from './risk-levels';
+import type { ChurnScore } from '../scoring/churn-score.entity';
+import {
+  claimCte,
+  completeCte,
+  type ClaimTarget,
+  type ScoreCause,
+} from '../outbox/outbox.repository';
+import type { RiskLevel } from '../model-registry/risk-levels';
 import {
   reviveScore,
   scoresParams,
@@ -32,7 +39,7 @@ import {
   WRITTEN_SCORES_JSON,
   writeScoresCtes,
   type NewScore,
-} from './scores.repository';
+} from '../scoring/scores.repository';
 
 /**
  * A lease outlives any claim that is still working (they take milliseconds to a second); an expired
@@ -100,9 +107,9 @@ export class RescoringRepository {
 
   /**
    * Complete a claim: delete the outbox rows it still holds and, for their subscribers only, append
-   * the scores, drop `gone` subscribers from user_risk, and apply `alerts`. Commits durably when it
-   * raises or resolves alerts, asynchronously otherwise (a lost score commit loses its outbox delete
-   * with it, so the subscriber is simply rescored).
+   * the scores, drop `gone` subscribers from user_risk (their open alert resolves as CHURNED), and
+   * apply `alerts`. Commits durably when it raises or resolves alerts, asynchronously otherwise (a
+   * lost score commit loses its outbox delete with it, so the subscriber is simply rescored).
    */
   async write(
     claim: Claim,
@@ -124,13 +131,16 @@ export class RescoringRepository {
     const [row]: {
       scores: ChurnScore[] | null;
       alerts: (AlertRow & { change: string })[] | null;
+      churned: AlertRow[] | null;
       completed: number;
     }[] = await preparedQuery(
       this.db,
       `WITH ${completeCte('$1', '$2')},
        ${writeScoresCtes(3, goneParam, 'done')}
-       ${withAlerts ? `, ${alertWriteCtes(alertFirst)}` : ''}
+       ${withAlerts ? `, ${alertWriteCtes(alertFirst)}` : ''},
+       ${resolveChurnedCte('churned', `SELECT user_id FROM done WHERE user_id = ANY(${goneParam}::bigint[])`, `$${2 + SCORES_PARAM_COUNT}::timestamptz`)}
        SELECT ${WRITTEN_SCORES_JSON} AS scores, ${withAlerts ? ALERT_CHANGES_JSON : 'NULL::json'} AS alerts,
+              ${alertRowsJson('churned')} AS churned,
               (SELECT count(*)::int FROM done) AS completed,
               set_config('synchronous_commit', ${syncParam}, true) AS sync`,
       [
@@ -144,7 +154,10 @@ export class RescoringRepository {
     );
     return {
       scores: (row.scores ?? []).map(reviveScore),
-      alerts: row.alerts ?? [],
+      alerts: [
+        ...(row.alerts ?? []),
+        ...(row.churned ?? []).map((a) => ({ ...a, change: 'RESOLVED' })),
+      ],
       completed: row.completed,
     };
   }

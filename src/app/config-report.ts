@@ -3,7 +3,7 @@
  * `churn config --markdown`) and the effective values with every secret redacted (`churn config`).
  */
 import { CONFIG_SPEC, type Config } from './config';
-import { keyId } from './server/auth/api-keys';
+import { keyId } from '../server/auth/api-keys';
 
 /** The configuration table, from the same definitions the parser uses. */
 export function configMarkdownTable(): string {

@@ -3,21 +3,22 @@
  * database is empty, PubSub (Redis when REDIS_URL is set), services, the rescoring outbox drained,
  * schema and the HTTP/ws server. Used by `churn serve` and by the tests.
  */
-import type { Clock } from './common/clock';
+import type { Clock } from '../common/clock';
 import type { Config } from './config';
-import type { Logger } from './common/logger';
-import { createProgress } from './common/progress';
-import { openDatabase, type Database } from './db/database';
-import { ensureWorld } from './db/ensure-world';
-import { ensureFeatures, ensureModel } from './db/ensure-model';
-import { openAppPubSub, type AppPubSub } from './pubsub/pubsub';
-import { ApiKeyRing, sha256 } from './server/auth/api-keys';
-import { Authenticator } from './server/auth/caller';
-import { ensureDevKey } from './server/auth/dev-key';
-import { Role } from './server/auth/roles';
-import { startAppServer, type AppServer } from './server/app-server';
-import { buildAppSchema } from './server/schema';
-import { createServices, type Services } from './server/services';
+import type { Logger } from '../common/logger';
+import { createProgress } from '../common/progress';
+import { openDatabase, type Database } from '../db/database';
+import { ensureWorld } from './ensure-world';
+import { ensureFeatures, ensureModel } from './ensure-model';
+import { openAppPubSub, type AppPubSub } from '../pubsub/pubsub';
+import { ApiKeyRing, sha256 } from '../server/auth/api-keys';
+import { Authenticator } from '../server/auth/caller';
+import { ensureDevKey } from '../server/auth/dev-key';
+import { Role } from '../api/roles';
+import { startAppServer, type AppServer } from '../server/app-server';
+import { buildAppSchema } from '../server/schema';
+import { contextFactory } from './context';
+import { createServices, type Services } from './services';
 
 export interface App {
   url: string;
@@ -76,6 +77,7 @@ export async function startApp(
     const server = await startAppServer({
       schema,
       services,
+      contextFor: contextFactory(services),
       dataSource: database.dataSource,
       logger,
       authenticator: new Authenticator(new ApiKeyRing(keys), defaultRole),

@@ -10,7 +10,7 @@ import type { Clock } from '../../common/clock';
 import type { Logger } from '../../common/logger';
 import type { AlertsService } from '../alerts/alerts.service';
 import type { RescoringService } from './rescoring.service';
-import { ScoresRepository } from './scores.repository';
+import { ScoresRepository } from '../scoring/scores.repository';
 
 export interface TimeRescoringOptions {
   /** Each subscriber is rescored at least this often (ms). */

@@ -14,7 +14,8 @@ import type { Clock } from '../../common/clock';
 import type { Logger } from '../../common/logger';
 import type { Progress } from '../../common/progress';
 import type { AppPubSub } from '../../pubsub/pubsub';
-import { Topic, type RiskUpdatedPayload } from '../../pubsub/topics';
+import { RiskTopic, type RiskUpdatedPayload } from '../scoring/risk-update.topics';
+import { AlertTopic } from '../alerts/alert.topics';
 import { alertPayload } from '../alerts/alert-payloads';
 import { AlertChange, AlertResolution } from '../alerts/alert-reason';
 import { alertAction, type AlertRule } from '../alerts/alert-rule';
@@ -23,11 +24,11 @@ import { accountEventPayload, viewingEventPayload } from '../events/event-payloa
 import type { FeatureService } from '../features/feature.service';
 import { windowDay } from '../features/online-state';
 import type { ModelRegistryService } from '../model-registry/model-registry.service';
-import type { ChurnScore } from './churn-score.entity';
-import { OutboxRepository, type ClaimTarget } from './outbox.repository';
+import type { ChurnScore } from '../scoring/churn-score.entity';
+import { OutboxRepository, type ClaimTarget } from '../outbox/outbox.repository';
 import { RescoringRepository, type ClaimedRow } from './rescoring.repository';
-import type { ScoringService } from './scoring.service';
-import type { Queryable } from '../../db/prepared-query';
+import type { ScoringService } from '../scoring/scoring.service';
+import type { Queryable } from '../../common/prepared-query';
 
 export interface RescoringOptions {
   alertRule: AlertRule;
@@ -248,7 +249,7 @@ export class RescoringService {
     claimed: ReadonlyMap<string, ClaimedRow>,
   ): void {
     for (const s of written.scores) {
-      this.pubSub.publish(Topic.RISK_UPDATED, riskUpdatedPayload(s, claimed.get(s.userId)!));
+      this.pubSub.publish(RiskTopic.RISK_UPDATED, riskUpdatedPayload(s, claimed.get(s.userId)!));
     }
     for (const row of written.alerts) {
       const alert = alertPayload(row);
@@ -260,9 +261,9 @@ export class RescoringService {
       const payload = { change, alert, previousAlertLevel };
       if (change === AlertChange.OPENED || change === AlertChange.ESCALATED) {
         this.stats.alerts += 1;
-        this.pubSub.publish(Topic.RISK_ALERT, payload);
+        this.pubSub.publish(AlertTopic.RISK_ALERT, payload);
       }
-      this.pubSub.publish(Topic.RISK_ALERT_CHANGED, payload);
+      this.pubSub.publish(AlertTopic.RISK_ALERT_CHANGED, payload);
     }
   }
 }

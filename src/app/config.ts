@@ -4,8 +4,12 @@
  * configuration table is generated from `CONFIG_SPEC` (`churn config --markdown`).
  */
 import path from 'node:path';
-import { parseApiKeys, ROLE_NAMES, type ApiKeySpec, type RoleName } from './server/auth/api-keys';
-import { parseRiskThresholds, RiskLevel, type RiskThresholds } from './modules/scoring/risk-levels';
+import { parseApiKeys, ROLE_NAMES, type ApiKeySpec, type RoleName } from '../server/auth/api-keys';
+import {
+  parseRiskThresholds,
+  RiskLevel,
+  type RiskThresholds,
+} from '../modules/model-registry/risk-levels';
 import {
   bool,
   decimal,
@@ -21,7 +25,9 @@ import {
   text,
 } from './config-parsers';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+import type { LogLevel } from '../common/logger';
+
+export type { LogLevel };
 export type NodeEnv = 'development' | 'production' | 'test';
 
 export interface Config {

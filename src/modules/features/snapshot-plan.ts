@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The time split. Labels are "cancelled within (T, T + horizon]" for subscribers active at T, so a
  * snapshot is usable only when T + horizon lies inside the data. Validation is the latest usable
@@ -55,4 +57,9 @@ export function isLeakFree(plan: SnapshotPlan): boolean {
 export function dataEnd(lastEvent: Date, today: Date): Date {
   const lastDayEnd = Math.ceil(lastEvent.getTime() / DAY) * DAY;
   return new Date(Math.min(lastDayEnd, today.getTime()));
+}
+
+/** 0 or 1, stable per user id: which half of the validation snapshot a subscriber falls in. */
+export function userHalf(userId: string): 0 | 1 {
+  return (createHash('sha1').update(userId).digest()[0] & 1) as 0 | 1;
 }
