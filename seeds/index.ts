@@ -15,3 +15,5 @@ export type { SubscriptionKind, WorldSink } from './world/event-log';
 export { rocAuc } from './world/truth';
 export { SurvivalOracle, trueSurvivalCurves } from './world/survival-truth';
 export type { TrueSurvival, TrueSurvivalOptions } from './world/survival-truth';
+export { readChurnTruth, readLiveWorld, readWorldOptions } from './world-store';
+export type { LiveWorldSubscriberRow, LiveWorldTitleRow, RowSource } from './world-store';

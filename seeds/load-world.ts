@@ -36,6 +36,15 @@ const WORLD_TABLES = [
 ];
 
 /**
+ * What the product derived from the previous world (scores, alerts, online state, runs), emptied in the
+ * same transaction when a world replaces it, so nothing scored against the old world survives.
+ */
+const RESET_DERIVED_STATE = `
+  TRUNCATE churn_scores, feature_attributions, score_outbox, risk_alerts, user_feature_state,
+           user_genre_state, user_titles, user_risk, risk_level_snapshots, training_runs, segment_runs CASCADE;
+  UPDATE risk_level_totals SET users = 0, probability_sum = 0`;
+
+/**
  * Generate the synthetic world and load it in one transaction: the viewing events streamed with
  * COPY while the days are simulated (one day at a time, waiting for PostgreSQL when it falls
  * behind, so memory stays bounded), then titles, users with their final state, subscription
@@ -80,6 +89,7 @@ async function prepareTables(client: PoolClient, replace: boolean): Promise<void
     );
   }
   await client.query(`TRUNCATE ${WORLD_TABLES.join(', ')} RESTART IDENTITY CASCADE`);
+  await client.query(RESET_DERIVED_STATE);
 }
 
 async function loadWorld(

@@ -38,3 +38,60 @@ export async function readWorldOptions(
     hazard: params.hazard.params,
   };
 }
+
+/**
+ * The world's true 30-day churn probabilities at a snapshot for `userIds` (an oracle for evaluation),
+ * or null when the database holds no world truth.
+ */
+export async function readChurnTruth(
+  db: RowSource,
+  snapshot: Date,
+  userIds: readonly string[],
+): Promise<Map<string, number> | null> {
+  const [present] = await db.query(`SELECT to_regclass('sim.churn_truth') IS NOT NULL AS exists`);
+  if (!present?.exists) return null;
+  const rows = await db.query(
+    'SELECT user_id::text AS id, probability FROM sim.churn_truth WHERE snapshot_at = $1 AND user_id = ANY($2::bigint[])',
+    [snapshot.toISOString(), userIds],
+  );
+  return new Map(rows.map((r) => [r.id as string, Number(r.probability)]));
+}
+
+/** A subscriber as the live simulation continues them: the account now and the world's latent traits. */
+export interface LiveWorldSubscriberRow {
+  id: string;
+  signup_at: Date;
+  status: string;
+  plan: string;
+  fee: number;
+  last_event_at: Date | null;
+  engagement: number | null;
+  price_sensitivity: number | null;
+  taste: number[] | null;
+}
+
+/** A title with its views so far, for the live simulation's popularity. */
+export interface LiveWorldTitleRow {
+  id: string;
+  genres: string[];
+  runtimeMinutes: number;
+  views: number;
+}
+
+/** The state `churn simulate` continues the world from: every subscriber and title as stored now. */
+export async function readLiveWorld(
+  db: RowSource,
+): Promise<{ subscribers: LiveWorldSubscriberRow[]; titles: LiveWorldTitleRow[] }> {
+  const subscribers = (await db.query(
+    `SELECT u.id::text AS id, u.signup_at, u.status, u.plan, u.monthly_fee::float8 AS fee,
+            (SELECT max(s.at) FROM subscription_events s WHERE s.user_id = u.id) AS last_event_at,
+            l.engagement, l.price_sensitivity, l.taste
+       FROM users u LEFT JOIN sim.user_latent l ON l.user_id = u.id`,
+  )) as unknown as LiveWorldSubscriberRow[];
+  const titles = (await db.query(
+    `SELECT t.id::text AS id, t.genres, t.runtime_minutes AS "runtimeMinutes", coalesce(v.views, 0)::int AS views
+       FROM titles t LEFT JOIN (SELECT title_id, count(*) AS views FROM viewing_events GROUP BY 1) v
+         ON v.title_id = t.id`,
+  )) as unknown as LiveWorldTitleRow[];
+  return { subscribers, titles };
+}

@@ -44,12 +44,6 @@ async function seedCommand(config: Config, flags: SeedFlags, replace: boolean): 
   await withServices(config, async (services, { database, logger }) => {
     const pool = new Pool({ connectionString: database.url, max: 4 });
     try {
-      if (replace)
-        await database.dataSource.query(
-          `TRUNCATE churn_scores, feature_attributions, score_outbox, risk_alerts, user_feature_state,
-             user_genre_state, user_titles, user_risk, risk_level_snapshots, training_runs, segment_runs CASCADE;
-           UPDATE risk_level_totals SET users = 0, probability_sum = 0`,
-        );
       await seedWorld(pool, {
         users: flags.users,
         days: flags.days,

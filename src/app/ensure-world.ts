@@ -3,6 +3,7 @@ import { seedWorld } from '../../seeds';
 import { startOfTodayUtc } from '../common/dates';
 import type { Logger } from '../common/logger';
 import type { Database } from '../db/database';
+import { UsersRepository } from '../modules/users/users.repository';
 
 export interface WorldSize {
   users: number;
@@ -16,7 +17,7 @@ export async function ensureWorld(
   size: WorldSize,
   logger: Logger,
 ): Promise<boolean> {
-  const [{ count }] = await database.dataSource.query('SELECT count(*)::int AS count FROM users');
+  const count = await new UsersRepository(database.dataSource).count({});
   if (count > 0) {
     logger.info(`Database holds ${count} subscribers; not seeding`);
     return false;

@@ -1,3 +1,4 @@
+import { onlineFeaturesFold } from '../modules/features/online-features-fold';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { systemClock, type Clock } from '../common/clock';
@@ -81,7 +82,7 @@ export function createServices(
     },
   );
   const batch = { maxBatch: config.maxEventsPerBatch };
-  const events = new EventsService(dataSource, pubSub, clock, batch);
+  const events = new EventsService(dataSource, pubSub, clock, batch, onlineFeaturesFold);
   const accountEvents = new AccountEventsService(dataSource, clock, batch);
   const users = new UserService(dataSource);
   const survival = new SurvivalService(dataSource, features, segments, config.modelDir, logger);

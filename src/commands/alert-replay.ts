@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { seedWorld } from '../../seeds';
+import { readWorldOptions, seedWorld } from '../../seeds';
 import {
   cutWorld,
   type CutAccountEvent,
@@ -32,6 +32,8 @@ import {
   openingsUnderThreshold,
   type AlertQualityReport,
 } from '../modules/alerts/alert-quality';
+import { AlertsRepository } from '../modules/alerts/alerts.repository';
+import { ScoresRepository } from '../modules/scoring/scores.repository';
 import { AccountEventKind } from '../modules/events/account-event.inputs';
 import { Device } from '../modules/events/viewing-event.entity';
 import type { Plan } from '../modules/users/user.entity';
@@ -63,9 +65,7 @@ export async function replayAlertQuality(
   options: ReplayOptions,
 ): Promise<AlertQualityReport> {
   const started = Date.now();
-  const [world] = await main
-    .query(`SELECT seed, users, days, end_at FROM sim.worlds WHERE id = 1`)
-    .catch(() => [undefined]);
+  const world = await readWorldOptions(main);
   if (!world)
     throw new Error(
       'alert quality is measured on the synthetic world: this database has none (run `churn seed`)',
@@ -76,7 +76,7 @@ export async function replayAlertQuality(
   try {
     await ds.initialize();
     await runMigrations(ds, logger);
-    const end = new Date(world.end_at);
+    const end = world.end;
     const from = new Date(end.getTime() - options.days * DAY);
     const pool = new Pool({ connectionString: scratch.url, max: 2 });
     let cut: WorldCut;
@@ -280,14 +280,9 @@ async function measure(
   end: Date,
   options: ReplayOptions,
 ): Promise<Pick<AlertQualityReport, 'served' | 'curve'>> {
-  const openings: { userId: string; at: Date }[] = await ds.query(
-    `SELECT user_id::text AS "userId", raised_at AS at FROM risk_alerts`,
-  );
-  const activeAtStart: string[] = (
-    await ds.query(`SELECT DISTINCT user_id::text AS id FROM churn_scores WHERE scored_at = $1`, [
-      from.toISOString(),
-    ])
-  ).map((r: { id: string }) => r.id);
+  const scores = new ScoresRepository(ds);
+  const openings = await new AlertsRepository(ds).openings();
+  const activeAtStart = await scores.usersScoredAt(from);
   const times = (kind: string) =>
     cut.account
       .filter((a) => a.kind === kind)
@@ -306,12 +301,7 @@ async function measure(
     openings: openings.map((o) => ({ userId: o.userId, at: new Date(o.at).getTime() })),
   });
 
-  const rows: { userId: string; times: Date[]; probabilities: number[] }[] = await ds.query(
-    `SELECT user_id::text AS "userId", array_agg(scored_at ORDER BY scored_at, id) AS times,
-            array_agg(probability ORDER BY scored_at, id) AS probabilities
-       FROM churn_scores WHERE scored_at >= $1 GROUP BY user_id`,
-    [from.toISOString()],
-  );
+  const rows = await scores.historiesSince(from);
   const histories = rows.map((r) => ({ ...r, times: r.times.map((t) => new Date(t).getTime()) }));
   const atStart = histories.map((h) => h.probabilities[0]).sort((a, b) => b - a);
   const cancelsBy = new Map<string, number[]>();

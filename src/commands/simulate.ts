@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { readLiveWorld } from '../../seeds';
 import { LiveFeed, type LiveSubscriber, type LiveTitle } from '../../seeds/world/live-feed';
 import { LiveAccountFeed, type LiveAccount } from '../../seeds/world/live-accounts';
 import type { Config } from '../app/config';
@@ -319,22 +320,8 @@ async function loadWorld(
   );
   try {
     const ds = database.dataSource;
-    const rows: {
-      id: string;
-      signup_at: Date;
-      status: string;
-      plan: LiveAccount['plan'];
-      fee: number;
-      last_event_at: Date | null;
-      engagement: number | null;
-      price_sensitivity: number | null;
-      taste: number[] | null;
-    }[] = await ds.query(
-      `SELECT u.id::text AS id, u.signup_at, u.status, u.plan, u.monthly_fee::float8 AS fee,
-              (SELECT max(s.at) FROM subscription_events s WHERE s.user_id = u.id) AS last_event_at,
-              l.engagement, l.price_sensitivity, l.taste
-         FROM users u LEFT JOIN sim.user_latent l ON l.user_id = u.id`,
-    );
+    const world = await readLiveWorld(ds);
+    const rows = world.subscribers;
     const subscribers: LiveSubscriber[] = rows.map((r) => ({
       id: r.id,
       signupAt: new Date(r.signup_at).getTime(),
@@ -343,20 +330,14 @@ async function loadWorld(
     }));
     const accounts: LiveAccount[] = rows.map((r) => ({
       id: r.id,
-      plan: r.plan,
+      plan: r.plan as LiveAccount['plan'],
       monthlyFee: Number(r.fee),
       active: r.status === 'ACTIVE',
       engagement: r.engagement ?? 1,
       priceSensitivity: r.price_sensitivity ?? 0.4,
       lastEventAt: new Date(r.last_event_at ?? r.signup_at).getTime(),
     }));
-    const titles: LiveTitle[] = (
-      await ds.query(
-        `SELECT t.id::text AS id, t.genres, t.runtime_minutes AS "runtimeMinutes", coalesce(v.views, 0)::int AS views
-           FROM titles t LEFT JOIN (SELECT title_id, count(*) AS views FROM viewing_events GROUP BY 1) v
-             ON v.title_id = t.id`,
-      )
-    ).map((r: LiveTitle) => r);
+    const titles: LiveTitle[] = world.titles;
     if (!accounts.some((a) => a.active) || titles.length === 0) {
       throw new SimulateError(
         'the database has no active subscribers or no titles: run `churn seed` first',

@@ -3,7 +3,7 @@
  * rows) become a state, and the state at t becomes features. The window edges (whole UTC days ending
  * with the day before t), the decayed counts, entropy, genre exhaustion and the decline feature.
  */
-import { onlineFeatureValues } from '../../src/modules/features/feature-definitions';
+import { onlineFeatureValues } from '../../src/modules/features/online-values';
 import {
   stateFromRow,
   type DailyJson,

@@ -18,16 +18,9 @@ import { stratifiedSplit } from '../data/folds';
 import { Preprocessor, type PreprocessorOptions, type TransformedFeatures } from '../data/preprocess';
 import { logLoss } from '../metrics/calibration-metrics';
 import { rocAuc } from '../metrics/ranking';
-import { createRng, permutation, type Rng } from '../random';
-import {
-  ARTIFACT_FORMAT_VERSION,
-  assertArtifacts,
-  loadLayersModel,
-  saveLayersModel,
-  type LayersModelJson,
-  type ModelArtifacts,
-} from './artifacts';
-import { SeededDropout } from './seeded-dropout';
+import { createRng, permutation } from '../random';
+import { ARTIFACT_FORMAT_VERSION, assertArtifacts, loadLayersModel, saveLayersModel, type LayersModelJson, type ModelArtifacts } from './artifacts';
+import { buildNetwork } from './deep-churn-network';
 
 export interface DeepEpochLogs {
   /** Mean training loss over the epoch's batches (nats). */
@@ -69,6 +62,8 @@ export interface DeepChurnOptions {
   onEpoch?: (epoch: number, logs: DeepEpochLogs) => void | Promise<void>;
 }
 
+export { embeddingDim } from './deep-churn-network';
+
 export const DEEP_CHURN_DEFAULTS: DeepChurnOptions = {
   useSequence: false,
   seed: 0,
@@ -85,7 +80,7 @@ export const DEEP_CHURN_DEFAULTS: DeepChurnOptions = {
   validationFraction: 0.15,
 };
 
-type StoredOptions = Omit<DeepChurnOptions, 'onEpoch'>;
+export type StoredOptions = Omit<DeepChurnOptions, 'onEpoch'>;
 
 export interface DeepTrainingInfo {
   epochs: number;
@@ -101,11 +96,6 @@ interface DeepModelJson {
   options: StoredOptions;
   layers: LayersModelJson;
   training: DeepTrainingInfo;
-}
-
-/** Embedding width for a field with `card` slots: min(8, ⌈√card⌉). */
-export function embeddingDim(card: number): number {
-  return Math.min(8, Math.ceil(Math.sqrt(card)));
 }
 
 const PREDICT_CHUNK = 16384;
@@ -267,88 +257,6 @@ export async function fitDeepChurnVariants(
 
 function snapshot(model: tf.LayersModel): tf.Tensor[] {
   return model.getWeights().map((w) => w.clone());
-}
-
-function buildNetwork(pre: Preprocessor, o: StoredOptions, rng: Rng): tf.LayersModel {
-  const glorot = (): ReturnType<typeof tf.initializers.glorotUniform> =>
-    tf.initializers.glorotUniform({ seed: rng.seed() });
-  const reg = (): ReturnType<typeof tf.regularizers.l2> | undefined =>
-    o.l2 > 0 ? tf.regularizers.l2({ l2: o.l2 }) : undefined;
-  const inputs: tf.SymbolicTensor[] = [];
-  const parts: tf.SymbolicTensor[] = [];
-  const width = pre.numericColumns.length;
-  if (width > 0) {
-    const numeric = tf.input({ shape: [width], name: 'numeric' });
-    inputs.push(numeric);
-    parts.push(numeric);
-  }
-  pre.cardinalities.forEach((card, f) => {
-    const input = tf.input({ shape: [1], dtype: 'int32', name: `cat_${f}` });
-    const emb = tf.layers
-      .embedding({
-        inputDim: card,
-        outputDim: embeddingDim(card),
-        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: rng.seed() }),
-        embeddingsRegularizer: reg(),
-        name: `emb_${f}`,
-      })
-      .apply(input) as tf.SymbolicTensor;
-    inputs.push(input);
-    parts.push(tf.layers.flatten({ name: `emb_flat_${f}` }).apply(emb) as tf.SymbolicTensor);
-  });
-  const seqShape = pre.sequenceShape;
-  if (o.useSequence && seqShape !== null) {
-    const [days] = seqShape;
-    const seq = tf.input({ shape: seqShape, name: 'sequence' });
-    inputs.push(seq);
-    if ((o.sequenceBranch ?? 'conv') === 'dense') {
-      const flat = tf.layers.flatten({ name: 'seq_flat' }).apply(seq) as tf.SymbolicTensor;
-      const dense = tf.layers
-        .dense({
-          units: o.sequenceFilters,
-          activation: 'relu',
-          kernelInitializer: glorot(),
-          kernelRegularizer: reg(),
-          name: 'seq_dense',
-        })
-        .apply(flat) as tf.SymbolicTensor;
-      parts.push(dense);
-    } else {
-    const conv = tf.layers
-      .conv1d({
-        filters: o.sequenceFilters,
-        kernelSize: Math.min(o.sequenceKernel, days),
-        padding: 'same',
-        activation: 'relu',
-        kernelInitializer: glorot(),
-        kernelRegularizer: reg(),
-        name: 'seq_conv',
-      })
-      .apply(seq) as tf.SymbolicTensor;
-    // Four pooled windows, not global pooling: when activity fell (last week vs a month ago) is the
-    // churn signal, and global pooling would throw the timing away.
-    const window = Math.ceil(days / 4);
-    const pooled = tf.layers
-      .averagePooling1d({ poolSize: window, strides: window, padding: 'same', name: 'seq_pool' })
-      .apply(conv) as tf.SymbolicTensor;
-    parts.push(tf.layers.flatten({ name: 'seq_flat' }).apply(pooled) as tf.SymbolicTensor);
-    }
-  }
-  if (parts.length === 0) throw new Error('the deep model needs at least one feature');
-  let h =
-    parts.length === 1 ? parts[0] : (tf.layers.concatenate({ name: 'concat' }).apply(parts) as tf.SymbolicTensor);
-  o.hidden.forEach((units, k) => {
-    h = tf.layers
-      .dense({ units, activation: 'relu', kernelInitializer: glorot(), kernelRegularizer: reg(), name: `hidden_${k}` })
-      .apply(h) as tf.SymbolicTensor;
-    if (o.dropout > 0) {
-      h = new SeededDropout({ rate: o.dropout, seed: rng.seed(), name: `dropout_${k}` }).apply(h) as tf.SymbolicTensor;
-    }
-  });
-  const out = tf.layers
-    .dense({ units: 1, activation: 'sigmoid', kernelInitializer: glorot(), name: 'churn' })
-    .apply(h) as tf.SymbolicTensor;
-  return tf.model({ inputs, outputs: out, name: 'deep_churn' });
 }
 
 /** Rows of a transformed batch in a new order (a copy). */

@@ -26,7 +26,7 @@ import { ensureBackend } from '../backend';
 import { createRng, permutation } from '../random';
 import { BprGraph, type BprBatch } from './bpr-graph';
 import { NegativeSampler, combineFeatures, composeItems, featureMatrix } from './bpr-sampling';
-import { FOLD_IN_DEFAULTS, ImplicitFoldIn, type FoldInOptions } from './fold-in';
+import { ImplicitFoldIn } from './fold-in';
 import { calibrateFoldInScale } from './fold-in-calibration';
 import { completionConfidence, dedupeInteractions, type Interactions } from './interactions';
 import { noItemFeatures, type ItemFeatures } from './item-features';
@@ -39,66 +39,16 @@ import {
   type WeightSpec,
 } from './recommend-artifacts';
 import { scoreAllItems } from './top-k';
+import {
+  BPR_DEFAULTS,
+  type BprEpochLogs,
+  type BprOptions,
+  type BprTrainingInfo,
+  type StoredOptions,
+} from './bpr-options';
 
-export interface BprEpochLogs {
-  /** Mean weighted BPR loss over the epoch's batches (nats), without the L2 term. */
-  loss: number;
-  ms: number;
-}
-
-export interface BprOptions {
-  /** Latent dimensions d. */
-  factors: number;
-  epochs: number;
-  batchSize: number;
-  /** Adam step size. */
-  learningRate: number;
-  /** L2 penalty per example on the user vector; item rows get the same at their touch rate. */
-  l2: number;
-  /** Negatives sampled per batch, shared by its examples. */
-  negatives: number;
-  negativeMode: 'each' | 'hardest';
-  /** c = floor + (1 − floor) · completion. */
-  confidenceFloor: number;
-  combiner: 'mean' | 'sum';
-  /** Learn a per-item id embedding on top of the features (false: a pure feature model). */
-  itemIds: boolean;
-  /** Standard deviation of the initial user, id and feature vectors. */
-  initScale: number;
-  seed: number;
-  /** Fold-in settings stored with the model (its scale is calibrated after training). */
-  foldIn: FoldInOptions;
-  onEpoch?: (epoch: number, logs: BprEpochLogs) => void | Promise<void>;
-}
-
-export const BPR_DEFAULTS: Omit<BprOptions, 'onEpoch'> = {
-  factors: 32,
-  epochs: 30,
-  batchSize: 1024,
-  learningRate: 0.01,
-  l2: 0.03,
-  negatives: 64,
-  negativeMode: 'each',
-  confidenceFloor: 0.25,
-  combiner: 'mean',
-  itemIds: true,
-  initScale: 0.1,
-  seed: 0,
-  foldIn: FOLD_IN_DEFAULTS,
-};
-
-type StoredOptions = Omit<BprOptions, 'onEpoch'>;
-
-export interface BprTrainingInfo {
-  epochs: number;
-  history: BprEpochLogs[];
-  /** Distinct (user, item) pairs trained on. */
-  interactions: number;
-  /** Fold-in scale s (fold-in-calibration.ts). */
-  foldInScale: number;
-  ms: number;
-  backend: string;
-}
+export { BPR_DEFAULTS } from './bpr-options';
+export type { BprEpochLogs, BprOptions, BprTrainingInfo } from './bpr-options';
 
 interface BprModelJson {
   options: StoredOptions;

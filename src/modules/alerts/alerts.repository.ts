@@ -11,6 +11,7 @@ import { accountEventJson, viewingEventJson } from '../events/event-sql';
 import { levelsAtOrAbove, type RiskLevel } from '../model-registry/risk-levels';
 import type { AlertResolution, AlertStatus } from './alert-reason';
 import type { AlertRow } from './alert-payloads';
+import { scoredAtOf } from '../scoring/score-sql';
 
 /** pg_advisory_xact_lock(namespace, key): the raise-ordering lock. */
 const RAISE_ORDER_LOCK = '7302, 0';
@@ -99,13 +100,13 @@ export function alertWriteCtes(first: number): string {
 export const ALERT_CHANGES_JSON = `(SELECT json_agg(row_to_json(c) ORDER BY c.raised_seq) FROM (
     SELECT ch.*, ${viewingEventJson('ch.cause_event_id')} AS cause,
            ${accountEventJson('ch.cause_account_event_id')} AS account_cause,
-           (SELECT scored_at FROM churn_scores WHERE id = ch.score_id) AS scored_at
+           ${scoredAtOf('ch.score_id')} AS scored_at
       FROM alert_changes ch) c)`;
 
 /** Columns of an alert with its cause, as AlertRow. */
 const ALERT_SELECT = `a.*, ${viewingEventJson('a.cause_event_id')} AS cause,
   ${accountEventJson('a.cause_account_event_id')} AS account_cause,
-  (SELECT scored_at FROM churn_scores WHERE id = a.score_id) AS scored_at`;
+  ${scoredAtOf('a.score_id')} AS scored_at`;
 
 export interface AlertFilter {
   after?: string | null;
@@ -117,6 +118,11 @@ export interface AlertFilter {
 
 export class AlertsRepository {
   constructor(private readonly db: Queryable) {}
+
+  /** Every alert's subscriber and first raise time (the replay's served openings). */
+  async openings(): Promise<{ userId: string; at: Date }[]> {
+    return this.db.query(`SELECT user_id::text AS "userId", raised_at AS at FROM risk_alerts`);
+  }
 
   /** Alerts in raise order (raised_seq), after a cursor. */
   async list(filter: AlertFilter, countTotal: boolean): Promise<Page<AlertRow>> {
@@ -263,6 +269,6 @@ export function alertRowsJson(cte: string): string {
   return `(SELECT json_agg(row_to_json(c)) FROM (
     SELECT a.*, ${viewingEventJson('a.cause_event_id')} AS cause,
            ${accountEventJson('a.cause_account_event_id')} AS account_cause,
-           (SELECT scored_at FROM churn_scores WHERE id = a.score_id) AS scored_at
+           ${scoredAtOf('a.score_id')} AS scored_at
       FROM ${cte} a) c)`;
 }

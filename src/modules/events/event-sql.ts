@@ -23,3 +23,15 @@ export function accountEventJson(idExpr: string): string {
   return `(SELECT row_to_json(x) FROM (SELECT ${ACCOUNT_EVENT_COLUMNS} FROM subscription_events s
             WHERE s.id = ${idExpr}) x)`;
 }
+
+/**
+ * The event tables as other modules read them in their own statements (features, recommendations):
+ * a plain subquery that PostgreSQL pulls up into the outer query, so the tables' indexes still apply.
+ * Alias it where it is used: `FROM ${VIEWING_EVENTS} e`.
+ */
+export const VIEWING_EVENTS = `(SELECT id, client_event_id, user_id, title_id, started_at, watched_seconds,
+  completion, device, rating, ingested_at FROM viewing_events)`;
+
+/** subscription_events as other modules read it (see VIEWING_EVENTS). */
+export const ACCOUNT_EVENTS = `(SELECT id, client_event_id, user_id, at, kind, detail, ingested_at
+  FROM subscription_events)`;

@@ -2,19 +2,21 @@
  * Every statement over viewing_events and subscription_events. The ingest of a viewing batch is two
  * statements whatever its size or the number of subscribers it touches: one read of what validation
  * needs (`lookupViewingBatch`), and one write (`writeViewingBatch`) that inserts the events and, in
- * the same statement, folds them into the online features (CTEs of the features module) and enqueues
- * each subscriber's rescore (a CTE of the scoring module). A single statement is its own transaction.
+ * the same statement, folds them into the online features (the ViewingBatchFold the features module
+ * supplies) and enqueues each subscriber's rescore (a CTE of the outbox module). A single statement is its own transaction.
  */
 import type { Queryable } from '../../common/prepared-query';
 import { preparedQuery } from '../../common/prepared-query';
-import { foldViewsCtes, genresParams, genresRelation } from '../features/features.repository';
 import { enqueueCte } from '../outbox/outbox.repository';
 import { applyAccountsCte, lockedAccountsSql } from '../users/users.repository';
+import { titleRefsJson } from '../catalog/title-sql';
+import { userRefsJson } from '../users/user-sql';
 import type { AccountEventRow } from './event-payloads';
 import type { AccountEventRowToStore, AccountState } from './account-event.validation';
 import type { TitleRef, UserRef } from './viewing-event.validation';
 import type { ViewingEvent } from './viewing-event.entity';
 import { ACCOUNT_EVENT_COLUMNS, VIEWING_EVENT_COLUMNS } from './event-sql';
+import type { ViewingBatchFold } from './viewing-batch-fold';
 
 export { accountEventJson, viewingEventJson } from './event-sql';
 
@@ -42,7 +44,10 @@ export interface WrittenViewingBatch {
 }
 
 export class EventsRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly fold: ViewingBatchFold,
+  ) {}
 
   /** The users and titles a batch names, and the events already stored under its client ids. */
   async lookupViewingBatch(
@@ -56,12 +61,8 @@ export class EventsRepository {
       stored: ViewingEvent[] | null;
     }[] = await preparedQuery(
       this.db,
-      `SELECT
-           (SELECT json_agg(json_build_object('id', id::text, 'status', status, 'signupAt', signup_at,
-                    'cancelledAt', cancelled_at)) FROM users WHERE id = ANY($1::bigint[])) AS users,
-           (SELECT json_agg(json_build_object('id', id::text, 'name', name, 'type', type,
-                    'runtimeMinutes', runtime_minutes, 'episodeCount', episode_count, 'genres', genres))
-              FROM titles WHERE id = ANY($2::bigint[])) AS titles,
+      `SELECT ${userRefsJson('$1::bigint[]')} AS users,
+              ${titleRefsJson('$2::bigint[]')} AS titles,
            (SELECT json_agg(x) FROM (SELECT ${VIEWING_EVENT_COLUMNS} FROM viewing_events e
               WHERE e.client_event_id = ANY($3::text[])) x) AS stored`,
       [userIds, titleIds, clientIds],
@@ -99,8 +100,7 @@ export class EventsRepository {
          ON CONFLICT (client_event_id) DO NOTHING
          RETURNING id, client_event_id, user_id, title_id, started_at, watched_seconds, completion,
                    device, ingested_at),
-       genres AS ${genresRelation(9)},
-       ${foldViewsCtes('ins', 'genres')},
+       ${this.fold.ctes('ins', 9)},
        ${enqueueCte(
          'outbox',
          `SELECT DISTINCT ON (user_id) user_id, 'VIEWING'::score_cause, id, NULL::bigint
@@ -118,7 +118,7 @@ export class EventsRepository {
         events.map((e) => e.completion),
         events.map((e) => e.device),
         events.map((e) => e.rating),
-        ...genresParams(genresByTitle),
+        ...this.fold.params(genresByTitle),
       ],
     );
     return {

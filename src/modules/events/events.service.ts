@@ -5,6 +5,7 @@ import { tryParseId } from '../../common/ids';
 import type { AppPubSub } from '../../pubsub/pubsub';
 import { EventTopic } from './event.topics';
 import { viewingEventPayload } from './event-payloads';
+import type { ViewingBatchFold } from './viewing-batch-fold';
 import { EventsRepository, type NewViewingEvent } from './events.repository';
 import { withTransactionRetry } from '../../common/transaction-retry';
 import type { ViewingEvent } from './viewing-event.entity';
@@ -50,8 +51,9 @@ export class EventsService {
     private readonly pubSub: AppPubSub,
     private readonly clock: Clock,
     private readonly options: EventsServiceOptions,
+    fold: ViewingBatchFold,
   ) {
-    this.repository = new EventsRepository(dataSource);
+    this.repository = new EventsRepository(dataSource, fold);
   }
 
   /**

@@ -12,6 +12,9 @@ import {
   SECONDARY_GENRE_WEIGHT,
   VIEW_DECAY_DAYS,
 } from './online-state';
+import { ACCOUNT_EVENTS, VIEWING_EVENTS } from '../events/event-sql';
+import { TITLES } from '../catalog/title-sql';
+import { USERS } from '../users/user-sql';
 
 /**
  * Plan, fee, 90-day billing counts and billing recencies of user `u` as of `p.t`, from subscription
@@ -30,11 +33,11 @@ export const ACCOUNT_AS_OF_SQL = `
         count(*) FILTER (WHERE s.kind = 'PRICE_INCREASE' AND s.at >= p.t - interval '90 days')::int AS price_increases_90d,
         ${billingRecency('PAYMENT_FAILED')} AS days_since_payment_failure,
         ${billingRecency('PRICE_INCREASE')} AS days_since_price_increase
-      FROM subscription_events s
+      FROM ${ACCOUNT_EVENTS} s
       WHERE s.user_id = u.id AND s.at < p.t AND s.kind IN ('PAYMENT_FAILED', 'PRICE_INCREASE')
     ) billing
     LEFT JOIN LATERAL (
-      SELECT s.detail FROM subscription_events s
+      SELECT s.detail FROM ${ACCOUNT_EVENTS} s
       WHERE s.user_id = u.id AND s.at < p.t AND s.kind IN ('SIGNUP', 'PLAN_CHANGE', 'PRICE_INCREASE', 'REACTIVATE')
       ORDER BY s.at DESC, s.id DESC LIMIT 1
     ) last_acct ON true
@@ -53,7 +56,7 @@ function billingRecency(kind: 'PAYMENT_FAILED' | 'PRICE_INCREASE'): string {
  */
 export const GENRE_CATALOGUE_SQL = `
   SELECT g.genre, sum(${genreMembershipSql('g.k')})::float8 AS titles
-  FROM titles t CROSS JOIN LATERAL unnest(t.genres) WITH ORDINALITY AS g(genre, k)
+  FROM ${TITLES} t CROSS JOIN LATERAL unnest(t.genres) WITH ORDINALITY AS g(genre, k)
   GROUP BY g.genre`;
 
 function genreMembershipSql(ordinal: string): string {
@@ -62,7 +65,7 @@ function genreMembershipSql(ordinal: string): string {
 
 /** Active at T: signed up before T and the latest CANCEL/REACTIVATE before T is not a CANCEL. */
 const ACTIVE_AT_T = `u.signup_at < p.t AND coalesce((
-    SELECT s.kind::text FROM subscription_events s
+    SELECT s.kind::text FROM ${ACCOUNT_EVENTS} s
     WHERE s.user_id = u.id AND s.kind IN ('CANCEL', 'REACTIVATE') AND s.at < p.t
     ORDER BY s.at DESC, s.id DESC LIMIT 1), 'REACTIVATE') <> 'CANCEL'`;
 
@@ -94,13 +97,13 @@ WITH p AS (
          floor((extract(epoch FROM $1::timestamptz) * 1000 - 1) / 86400000)::int AS d
 ),
 pop AS (
-  SELECT u.* FROM users u, p
+  SELECT u.* FROM ${USERS} u, p
   WHERE ($2::bigint[] IS NULL OR u.id = ANY($2::bigint[])) AND ${ACTIVE_AT_T}
 ),
 ev AS (
   SELECT e.user_id, e.watched_seconds, e.completion, ${DEVICE_BIT_SQL} AS device_bit,
          p.d - floor(extract(epoch FROM e.started_at) * 1000 / 86400000)::int AS ago
-  FROM viewing_events e JOIN pop ON pop.id = e.user_id, p
+  FROM ${VIEWING_EVENTS} e JOIN pop ON pop.id = e.user_id, p
   WHERE e.started_at < p.t AND e.started_at >= p.t - interval '33 days'
 ),
 days AS (
@@ -131,7 +134,7 @@ gw AS (
   SELECT e.user_id, g.genre,
          sum(e.watched_seconds::float8 / cardinality(t.genres)
              * exp(-${AGE_SECONDS_SQL} / ${GENRE_DECAY_DAYS * 86400})) AS w
-  FROM viewing_events e JOIN pop ON pop.id = e.user_id JOIN titles t ON t.id = e.title_id
+  FROM ${VIEWING_EVENTS} e JOIN pop ON pop.id = e.user_id JOIN ${TITLES} t ON t.id = e.title_id
   CROSS JOIN LATERAL unnest(t.genres) AS g(genre), p
   WHERE e.started_at < p.t
   GROUP BY e.user_id, g.genre
@@ -143,19 +146,19 @@ ge AS (
 ),
 dv AS (
   SELECT e.user_id, ${DECAYED_VIEWS_SQL}
-  FROM viewing_events e JOIN pop ON pop.id = e.user_id, p
+  FROM ${VIEWING_EVENTS} e JOIN pop ON pop.id = e.user_id, p
   WHERE e.started_at < p.t
   GROUP BY e.user_id
 ),
 cat AS (${GENRE_CATALOGUE_SQL}),
 seen AS (
   SELECT DISTINCT e.user_id, e.title_id
-  FROM viewing_events e JOIN pop ON pop.id = e.user_id, p
+  FROM ${VIEWING_EVENTS} e JOIN pop ON pop.id = e.user_id, p
   WHERE e.started_at < p.t
 ),
 gt AS (
   SELECT s.user_id, g.genre, sum(${genreMembershipSql('g.k')})::float8 AS titles
-  FROM seen s JOIN titles t ON t.id = s.title_id
+  FROM seen s JOIN ${TITLES} t ON t.id = s.title_id
   CROSS JOIN LATERAL unnest(t.genres) WITH ORDINALITY AS g(genre, k)
   GROUP BY s.user_id, g.genre
 ),
@@ -169,7 +172,7 @@ SELECT u.id AS user_id,
     ${featureColumns},
     coalesce(agg.sequence, '{}'::jsonb) AS sequence,
     EXISTS (
-      SELECT 1 FROM subscription_events s
+      SELECT 1 FROM ${ACCOUNT_EVENTS} s
       WHERE s.user_id = u.id AND s.kind = 'CANCEL' AND s.at > p.t AND s.at <= p.t + make_interval(days => $3::int)
     )::int AS label
 FROM pop u
@@ -179,7 +182,7 @@ LEFT JOIN ge ON ge.user_id = u.id
 LEFT JOIN ex ON ex.user_id = u.id
 LEFT JOIN dv ON dv.user_id = u.id
 LEFT JOIN LATERAL (
-  SELECT max(e.started_at) AS last_view_at FROM viewing_events e WHERE e.user_id = u.id AND e.started_at < p.t
+  SELECT max(e.started_at) AS last_view_at FROM ${VIEWING_EVENTS} e WHERE e.user_id = u.id AND e.started_at < p.t
 ) lv ON true
 ${ACCOUNT_AS_OF_SQL}
 ORDER BY u.id`;

@@ -7,9 +7,7 @@
 import {
   DAY_MS,
   VIEW_DECAY_DAYS,
-  dailyWindow,
   dayOf,
-  decayedViewsAt,
   entropyBits,
   genreExhaustion,
   genreWeightsOf,
@@ -38,7 +36,7 @@ export interface OnlineInputs {
   state: OnlineState;
 }
 
-interface Derived extends OnlineInputs {
+export interface Derived extends OnlineInputs {
   w: DailyWindow; // the 30 days ending with windowDay(t)
   /** Recency-weighted view counts at t, one per VIEW_DECAY_DAYS entry. */
   decayedViews: number[];
@@ -375,26 +373,3 @@ export const SEQUENCE_DAYS = 28;
 export const SEQUENCE_CHANNELS = ['sessions', 'watch_minutes', 'mean_completion'] as const;
 
 export type FeatureValues = Record<string, number | string>;
-
-/** Every feature from the online state at `t`. */
-export function onlineFeatureValues(inputs: OnlineInputs): FeatureValues {
-  const derived: Derived = {
-    ...inputs,
-    w: dailyWindow(inputs.state, inputs.t, 30),
-    decayedViews: decayedViewsAt(inputs.state, inputs.t),
-  };
-  const out: FeatureValues = {};
-  for (const f of FEATURES) out[f.name] = f.online(derived);
-  return out;
-}
-
-/** The 28-day activity sequence from the online state at `t`. Shape: [SEQUENCE_DAYS][3], oldest first. */
-export function onlineSequence(state: OnlineState, t: number): number[][] {
-  const w = dailyWindow(state, t, SEQUENCE_DAYS);
-  const out: number[][] = [];
-  for (let ago = SEQUENCE_DAYS - 1; ago >= 0; ago--) {
-    const n = w.sessions[ago];
-    out.push([n, w.seconds[ago] / 60, n > 0 ? w.completionSum[ago] / n : 0]);
-  }
-  return out;
-}

@@ -16,6 +16,8 @@ import {
 } from './features.repository';
 import { featureRowFrom, type FeatureRow, type OnlineRow } from './online-rows';
 import { windowDay } from './online-state';
+import { ACCOUNT_EVENTS, VIEWING_EVENTS } from '../events/event-sql';
+import { USERS } from '../users/user-sql';
 
 export type { FeatureRow } from './online-rows';
 export type { StoredView as ViewForFeatures } from './features.repository';
@@ -29,7 +31,7 @@ const CATALOGUE_TTL_MS = 60_000;
 
 /**
  * The online read at an instant (a timestamptz parameter) and its window day (an int parameter):
- * account columns as of t and the stored online state. Composable after `FROM users u`.
+ * account columns as of t and the stored online state. Composable after the users relation aliased `u`.
  */
 export const ONLINE_READ_SELECT = `u.id::text AS id, u.signup_at, u.country, u.age_band,
   ${ONLINE_STATE_COLUMNS}, acct.*`;
@@ -62,8 +64,8 @@ export class FeatureService {
   /** First signup and the latest event of any kind: the span snapshots are planned over. */
   async dataSpan(): Promise<{ start: Date | null; last: Date | null }> {
     const [row] = await this.dataSource.query(
-      `SELECT (SELECT min(signup_at) FROM users) AS start,
-              greatest((SELECT max(started_at) FROM viewing_events), (SELECT max(at) FROM subscription_events)) AS last`,
+      `SELECT (SELECT min(signup_at) FROM ${USERS} users) AS start,
+              greatest((SELECT max(started_at) FROM ${VIEWING_EVENTS} viewing_events), (SELECT max(at) FROM ${ACCOUNT_EVENTS} subscription_events)) AS last`,
     );
     return row;
   }
@@ -115,7 +117,7 @@ export class FeatureService {
     if (userIds.length === 0) return [];
     const rows: OnlineRow[] = await preparedQuery(
       runner,
-      `SELECT ${ONLINE_READ_SELECT} FROM users u ${onlineReadJoins('$2', '$3')}
+      `SELECT ${ONLINE_READ_SELECT} FROM ${USERS} u ${onlineReadJoins('$2', '$3')}
         WHERE u.id = ANY($1::bigint[]) AND u.status = 'ACTIVE' ORDER BY u.id`,
       [userIds, t.toISOString(), windowDay(t.getTime())],
     );

@@ -18,6 +18,9 @@ import {
   VIEW_DECAY_DAYS,
   WINDOW_DAYS,
 } from './online-state';
+import { VIEWING_EVENTS } from '../events/event-sql';
+import { TITLES } from '../catalog/title-sql';
+import { USERS } from '../users/user-sql';
 
 const DEVICE_BIT_SQL = `CASE %s ${Object.entries(DEVICE_BITS)
   .map(([d, bit]) => `WHEN '${d}' THEN ${bit}`)
@@ -194,7 +197,7 @@ export class FeaturesRepository {
   /** Subscribers, and those with a stored online state (a rebuild is due when fewer). */
   async counts(): Promise<{ users: number; states: number }> {
     const [row] = await this.db.query(
-      `SELECT (SELECT count(*)::int FROM users) AS users,
+      `SELECT (SELECT count(*)::int FROM ${USERS} users) AS users,
               (SELECT count(*)::int FROM user_feature_state) AS states`,
     );
     return row;
@@ -217,10 +220,10 @@ export class FeaturesRepository {
     await runner.query(
       `WITH input AS (
          SELECT e.user_id, e.title_id, e.started_at, e.watched_seconds, e.completion, e.device
-           FROM viewing_events e WHERE e.user_id >= $1 AND e.user_id < $2),
+           FROM ${VIEWING_EVENTS} e WHERE e.user_id >= $1 AND e.user_id < $2),
        genres AS (
          SELECT t.id AS title_id, g.genre, g.k::int, cardinality(t.genres)::float8 AS n
-           FROM titles t CROSS JOIN LATERAL unnest(t.genres) WITH ORDINALITY AS g(genre, k)
+           FROM ${TITLES} t CROSS JOIN LATERAL unnest(t.genres) WITH ORDINALITY AS g(genre, k)
           WHERE t.id IN (SELECT DISTINCT title_id FROM input)),
        ${foldViewsCtes('input', 'genres')}
        SELECT 1`,
@@ -229,9 +232,9 @@ export class FeaturesRepository {
     const [{ n }] = await runner.query(
       `WITH ins AS (
          INSERT INTO user_feature_state (user_id)
-         SELECT id FROM users WHERE id >= $1 AND id < $2 ORDER BY id
+         SELECT id FROM ${USERS} users WHERE id >= $1 AND id < $2 ORDER BY id
          ON CONFLICT (user_id) DO NOTHING RETURNING 1)
-       SELECT (SELECT count(*)::int FROM users WHERE id >= $1 AND id < $2) AS n`,
+       SELECT (SELECT count(*)::int FROM ${USERS} users WHERE id >= $1 AND id < $2) AS n`,
       [from, to],
     );
     return n;
@@ -239,7 +242,9 @@ export class FeaturesRepository {
 
   /** Highest subscriber id (0 when none). */
   async maxUserId(): Promise<number> {
-    const [{ max }] = await this.db.query('SELECT coalesce(max(id), 0)::bigint AS max FROM users');
+    const [{ max }] = await this.db.query(
+      `SELECT coalesce(max(id), 0)::bigint AS max FROM ${USERS} users`,
+    );
     return Number(max);
   }
 }

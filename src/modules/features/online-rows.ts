@@ -9,7 +9,8 @@ import {
   WINDOW_DAYS,
   type OnlineState,
 } from './online-state';
-import { onlineFeatureValues, onlineSequence, type FeatureValues } from './feature-definitions';
+import type { FeatureValues } from './feature-definitions';
+import { onlineFeatureValues, onlineSequence } from './online-values';
 
 /** A user_activity_daily row as json: [day, sessions, seconds, completion_sum, abandoned, devices]. */
 export type DailyJson = [number, number, number, number, number, number];

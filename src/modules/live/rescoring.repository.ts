@@ -40,6 +40,8 @@ import {
   writeScoresCtes,
   type NewScore,
 } from '../scoring/scores.repository';
+import { USERS } from '../users/user-sql';
+import { currentRiskJoin } from '../scoring/score-sql';
 
 /**
  * A lease outlives any claim that is still working (they take milliseconds to a second); an expired
@@ -89,9 +91,9 @@ export class RescoringRepository {
               oa.risk_level AS open_alert_level, oa.opened_level AS open_alert_opened_level,
               ${viewingEventJson('pu.event_id')} AS cause_event,
               ${accountEventJson('pu.account_event_id')} AS cause_account_event
-         FROM per_user pu JOIN users u ON u.id = pu.user_id
+         FROM per_user pu JOIN ${USERS} u ON u.id = pu.user_id
          ${onlineReadJoins('$3', '$4')}
-         LEFT JOIN user_risk r ON r.user_id = pu.user_id
+         ${currentRiskJoin('r', 'pu.user_id')}
          ${AlertsRepository.openAlertsJoin('pu.user_id')}
         ORDER BY pu.user_id`,
       [

@@ -5,6 +5,8 @@
  */
 import type { DataSource } from 'typeorm';
 import { preparedQuery } from '../../common/prepared-query';
+import { VIEWING_EVENTS } from '../events/event-sql';
+import { TITLES } from '../catalog/title-sql';
 
 export interface ViewingRow {
   user_id: string;
@@ -32,7 +34,7 @@ export function viewingHistoriesOf(
   return preparedQuery(
     ds,
     `SELECT user_id::text, title_id::text, completion, extract(epoch FROM started_at)::float8 AS t
-       FROM viewing_events WHERE user_id = ANY($1::bigint[]) ORDER BY user_id, started_at, id`,
+       FROM ${VIEWING_EVENTS} viewing_events WHERE user_id = ANY($1::bigint[]) ORDER BY user_id, started_at, id`,
     [userIds],
   );
 }
@@ -41,7 +43,7 @@ export function viewingHistoriesOf(
 export function allViewingEvents(ds: DataSource): Promise<ViewingRow[]> {
   return ds.query(
     `SELECT user_id::text, title_id::text, completion, extract(epoch FROM started_at)::float8 AS t
-       FROM viewing_events`,
+       FROM ${VIEWING_EVENTS} viewing_events`,
   );
 }
 
@@ -49,21 +51,21 @@ export function allViewingEvents(ds: DataSource): Promise<ViewingRow[]> {
 export function recentViewingEvents(ds: DataSource, days: number): Promise<ViewingRow[]> {
   return ds.query(
     `SELECT user_id::text, title_id::text, completion, extract(epoch FROM started_at)::float8 AS t
-       FROM viewing_events WHERE started_at >= now() - make_interval(days => $1)`,
+       FROM ${VIEWING_EVENTS} viewing_events WHERE started_at >= now() - make_interval(days => $1)`,
     [days],
   );
 }
 
 /** events: whether any viewing event exists (first-start training). */
 export async function anyViewingEvents(ds: DataSource): Promise<boolean> {
-  const rows = await ds.query('SELECT 1 FROM viewing_events LIMIT 1');
+  const rows = await ds.query(`SELECT 1 FROM ${VIEWING_EVENTS} viewing_events LIMIT 1`);
   return rows.length > 0;
 }
 
 /** catalog: every title with what the recommender reads, by id. */
 export function catalogTitles(ds: DataSource): Promise<CatalogRow[]> {
   return ds.query(
-    `SELECT id::text, name, type, genres, tags, description, episode_count FROM titles ORDER BY id`,
+    `SELECT id::text, name, type, genres, tags, description, episode_count FROM ${TITLES} titles ORDER BY id`,
   );
 }
 

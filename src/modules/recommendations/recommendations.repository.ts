@@ -5,6 +5,9 @@
  */
 import type { DataSource } from 'typeorm';
 import { preparedQuery } from '../../common/prepared-query';
+import { VIEWING_EVENTS } from '../events/event-sql';
+import { TITLES } from '../catalog/title-sql';
+import { USERS } from '../users/user-sql';
 
 /** One shown item, as recordRecommendationImpressions stores it. */
 export interface ImpressionRow {
@@ -63,8 +66,8 @@ export class RecommendationsRepository {
          SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::int[], $5::text[], $6::float8[],
                               $7::jsonb[], $8::timestamptz[]) AS x(l, u, t, r, s, sc, re, at)),
        unknown AS (
-         SELECT (SELECT min(x.u) FROM x WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = x.u)) AS u,
-                (SELECT min(x.t) FROM x WHERE NOT EXISTS (SELECT 1 FROM titles WHERE id = x.t)) AS t),
+         SELECT (SELECT min(x.u) FROM x WHERE NOT EXISTS (SELECT 1 FROM ${USERS} users WHERE id = x.u)) AS u,
+                (SELECT min(x.t) FROM x WHERE NOT EXISTS (SELECT 1 FROM ${TITLES} titles WHERE id = x.t)) AS t),
        ins AS (
          INSERT INTO recommendation_impressions (list_id, user_id, title_id, rank, source, score, reasons,
                                                  recommender_version, served_at)
@@ -119,7 +122,7 @@ export class RecommendationsRepository {
           WHERE i.served_at >= $1 ${segmentFilter}
           GROUP BY 1, 2),
        pairs AS (
-         SELECT s.*, (SELECT min(e.started_at) FROM viewing_events e
+         SELECT s.*, (SELECT min(e.started_at) FROM ${VIEWING_EVENTS} e
                        WHERE e.user_id = s.user_id AND e.title_id = s.title_id
                          AND e.started_at >= s.first_at AND e.started_at < s.first_at + make_interval(days => $2)) AS taken_at
            FROM shown s),
@@ -131,7 +134,7 @@ export class RecommendationsRepository {
                 EXISTS (SELECT 1 FROM recommendation_impressions i
                          WHERE i.user_id = e.user_id AND i.title_id = e.title_id
                            AND i.served_at <= e.started_at AND i.served_at > e.started_at - make_interval(days => $2)) AS recommended
-           FROM viewing_events e JOIN viewers u ON u.user_id = e.user_id
+           FROM ${VIEWING_EVENTS} e JOIN viewers u ON u.user_id = e.user_id
           WHERE e.started_at >= $1)
        SELECT
          (SELECT coalesce(sum(n), 0)::int FROM pairs) AS impressions,
@@ -145,9 +148,9 @@ export class RecommendationsRepository {
          (SELECT count(*)::int FROM viewers WHERE took) AS users_took,
          (SELECT count(*)::int FROM viewers WHERE NOT took) AS users_not,
          (SELECT avg((x.status = 'CANCELLED' AND x.cancelled_at > u.first_at)::int)
-            FROM viewers u JOIN users x ON x.id = u.user_id WHERE u.took) AS churn_took,
+            FROM viewers u JOIN ${USERS} x ON x.id = u.user_id WHERE u.took) AS churn_took,
          (SELECT avg((x.status = 'CANCELLED' AND x.cancelled_at > u.first_at)::int)
-            FROM viewers u JOIN users x ON x.id = u.user_id WHERE NOT u.took) AS churn_not`,
+            FROM viewers u JOIN ${USERS} x ON x.id = u.user_id WHERE NOT u.took) AS churn_not`,
       params,
     );
     return row;

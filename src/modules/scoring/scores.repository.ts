@@ -10,6 +10,7 @@ import { decodeCursor, type Page } from '../../common/pagination';
 import type { ChurnScore } from './churn-score.entity';
 import { RISK_ORDER, type RiskLevel } from '../model-registry/risk-levels';
 import type { StoredAttribution } from './stored-attributions';
+import { USERS } from '../users/user-sql';
 
 export const SCORE_COLUMNS = `id::text, user_id::text AS "userId", model_version AS "modelVersion", probability,
   risk_level AS "riskLevel", scored_at AS "scoredAt", cause_event_id::text AS "causeEventId",
@@ -296,15 +297,36 @@ export class ScoresRepository {
   static readonly DUE_SELECT = `
     (SELECT user_id FROM user_risk WHERE scored_at < $1::timestamptz ORDER BY scored_at LIMIT $2)
     UNION ALL
-    (SELECT u.id FROM users u WHERE u.status = 'ACTIVE'
+    (SELECT u.id FROM ${USERS} u WHERE u.status = 'ACTIVE'
         AND NOT EXISTS (SELECT 1 FROM user_risk r WHERE r.user_id = u.id) ORDER BY u.id LIMIT $2)`;
 
   /** Ids of every active subscriber (batch scoring). */
   async activeUserIds(): Promise<string[]> {
     const rows: { id: string }[] = await this.db.query(
-      `SELECT id::text FROM users WHERE status = 'ACTIVE' ORDER BY id`,
+      `SELECT id::text FROM ${USERS} users WHERE status = 'ACTIVE' ORDER BY id`,
     );
     return rows.map((r) => r.id);
+  }
+
+  /** Subscribers scored at exactly `at` (a batch pass's time): who was active when a replay began. */
+  async usersScoredAt(at: Date): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT DISTINCT user_id::text AS id FROM churn_scores WHERE scored_at = $1`,
+      [at.toISOString()],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Each subscriber's score history since `from`, oldest first. */
+  async historiesSince(
+    from: Date,
+  ): Promise<{ userId: string; times: Date[]; probabilities: number[] }[]> {
+    return this.db.query(
+      `SELECT user_id::text AS "userId", array_agg(scored_at ORDER BY scored_at, id) AS times,
+              array_agg(probability ORDER BY scored_at, id) AS probabilities
+         FROM churn_scores WHERE scored_at >= $1 GROUP BY user_id`,
+      [from.toISOString()],
+    );
   }
 }
 

@@ -6,23 +6,10 @@
 import type { DataSource, Repository } from 'typeorm';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import type { Logger } from '../../common/logger';
-import {
-  activeBackend,
-  ensureBackend,
-  evaluateBinary,
-  permutationImportance,
-  rocAuc,
-} from '../../ml';
-import { startOfTodayUtc } from '../../common/dates';
-import {
-  FEATURES,
-  NUMERIC_FEATURES,
-  SEQUENCE_CHANNELS,
-  SEQUENCE_DAYS,
-} from '../features/feature-definitions';
+import { ensureBackend } from '../../ml';
+import { NUMERIC_FEATURES } from '../features/feature-definitions';
 import type { FeatureService, LabelledFeatureRow } from '../features/feature.service';
 import type { EvaluatedScorer, ModelMetadata } from '../model-registry/model-metadata';
-import { explanationReference } from '../model-registry/explanation-reference';
 import type { ModelRegistryService } from '../model-registry/model-registry.service';
 import type { ScoringService } from '../scoring/scoring.service';
 import { ImportanceKind } from '../explanations/explanation.types';
@@ -37,14 +24,10 @@ import {
   type FitReporter,
   type LabelledMatrix,
 } from './fit-candidates';
-import {
-  dataEnd,
-  DEFAULT_PLAN,
-  isLeakFree,
-  planSnapshots,
-  type SnapshotPlan,
-} from '../features/snapshot-plan';
-import { riskLevelsOf } from './risk-levels-fit';
+import { isLeakFree, type SnapshotPlan } from '../features/snapshot-plan';
+import { decideActivation, permutationImportanceRows } from './activation';
+import { ModelEvaluator } from './model-evaluator';
+import { metadataFor } from './model-metadata-builder';
 import { TrainingRun, TrainingStatus, type TrainingResult } from './training-run.entity';
 import { assertTrainable, fingerprintOf, labelled, splitValidation } from './training-sets';
 
@@ -77,14 +60,26 @@ export interface TrainingSummary {
   survival: SurvivalTrainingSummary | null;
 }
 
-const SPLIT_DESCRIPTION =
-  'Fit on the training snapshots; the validation snapshot (labels entirely after every training label) ' +
-  'is split by user into a calibration half (early stopping, calibration, threshold, deep-variant choice) ' +
-  'and an evaluation half (every reported metric, and the comparison with the active model).';
+/** The rows a training run fits and judges on. */
+interface TrainingSets {
+  bySnapshot: { snapshot: Date; rows: LabelledFeatureRow[] }[];
+  trainRows: LabelledFeatureRow[];
+  valRows: LabelledFeatureRow[];
+  train: LabelledMatrix;
+  cal: LabelledMatrix;
+  evalSet: LabelledMatrix;
+  evalIdx: number[];
+}
+
+interface RegisteredCandidate {
+  candidate: Candidate;
+  metadata: ModelMetadata;
+}
 
 export class TrainingService {
   private readonly runs: Repository<TrainingRun>;
   private running: Promise<unknown> | null = null;
+  private readonly evaluator: ModelEvaluator;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -97,6 +92,7 @@ export class TrainingService {
     private readonly logger: Logger,
   ) {
     this.runs = dataSource.getRepository(TrainingRun);
+    this.evaluator = new ModelEvaluator(dataSource, features, registry);
   }
 
   /** Queue a run and start it in the background; the returned row shows its progress. */
@@ -191,6 +187,7 @@ export class TrainingService {
     }
   }
 
+  /** The batch path, step by step: plan → sets → fit → register → activate → survival → rescore. */
   private async pipeline(options: TrainOptions, report: FitReporter): Promise<TrainingSummary> {
     await ensureBackend();
     const plan = await this.plan();
@@ -198,101 +195,51 @@ export class TrainingService {
     report.step(
       `snapshots: train ${plan.train.map(day).join(', ')}; validation ${day(plan.validation)}; horizon ${plan.horizonDays} days`,
     );
-
-    const bySnapshot: { snapshot: Date; rows: LabelledFeatureRow[] }[] = [];
-    for (const t of plan.train)
-      bySnapshot.push({ snapshot: t, rows: await this.features.batchAt(t, plan.horizonDays) });
-    const trainRows = bySnapshot.flatMap((s) => s.rows);
-    const valRows = await this.features.batchAt(plan.validation, plan.horizonDays);
-    const train = labelled(trainRows);
-    assertTrainable('training', train);
-    const { cal, evalSet, evalIdx } = splitValidation(valRows);
-    assertTrainable('calibration', cal);
-    assertTrainable('evaluation', evalSet);
-    report.step(
-      `rows: train ${train.labels.length} (${rate(train.labels)} churned), calibration ${cal.labels.length}, evaluation ${evalSet.labels.length} (${rate(evalSet.labels)} churned)`,
-    );
-
-    const candidates = await fitCandidates(train, cal, evalSet, options, report);
+    const sets = await this.loadSets(plan, report);
+    const candidates = await fitCandidates(sets.train, sets.cal, sets.evalSet, options, report);
     const baseline = recencyBaseline(
-      cal,
-      evalSet,
+      sets.cal,
+      sets.evalSet,
       NUMERIC_FEATURES.indexOf('days_since_last_view'),
     );
-    const evalUserIds = evalIdx.map((i) => valRows[i].userId);
-    const oracleAuc = await this.oracleAuc(plan.validation, evalUserIds, evalSet.labels);
-
-    // Among deep variants keep the sequence branch only if it beat the plain MLP on the calibration half.
-    const deep = candidates.filter((c) => c.variant !== 'logistic');
-    const keptDeep = deep.reduce((a, b) => (b.calibrationLogLoss < a.calibrationLogLoss ? b : a));
-    const kept = candidates.filter((c) => c.variant === 'logistic' || c === keptDeep);
-    const fingerprint = fingerprintOf(trainRows, valRows);
+    const oracleAuc = await this.evaluator.oracleAuc(
+      plan.validation,
+      sets.evalIdx.map((i) => sets.valRows[i].userId),
+      sets.evalSet.labels,
+    );
     const compared = candidates.map((c) => c.evaluation);
-
-    const registered: { candidate: Candidate; metadata: ModelMetadata }[] = [];
-    for (const c of kept) {
-      const metadata = this.metadataFor(
-        c,
-        options,
-        plan,
-        { train, cal, evalSet },
-        fingerprint,
-        baseline,
-        oracleAuc,
-        compared,
-      );
-      await this.registry.register(await artifactsOf(c), metadata);
-      registered.push({ candidate: c, metadata });
-      await this.savePermutationImportance(metadata.version, c, evalSet, options.seed);
-      report.step(
-        `registered ${metadata.version} (${c.name}): evaluation AUC ${c.evaluation.rocAuc.toFixed(4)}`,
-      );
-    }
+    const registered = await this.register(keptCandidates(candidates), options, report, {
+      plan,
+      sets,
+      baseline,
+      oracleAuc,
+      compared,
+    });
     const best = registered.reduce((a, b) =>
       b.candidate.evaluation.rocAuc > a.candidate.evaluation.rocAuc ? b : a,
     );
-
-    const activeBefore = await this.activeOnSameRows(evalSet);
-    let activated = false;
-    let reason: string;
-    if (!activeBefore) reason = 'no model was active';
-    else if (best.candidate.evaluation.rocAuc > activeBefore.rocAuc) {
-      reason = `beats active ${activeBefore.version} on the same evaluation rows (AUC ${best.candidate.evaluation.rocAuc.toFixed(4)} > ${activeBefore.rocAuc.toFixed(4)})`;
-    } else if (options.force)
-      reason = `forced (active ${activeBefore.version} has AUC ${activeBefore.rocAuc.toFixed(4)})`;
-    else
-      reason = `kept active ${activeBefore.version}: AUC ${activeBefore.rocAuc.toFixed(4)} ≥ ${best.candidate.evaluation.rocAuc.toFixed(4)} on the same evaluation rows`;
-    if (!activeBefore || options.force || best.candidate.evaluation.rocAuc > activeBefore.rocAuc) {
-      await this.registry.activate(best.metadata.version);
-      activated = true;
-    }
-    report.step(`${activated ? 'activated' : 'not activated'} ${best.metadata.version}: ${reason}`);
+    const activeBefore = await this.evaluator.activeOnSameRows(sets.evalSet);
+    const decision = decideActivation(best, activeBefore, options.force);
+    if (decision.activate) await this.registry.activate(best.metadata.version);
+    report.step(
+      `${decision.activate ? 'activated' : 'not activated'} ${best.metadata.version}: ${decision.reason}`,
+    );
     // Serving loads the active version from disk; the in-memory models are done with.
     candidates.forEach(disposeIfDeep);
 
     const survival = await this.survival.train(
       {
-        train: bySnapshot,
-        validation: { snapshot: plan.validation, rows: valRows },
+        train: sets.bySnapshot,
+        validation: { snapshot: plan.validation, rows: sets.valRows },
         end: plan.end,
       },
       { seed: options.seed, maxEpochs: options.maxEpochs, force: options.force },
       report.step,
     );
-
-    let scored = 0;
-    if (activated && options.rescore !== false) {
-      // Scoring everyone explains everyone: that is the version's mean |attribution| importance.
-      const importance = this.explanations.importanceAccumulator(best.metadata.version);
-      scored = await this.scoring.scoreAll({ onExplained: importance.add });
-      await importance.save();
-      report.step('segmenting the subscribers with the new model');
-      const run = await this.segments.run({ seed: options.seed, silent: true });
-      report.step(`segment run ${run.id}: k = ${run.k}, ${run.assignedUsers} subscribers placed`);
-      // The run's snapshot is the validation snapshot: its rows are at hand for the segments' curves.
-      if (new Date(run.snapshotAt).getTime() === plan.validation.getTime())
-        await this.survival.survivalBySegment(1, run.id, valRows);
-    }
+    const scored =
+      decision.activate && options.rescore !== false
+        ? await this.rescoreAndSegment(best.metadata.version, plan, sets.valRows, options, report)
+        : 0;
     return {
       plan,
       candidates: compared,
@@ -301,8 +248,8 @@ export class TrainingService {
       result: {
         versions: registered.map((r) => r.metadata.version),
         winner: best.metadata.version,
-        activated,
-        reason,
+        activated: decision.activate,
+        reason: decision.reason,
         activeBefore,
         scored,
         survival: survival && {
@@ -316,104 +263,92 @@ export class TrainingService {
     };
   }
 
-  /**
-   * Evaluate a registered version (default: the active one) on today's plan: the evaluation half of the
-   * latest validation snapshot, beside the recency baseline and the oracle.
-   */
-  async evaluateVersion(version?: string): Promise<{
-    version: string;
-    model: EvaluatedScorer;
-    baseline: EvaluatedScorer;
-    oracleAuc: number | null;
-    snapshot: Date;
-  }> {
-    const row = version ? await this.registry.find(version) : await this.registry.activeRow();
-    if (!row) {
-      throw version
-        ? new DomainError(ErrorCode.MODEL_NOT_FOUND, `no model version "${version}"`, { version })
-        : new DomainError(ErrorCode.NO_ACTIVE_MODEL, 'no model is active: run `churn train`');
-    }
-    await ensureBackend();
-    const plan = await this.plan();
+  /** Batch features and labels at every snapshot: the training rows, and the validation halves. */
+  private async loadSets(plan: SnapshotPlan, report: FitReporter): Promise<TrainingSets> {
+    const bySnapshot: { snapshot: Date; rows: LabelledFeatureRow[] }[] = [];
+    for (const t of plan.train)
+      bySnapshot.push({ snapshot: t, rows: await this.features.batchAt(t, plan.horizonDays) });
+    const trainRows = bySnapshot.flatMap((s) => s.rows);
     const valRows = await this.features.batchAt(plan.validation, plan.horizonDays);
+    const train = labelled(trainRows);
+    assertTrainable('training', train);
     const { cal, evalSet, evalIdx } = splitValidation(valRows);
+    assertTrainable('calibration', cal);
     assertTrainable('evaluation', evalSet);
-    const model = await this.registry.load(row.version);
-    try {
-      const probs = model.predict(evalSet.features);
-      return {
-        version: row.version,
-        model: {
-          name: row.version,
-          ...evaluateBinary(probs, evalSet.labels, model.metadata.threshold),
-        },
-        baseline: recencyBaseline(cal, evalSet, NUMERIC_FEATURES.indexOf('days_since_last_view')),
-        oracleAuc: await this.oracleAuc(
-          plan.validation,
-          evalIdx.map((i) => valRows[i].userId),
-          evalSet.labels,
-        ),
-        snapshot: plan.validation,
-      };
-    } finally {
-      model.dispose();
-    }
+    report.step(
+      `rows: train ${train.labels.length} (${rate(train.labels)} churned), calibration ${cal.labels.length}, evaluation ${evalSet.labels.length} (${rate(evalSet.labels)} churned)`,
+    );
+    return { bySnapshot, trainRows, valRows, train, cal, evalSet, evalIdx };
   }
 
-  /** Snapshot plan from the span of the data (ends at the last complete day, never after today). */
-  async plan(): Promise<SnapshotPlan> {
-    const row = await this.features.dataSpan();
-    if (!row.start || !row.last)
-      throw new DomainError(ErrorCode.INSUFFICIENT_DATA, 'no subscribers or events to train on');
-    const end = dataEnd(new Date(row.last), startOfTodayUtc());
-    const plan = planSnapshots(new Date(row.start), end, DEFAULT_PLAN);
-    if (!plan) {
-      throw new DomainError(
-        ErrorCode.INSUFFICIENT_DATA,
-        `the data spans ${day(new Date(row.start))}..${day(end)}: training needs at least ${DEFAULT_PLAN.minHistoryDays + 2 * DEFAULT_PLAN.horizonDays} days`,
+  /** Register each kept candidate as a version (artifacts, metadata, permutation importance). */
+  private async register(
+    kept: Candidate[],
+    options: TrainOptions,
+    report: FitReporter,
+    context: {
+      plan: SnapshotPlan;
+      sets: TrainingSets;
+      baseline: EvaluatedScorer;
+      oracleAuc: number | null;
+      compared: EvaluatedScorer[];
+    },
+  ): Promise<RegisteredCandidate[]> {
+    const { plan, sets, baseline, oracleAuc, compared } = context;
+    const fingerprint = fingerprintOf(sets.trainRows, sets.valRows);
+    const registered: RegisteredCandidate[] = [];
+    for (const c of kept) {
+      const metadata = metadataFor(
+        c,
+        options,
+        plan,
+        sets,
+        fingerprint,
+        baseline,
+        oracleAuc,
+        compared,
+      );
+      await this.registry.register(await artifactsOf(c), metadata);
+      registered.push({ candidate: c, metadata });
+      await this.savePermutationImportance(metadata.version, c, sets.evalSet, options.seed);
+      report.step(
+        `registered ${metadata.version} (${c.name}): evaluation AUC ${c.evaluation.rocAuc.toFixed(4)}`,
       );
     }
-    return plan;
+    return registered;
   }
 
-  /** AUC of the simulator's true probabilities for the same users at the validation snapshot, if recorded. */
-  private async oracleAuc(
-    snapshot: Date,
-    userIds: string[],
-    labels: number[],
-  ): Promise<number | null> {
-    const [{ exists }] = await this.dataSource.query(
-      `SELECT to_regclass('sim.churn_truth') IS NOT NULL AS exists`,
-    );
-    if (!exists) return null;
-    const rows: { user_id: string; probability: number }[] = await this.dataSource.query(
-      'SELECT user_id::text, probability FROM sim.churn_truth WHERE snapshot_at = $1 AND user_id = ANY($2::bigint[])',
-      [snapshot.toISOString(), userIds],
-    );
-    if (rows.length < userIds.length * 0.95) return null;
-    const truth = new Map(rows.map((r) => [r.user_id, r.probability]));
-    const idx = userIds.map((id, i) => (truth.has(id) ? i : -1)).filter((i) => i >= 0);
-    return rocAuc(
-      idx.map((i) => truth.get(userIds[i])!),
-      idx.map((i) => labels[i]),
-    );
+  /**
+   * After an activation: score everyone with the new version (which explains everyone: the version's
+   * mean |attribution| importance), segment the subscribers, and store the segments' survival curves.
+   */
+  private async rescoreAndSegment(
+    version: string,
+    plan: SnapshotPlan,
+    valRows: LabelledFeatureRow[],
+    options: TrainOptions,
+    report: FitReporter,
+  ): Promise<number> {
+    const importance = this.explanations.importanceAccumulator(version);
+    const scored = await this.scoring.scoreAll({ onExplained: importance.add });
+    await importance.save();
+    report.step('segmenting the subscribers with the new model');
+    const run = await this.segments.run({ seed: options.seed, silent: true });
+    report.step(`segment run ${run.id}: k = ${run.k}, ${run.assignedUsers} subscribers placed`);
+    // The run's snapshot is the validation snapshot: its rows are at hand for the segments' curves.
+    if (new Date(run.snapshotAt).getTime() === plan.validation.getTime())
+      await this.survival.survivalBySegment(1, run.id, valRows);
+    return scored;
   }
 
-  /** The active model's AUC on these evaluation rows, so old and new are compared on the same data. */
-  private async activeOnSameRows(
-    evalSet: LabelledMatrix,
-  ): Promise<{ version: string; rocAuc: number } | null> {
-    const row = await this.registry.activeRow();
-    if (!row || !this.registry.store.exists(row.version)) return null;
-    const model = await this.registry.load(row.version);
-    try {
-      return {
-        version: row.version,
-        rocAuc: rocAuc(model.predict(evalSet.features), evalSet.labels),
-      };
-    } finally {
-      model.dispose();
-    }
+  /** Evaluate a registered version (default: the active one): see ModelEvaluator. */
+  evaluateVersion(version?: string): ReturnType<ModelEvaluator['evaluateVersion']> {
+    return this.evaluator.evaluateVersion(version);
+  }
+
+  /** Snapshot plan from the span of the data: see ModelEvaluator. */
+  plan(): Promise<SnapshotPlan> {
+    return this.evaluator.plan();
   }
 
   /** Drop in evaluation AUC when each feature is shuffled, stored as the version's PERMUTATION importance. */
@@ -423,72 +358,13 @@ export class TrainingService {
     evalSet: LabelledMatrix,
     seed: number,
   ): Promise<void> {
-    const result = permutationImportance(
-      (rows) => c.model.predictProba(rows),
-      evalSet.features,
-      evalSet.labels,
-      { seed, repeats: 3 },
-    );
+    const rows = permutationImportanceRows(c, evalSet, seed);
     await this.explanations.saveImportance(
       version,
       ImportanceKind.PERMUTATION,
-      result.importances.map((i) => ({
-        feature: i.feature,
-        importance: i.meanDrop,
-        spread: i.stdDrop,
-        signed: null,
-      })),
+      rows,
       evalSet.labels.length,
     );
-  }
-
-  private metadataFor(
-    c: Candidate,
-    options: TrainOptions,
-    plan: SnapshotPlan,
-    sets: { train: LabelledMatrix; cal: LabelledMatrix; evalSet: LabelledMatrix },
-    fingerprint: string,
-    baseline: EvaluatedScorer,
-    oracleAuc: number | null,
-    compared: EvaluatedScorer[],
-  ): ModelMetadata {
-    const created = new Date();
-    const kind = c.variant === 'logistic' ? 'logistic-regression' : 'deep-churn';
-    return {
-      version: `${created.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${c.variant === 'logistic' ? 'logistic' : c.variant.replace('+', '-')}`,
-      kind,
-      variant: c.variant,
-      createdAt: created.toISOString(),
-      seed: options.seed,
-      backend: activeBackend(),
-      trainingSeconds: c.trainingSeconds,
-      features: FEATURES.map((f) => ({
-        name: f.name,
-        label: f.label,
-        description: f.description,
-        kind: f.kind,
-      })),
-      sequence:
-        c.variant === 'mlp+sequence'
-          ? { days: SEQUENCE_DAYS, channels: [...SEQUENCE_CHANNELS] }
-          : null,
-      normalisation: c.model.preprocessor.toJSON(),
-      calibration: c.calibrator.toJSON(),
-      threshold: c.threshold,
-      split: {
-        horizonDays: plan.horizonDays,
-        trainSnapshots: plan.train.map((t) => t.toISOString()),
-        validationSnapshot: plan.validation.toISOString(),
-        trainRows: sets.train.labels.length,
-        calibrationRows: sets.cal.labels.length,
-        evaluationRows: sets.evalSet.labels.length,
-        description: SPLIT_DESCRIPTION,
-      },
-      explanation: explanationReference(c.model.preprocessor, sets.train.features),
-      riskLevels: riskLevelsOf(c, sets.cal, sets.evalSet),
-      dataFingerprint: fingerprint,
-      metrics: { model: c.evaluation, baseline, oracleAuc, compared },
-    };
   }
 }
 
@@ -506,4 +382,11 @@ function day(d: Date): string {
 
 function rate(labels: number[]): string {
   return `${((100 * labels.reduce((a, b) => a + b, 0)) / Math.max(1, labels.length)).toFixed(1)}%`;
+}
+
+/** Among deep variants keep the sequence branch only if it beat the plain MLP on the calibration half. */
+function keptCandidates(candidates: Candidate[]): Candidate[] {
+  const deep = candidates.filter((c) => c.variant !== 'logistic');
+  const keptDeep = deep.reduce((a, b) => (b.calibrationLogLoss < a.calibrationLogLoss ? b : a));
+  return candidates.filter((c) => c.variant === 'logistic' || c === keptDeep);
 }
