@@ -130,11 +130,16 @@ function flatten(value: unknown, at: string, targets: Target[], rows: Row[]): vo
       return;
     }
     value.slice(0, MAX_ITEMS).forEach((item, i) => {
-      const label =
-        item && typeof item === 'object'
-          ? LABEL_KEYS.map((k) => (item as Record<string, unknown>)[k]).find(isPrimitive)
-          : undefined;
-      flatten(item, `${at}[${label === undefined ? i : formatValue(label)}]`, targets, rows);
+      // An element named by one of its fields is shown as at[name], without that field's own row.
+      const fields = item && typeof item === 'object' ? (item as Record<string, unknown>) : {};
+      const labelKey = LABEL_KEYS.find(
+        (k) => k in fields && isPrimitive(fields[k]) && fields[k] !== null,
+      );
+      const rest = labelKey
+        ? Object.fromEntries(Object.entries(fields).filter(([k]) => k !== labelKey))
+        : item;
+      const name = labelKey ? formatValue(fields[labelKey]) : String(i);
+      flatten(rest, `${at}[${name}]`, targets, rows);
     });
     if (value.length > MAX_ITEMS)
       rows.push({ figure: at, value: `${value.length - MAX_ITEMS} more in the JSON`, target: '' });
