@@ -100,8 +100,13 @@ export async function startServerProcess(
   };
 }
 
+/**
+ * Writes a bench's figures, with when and on what they were measured, to bench/results/<name>.json;
+ * a `--quick` run writes <name>.quick.json instead (gitignored), so a developer's check never
+ * replaces the full run that docs/benchmarks.md is generated from (`npm run docs:benchmarks`).
+ */
 export function writeResults(name: string, results: Record<string, unknown>): string {
-  const file = path.join(ROOT, 'bench', 'results', `${name}.json`);
+  const file = path.join(ROOT, 'bench', 'results', `${name}${QUICK ? '.quick' : ''}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const body = {
     benchmark: name,
