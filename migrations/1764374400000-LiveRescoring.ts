@@ -10,21 +10,20 @@ export class LiveRescoring1764374400000 implements MigrationInterface {
   name = 'LiveRescoring1764374400000';
 
   async up(q: QueryRunner): Promise<void> {
-    // A queue whose rows live for milliseconds, written and deleted on every ingested batch: no
-    // foreign keys (users and viewing events are never deleted), so each row costs one heap insert.
     await q.query(`
       CREATE TABLE score_outbox (
         id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        user_id      bigint NOT NULL,
-        event_id     bigint NOT NULL,
+        user_id      bigint NOT NULL REFERENCES users (id),
+        event_id     bigint NOT NULL REFERENCES viewing_events (id),
         enqueued_at  timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX score_outbox_enqueued_idx ON score_outbox (enqueued_at)`);
 
     // The latest event a live score was computed after; null for batch scores. Unique: an outbox row
-    // produces one score, and a retried or concurrent claim can never produce a second. No foreign
-    // key: viewing_events is append-only, and the check would cost an index probe per live score.
-    await q.query(`ALTER TABLE churn_scores ADD COLUMN cause_event_id bigint`);
+    // produces one score, and a retried or concurrent claim can never produce a second.
+    await q.query(
+      `ALTER TABLE churn_scores ADD COLUMN cause_event_id bigint REFERENCES viewing_events (id)`,
+    );
     await q.query(
       `CREATE UNIQUE INDEX churn_scores_cause_event_key ON churn_scores (cause_event_id)
          WHERE cause_event_id IS NOT NULL`,

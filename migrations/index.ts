@@ -8,6 +8,7 @@ import { Recommendations1764633600000 } from './1764633600000-Recommendations';
 import { SetBasedLivePath1764720000000 } from './1764720000000-SetBasedLivePath';
 import { Retention1764979200000 } from './1764979200000-Retention';
 import { Survival1764892800000 } from './1764892800000-Survival';
+import { LiveQueueWithoutForeignKeys1765065600000 } from './1765065600000-LiveQueueWithoutForeignKeys';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the compiled build load the same set. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SetBasedLivePath1764720000000,
   Survival1764892800000,
   Retention1764979200000,
+  LiveQueueWithoutForeignKeys1765065600000,
 ];

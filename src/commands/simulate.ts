@@ -12,7 +12,7 @@ import { LiveFeed, type LiveSubscriber, type LiveTitle } from '../../seeds/world
 import { LiveAccountFeed, type LiveAccount } from '../../seeds/world/live-accounts';
 import type { Config } from '../app/config';
 import { createLogger } from '../common/logger';
-import { formatCount } from '../common/progress';
+import { formatCount, isInteractive } from '../common/progress';
 import { onShutdown } from '../common/shutdown';
 import { openDatabase } from '../db/database';
 import { readDevKey } from '../server/auth/dev-key';
@@ -294,7 +294,7 @@ function report(totals: Totals, started: number, rate: number): void {
     `simulate: ${seconds.toFixed(0)}s sent ${formatCount(totals.sent)} (${(totals.sent / seconds).toFixed(1)}/s of ${rate}) ` +
     `+ ${formatCount(totals.accountSent)} account, rescored ${formatCount(totals.rescored)} ` +
     `HIGH+ ${totals.highOrAbove.size} alerts ${totals.alerts}${totals.failed ? ` failed ${totals.failed}` : ''}`;
-  if (process.stderr.isTTY && !process.env.CI) process.stderr.write(`\r${line}\x1b[K`);
+  if (isInteractive()) process.stderr.write(`\r${line}\x1b[K`);
   else process.stderr.write(`${line}\n`);
 }
 

@@ -23,9 +23,18 @@ export interface ProgressOptions {
 
 const BAR_WIDTH = 28;
 
+/**
+ * Whether a progress line may redraw itself in place: a terminal, and not a CI log (CI runners set
+ * `CI`; it is the one environment variable read outside src/app/config.ts, because it describes the
+ * terminal, not the service).
+ */
+export function isInteractive(stream: { isTTY?: boolean } = process.stderr): boolean {
+  return Boolean(stream.isTTY) && !process.env.CI;
+}
+
 export function createProgress(options: ProgressOptions): Progress {
   const stream = options.stream ?? process.stderr;
-  const tty = Boolean(stream.isTTY) && !process.env.CI;
+  const tty = isInteractive(stream);
   const unit = options.unit ?? '';
   const started = Date.now();
   const total = Math.max(0, options.total);

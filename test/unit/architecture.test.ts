@@ -100,4 +100,12 @@ describe('architecture', () => {
       .map((f) => `${f.file}: ${f.lines}`);
     expect(long).toEqual([]);
   });
+
+  it('reads process.env only in the configuration (and the terminal check)', () => {
+    const readers = srcFiles
+      .map((f) => relative(ROOT, f))
+      .filter((f) => /process\.env\b/.test(readFileSync(join(ROOT, f), 'utf8')))
+      .filter((f) => !f.startsWith('src/app/config') && f !== 'src/common/progress.ts');
+    expect(readers).toEqual([]);
+  });
 });
