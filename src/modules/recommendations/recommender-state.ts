@@ -65,7 +65,49 @@ export async function buildRecommenderState(
 ): Promise<RecommenderState> {
   const version = await store.activeVersion();
   const saved = version && store.exists(version) ? store.read(version) : null;
-  const rows = await catalogTitles(ds);
+  const catalog = itemCatalog(await catalogTitles(ds), saved, version);
+  // Recent viewing for popularity, trending and predicted completion; segments from the latest run.
+  const [events, memberships] = await Promise.all([
+    recentViewingEvents(ds, LOOKBACK_DAYS),
+    latestSegmentMemberships(ds),
+  ]);
+  const viewing = recentInteractions(events, memberships, catalog);
+  const popularity = PopularityIndex.build(viewing.x, {
+    asOf: Date.now() / 1000,
+    segments: viewing.segmentOfUser,
+    segmentCount: viewing.segmentIndex.size,
+  });
+  const parts: HybridParts = {
+    itemCount: catalog.titles.length,
+    kinds: catalog.kinds,
+    features: catalog.features,
+    collaborative: saved ? collaborativeFromArtifacts(saved.artifacts) : null,
+    content: ContentModel.fit(catalog.titles),
+    popularity,
+    pool: CandidatePool.build(viewing.x, popularity),
+  };
+  const sources: SourceCode[] = ['collaborative', 'content', 'popular-in-segment', 'trending'];
+  return {
+    version: saved ? version : null,
+    builtAt: Date.now(),
+    titles: catalog.titles,
+    indexOf: catalog.indexOf,
+    genres: catalog.genres,
+    segmentIndex: viewing.segmentIndex,
+    hybrid: new HybridRecommender(parts, { blend: blendOf(saved?.metadata ?? null) }),
+    single: new Map(sources.map((s) => [s, new HybridRecommender(parts, { sources: [s] })])),
+    predicted: predictedCompletions(viewing),
+    parts,
+    interactions: viewing.x.users.length,
+  };
+}
+
+/** The titles in the trained model's item order (or the catalogue's), with their side features. */
+function itemCatalog(
+  rows: Awaited<ReturnType<typeof catalogTitles>>,
+  saved: ReturnType<RecommenderStore['read']> | null,
+  version: string | null,
+) {
   const byId = new Map(rows.map((r) => [r.id, r]));
   // The trained model fixes the item indices; titles added since wait for the next `churn train-recs`.
   const ordered = saved
@@ -83,47 +125,54 @@ export async function buildRecommenderState(
     description: r.description,
     episodeCount: r.episode_count,
   }));
-  const indexOf = new Map(titles.map((t, i) => [t.id, i]));
   const genres = saved?.metadata.genres ?? vocabulary(titles.map((t) => t.genres));
   const tags = saved?.metadata.tags ?? vocabulary(titles.map((t) => t.tags));
-  const features = itemFeaturesFromLists(
-    titles.map((t) => indices(t.genres, genres)),
-    genres.length,
-    titles.map((t) => indices(t.tags, tags)),
-    tags.length,
-  );
-  const kinds = Uint8Array.from(titles, (t) => (t.type === 'SERIES' ? SERIES : MOVIE));
+  return {
+    titles,
+    indexOf: new Map(titles.map((t, i) => [t.id, i])),
+    genres,
+    features: itemFeaturesFromLists(
+      titles.map((t) => indices(t.genres, genres)),
+      genres.length,
+      titles.map((t) => indices(t.tags, tags)),
+      tags.length,
+    ),
+    kinds: Uint8Array.from(titles, (t) => (t.type === 'SERIES' ? SERIES : MOVIE)),
+  };
+}
 
-  // Recent viewing for popularity, trending and predicted completion; segments from the latest run.
-  const [events, memberships] = await Promise.all([
-    recentViewingEvents(ds, LOOKBACK_DAYS),
-    latestSegmentMemberships(ds),
-  ]);
+/** Recent views as an interaction matrix over the catalogue's items, and each viewer's segment. */
+function recentInteractions(
+  events: Awaited<ReturnType<typeof recentViewingEvents>>,
+  memberships: Awaited<ReturnType<typeof latestSegmentMemberships>>,
+  catalog: { titles: CatalogTitle[]; indexOf: Map<string, number> },
+) {
   const segmentIds = [...new Set(memberships.map((m) => String(m.segment_id)))].sort();
   const segmentIndex = new Map(segmentIds.map((s, i) => [s, i]));
   const userIndex = new Map<string, number>();
   const interactionRows: InteractionRow[] = [];
   for (const e of events) {
-    const item = indexOf.get(e.title_id);
+    const item = catalog.indexOf.get(e.title_id);
     if (item === undefined) continue;
     let user = userIndex.get(e.user_id);
     if (user === undefined) userIndex.set(e.user_id, (user = userIndex.size));
     interactionRows.push({ user, item, weight: e.completion, timestamp: e.t });
   }
-  const x = interactionsFromRows(interactionRows, userIndex.size, titles.length);
+  const x = interactionsFromRows(interactionRows, userIndex.size, catalog.titles.length);
   const segmentOfUser = new Int32Array(userIndex.size).fill(-1);
   for (const m of memberships) {
     const u = userIndex.get(m.user_id);
     if (u !== undefined) segmentOfUser[u] = segmentIndex.get(String(m.segment_id))!;
   }
-  const popularity = PopularityIndex.build(x, {
-    asOf: Date.now() / 1000,
-    segments: segmentOfUser,
-    segmentCount: segmentIds.length,
-  });
-  const predicted = {
+  return { x, segmentIndex, segmentOfUser };
+}
+
+/** Predicted completion per title, overall and within each segment. */
+function predictedCompletions(viewing: ReturnType<typeof recentInteractions>) {
+  const { x, segmentIndex, segmentOfUser } = viewing;
+  return {
     global: predictedCompletion(x, null),
-    bySegment: segmentIds.map((_, s) =>
+    bySegment: [...segmentIndex.values()].map((s) =>
       predictedCompletion(
         x,
         Int32Array.from(
@@ -133,29 +182,6 @@ export async function buildRecommenderState(
         ),
       ),
     ),
-  };
-  const parts: HybridParts = {
-    itemCount: titles.length,
-    kinds,
-    features,
-    collaborative: saved ? collaborativeFromArtifacts(saved.artifacts) : null,
-    content: ContentModel.fit(titles),
-    popularity,
-    pool: CandidatePool.build(x, popularity),
-  };
-  const sources: SourceCode[] = ['collaborative', 'content', 'popular-in-segment', 'trending'];
-  return {
-    version: saved ? version : null,
-    builtAt: Date.now(),
-    titles,
-    indexOf,
-    genres,
-    segmentIndex,
-    hybrid: new HybridRecommender(parts, { blend: blendOf(saved?.metadata ?? null) }),
-    single: new Map(sources.map((s) => [s, new HybridRecommender(parts, { sources: [s] })])),
-    predicted,
-    parts,
-    interactions: x.users.length,
   };
 }
 
