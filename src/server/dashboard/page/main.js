@@ -1,0 +1,71 @@
+// The console's start: the key form, the route (#user/<id> shows a subscriber, anything else the
+// overview), the live connection and the panels. Panels reload when the backlog changes (debounced)
+// and every minute; none asks anything once the key was refused.
+
+import { loadBacklog, followAlerts, onBacklogChange } from './alerts.js';
+import { storeKey, storedKey } from './api.js';
+import { connect, onStateChange, refused } from './connection.js';
+import { $ } from './format.js';
+import { loadRecommendations, loadRetention, loadSegments } from './insights.js';
+import { loadModel } from './quality.js';
+import { showSubscriber } from './subscriber.js';
+import { followUpdates, loadHistory, loadLevels } from './trends.js';
+
+const REFRESH_MS = 60_000;
+let refreshTimer = null;
+let levelsTimer = null;
+
+function route() {
+  const match = /^#user\/(.+)$/.exec(location.hash);
+  $('overview').hidden = Boolean(match);
+  $('subscriber').hidden = !match;
+  if (match && !refused()) showSubscriber(decodeURIComponent(match[1]));
+}
+
+async function loadOverview() {
+  if (refused()) return;
+  // The model first: the level cards read what each level means from its bands.
+  await loadModel();
+  await Promise.all([
+    loadLevels(),
+    loadHistory(),
+    loadSegments(),
+    loadRecommendations(),
+    loadRetention(),
+  ]);
+}
+
+function start() {
+  clearInterval(refreshTimer);
+  connect();
+  followAlerts();
+  followUpdates();
+  loadBacklog();
+  loadOverview();
+  route();
+  refreshTimer = setInterval(() => {
+    if (!refused()) Promise.all([loadLevels(), loadHistory()]);
+  }, REFRESH_MS);
+}
+
+onBacklogChange(() => {
+  clearTimeout(levelsTimer);
+  levelsTimer = setTimeout(() => refused() || loadLevels(), 500);
+});
+onStateChange((state) => {
+  if (state === 'invalid-key' || state === 'key-required') clearInterval(refreshTimer);
+});
+
+$('key').value = storedKey();
+$('key-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  storeKey($('key').value.trim());
+  start();
+});
+$('forget-key').addEventListener('click', () => {
+  $('key').value = '';
+  storeKey('');
+  start();
+});
+window.addEventListener('hashchange', route);
+start();
