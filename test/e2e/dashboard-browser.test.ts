@@ -188,6 +188,8 @@ describeInBrowser('the console at /dashboard', () => {
     await enterKey(page, 'not-a-key-of-this-service');
     await page.waitForSelector('#status[data-state="invalid-key"]');
     expect(await page.textContent('#status')).toBe('invalid key');
+    expect(await page.isVisible('#refused')).toBe(true);
+    expect(await page.isHidden('#overview')).toBe(true);
     const opened = sockets.length;
     // No new socket after the refusal, well past the first retry's delay.
     await expect(page.waitForEvent('websocket', { timeout: NO_RETRY_WITHIN_MS })).rejects.toThrow(

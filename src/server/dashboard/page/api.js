@@ -39,11 +39,15 @@ export function onAuthFailure(listener) {
 
 /** Run a query or mutation; resolves with `data`, rejects with an ApiError. */
 export async function request(query, variables = {}) {
+  const key = storedKey();
   let body;
   try {
     const res = await fetch('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...authHeaders() },
+      headers: {
+        'content-type': 'application/json',
+        ...(key ? { Authorization: `Bearer ${key}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
     body = await res.json();
@@ -53,7 +57,10 @@ export async function request(query, variables = {}) {
   if (body.errors && body.errors.length > 0) {
     const first = body.errors[0];
     const error = new ApiError(first.message, first.extensions && first.extensions.code);
-    if (AUTH_CODES.includes(error.code)) for (const l of authListeners) l(error);
+    // Only for the key in use now: an answer to a request sent with an earlier key says nothing.
+    if (AUTH_CODES.includes(error.code) && key === storedKey()) {
+      for (const l of authListeners) l(error);
+    }
     throw error;
   }
   return body.data;

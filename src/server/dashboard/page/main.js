@@ -15,11 +15,23 @@ const REFRESH_MS = 60_000;
 let refreshTimer = null;
 let levelsTimer = null;
 
-function route() {
+/** The subscriber id in #user/<id>, or null for the overview. */
+function subscriberInHash() {
   const match = /^#user\/(.+)$/.exec(location.hash);
-  $('overview').hidden = Boolean(match);
-  $('subscriber').hidden = !match;
-  if (match && !refused()) showSubscriber(decodeURIComponent(match[1]));
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
+function showView() {
+  const id = subscriberInHash();
+  $('overview').hidden = id !== null;
+  $('subscriber').hidden = id === null;
+}
+
+function route() {
+  if (refused()) return;
+  showView();
+  const id = subscriberInHash();
+  if (id !== null) showSubscriber(id);
 }
 
 async function loadOverview() {
@@ -52,8 +64,23 @@ onBacklogChange(() => {
   clearTimeout(levelsTimer);
   levelsTimer = setTimeout(() => refused() || loadLevels(), 500);
 });
+const REFUSED = {
+  'invalid-key': 'The server does not know this API key. Enter a valid key and press Connect.',
+  'key-required': 'This server answers only requests with an API key. Enter one and press Connect.',
+};
 onStateChange((state) => {
-  if (state === 'invalid-key' || state === 'key-required') clearInterval(refreshTimer);
+  const banner = $('refused');
+  if (REFUSED[state]) {
+    // Nothing more is asked with this key: one message instead of an error in every panel.
+    clearInterval(refreshTimer);
+    banner.textContent = REFUSED[state];
+    banner.hidden = false;
+    $('overview').hidden = true;
+    $('subscriber').hidden = true;
+  } else if (!banner.hidden) {
+    banner.hidden = true;
+    showView();
+  }
 });
 
 $('key').value = storedKey();
