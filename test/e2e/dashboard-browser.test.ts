@@ -1,9 +1,10 @@
 /**
  * The operators' console in a real browser: Debian's chromium driven by playwright-core against the
  * app on a test database. The console asks no host but the app, shows the alert backlog, receives an
- * alert raised by an ingested event while it is open, acknowledges it (and the server agrees), stays
- * "live" without flicker, keeps the key out of localStorage, opens a subscriber's page, and answers a
- * wrong key with "invalid key" and no further connection attempts. Every wait is on a condition.
+ * alert raised by an ingested event while it is open, acknowledges it and resolves another (and the
+ * server agrees), stays "live" without flicker, keeps the key out of localStorage, opens a
+ * subscriber's page, and answers a wrong key with "invalid key" and no further connection attempts.
+ * Every wait is on a condition.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -118,7 +119,7 @@ afterAll(async () => {
 });
 
 describeInBrowser('the console at /dashboard', () => {
-  it('shows the backlog, takes a live alert, acknowledges it and asks no other host', async () => {
+  it('shows the backlog, takes a live alert, acknowledges and resolves, asks no other host', async () => {
     const earlier = await scoredUser();
     await raiseAlert(earlier);
     await app.services.scoring.scoreAll({ silent: true }); // a snapshot for the trend chart
@@ -148,6 +149,18 @@ describeInBrowser('the console at /dashboard', () => {
       admin,
     );
     expect(server.data!.riskAlert.status).toBe('ACKNOWLEDGED');
+
+    // Resolving takes the earlier alert off the backlog.
+    const earlierId = await page.getAttribute(alertRow(earlier), 'data-alert-id');
+    await page.click(`${alertRow(earlier)} button:text("Resolve")`);
+    await page.waitForSelector(alertRow(earlier), { state: 'detached' });
+    const resolved = await gql(
+      app.url,
+      `query($id: ID!) { riskAlert(id: $id) { status resolution } }`,
+      { id: earlierId },
+      admin,
+    );
+    expect(resolved.data!.riskAlert).toEqual({ status: 'RESOLVED', resolution: 'MANUAL' });
 
     // Live the whole time after the key was accepted: no flip to reconnecting.
     const log: string[] = await page.evaluate(() => (window as any).statusLog);
