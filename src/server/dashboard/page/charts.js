@@ -34,7 +34,12 @@ export function timeChart(
   { height = 220, yFormat = (v) => v, yRange, xRange } = {},
 ) {
   const x = times.map((t) => new Date(t).getTime() / 1000);
-  const seconds = xRange && xRange.map((t) => new Date(t).getTime() / 1000);
+  // A single point gets a day either side, or uPlot's axis would stretch over years.
+  const seconds = xRange
+    ? xRange.map((t) => new Date(t).getTime() / 1000)
+    : x.length === 1
+      ? [x[0] - 86_400, x[0] + 86_400]
+      : null;
   return mount(
     container,
     {

@@ -7,7 +7,7 @@ import { $, el, emptyState, errorState, figures, fill, int, levelStack, pct } fr
 
 const SEGMENTS = `query Segments {
   segments { id label size share churnRate meanRisk riskDistribution { level users }
-    drift { sizeChange churnRateChange } }
+    drift { previousRunId sizeChange churnRateChange } }
 }`;
 const RECS = `query Recs { recommendationEffectiveness {
   since impressions usersShown recommendedPairs taken uptakeRate recommendedCompletion organicCompletion
@@ -71,7 +71,7 @@ export async function loadSegments() {
             el(
               'td',
               {},
-              s.drift
+              s.drift && s.drift.previousRunId !== null
                 ? `size ${signed(s.drift.sizeChange, int)}, churn ${signed(s.drift.churnRateChange, (v) => `${(v * 100).toFixed(1)} pt`)}`
                 : 'new in this run',
             ),
