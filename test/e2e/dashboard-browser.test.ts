@@ -3,8 +3,9 @@
  * app on a test database. The console asks no host but the app, shows the alert backlog, receives an
  * alert raised by an ingested event while it is open, acknowledges it and resolves another (and the
  * server agrees), stays "live" without flicker, keeps the key out of localStorage, opens a
- * subscriber's page, and answers a wrong key with "invalid key" and no further connection attempts.
- * Every wait is on a condition.
+ * subscriber's page, shows a dropped socket as "reconnecting…" and catches up on the alerts raised
+ * meanwhile once it is back, and answers a wrong key with "invalid key" and no further connection
+ * attempts. Every wait is on a condition.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import { createTitle, createUser } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
 import { abandonedViews, RECORD_VIEWS } from '../support/documents';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { startTcpProxy } from '../support/tcp-proxy';
 import { gql, startTestApp } from '../support/test-app';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -56,7 +58,7 @@ async function raiseAlert(userId: string): Promise<void> {
 }
 
 /** A fresh page (its own sessionStorage) that records every request and the status it shows. */
-async function openConsole(): Promise<{
+async function openConsole(baseUrl = app.url): Promise<{
   page: Page;
   requests: string[];
   sockets: string[];
@@ -82,7 +84,7 @@ async function openConsole(): Promise<{
       });
     });
   });
-  await page.goto(`${app.url}/dashboard`);
+  await page.goto(`${baseUrl}/dashboard`);
   return { page, requests, sockets, errors };
 }
 
@@ -193,6 +195,26 @@ describeInBrowser('the console at /dashboard', () => {
     await page.waitForSelector('#explanation .reasons li');
     await page.waitForSelector('#subscriber-alerts li');
     await page.context().close();
+  });
+
+  it('shows a dropped socket as reconnecting, then live, with the alerts raised meanwhile', async () => {
+    // The page reaches the app through a proxy that can cut every connection.
+    const proxy = await startTcpProxy(app.url);
+    try {
+      const { page } = await openConsole(`http://127.0.0.1:${proxy.port}`);
+      await enterKey(page, ANALYST);
+      await page.waitForSelector('#status[data-state="live"]');
+      await proxy.cut();
+      await page.waitForSelector('#status[data-state="reconnecting"]');
+      const missed = await scoredUser();
+      await raiseAlert(missed);
+      await proxy.restore();
+      await page.waitForSelector('#status[data-state="live"]');
+      await page.waitForSelector(`${alertRow(missed)}[data-status="OPEN"]`);
+      await page.context().close();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('says "invalid key" for a wrong key and stops trying', async () => {
