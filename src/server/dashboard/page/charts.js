@@ -1,8 +1,6 @@
 // uPlot charts: one helper for series over time, one for a curve over a numeric axis. Each keeps its
 // chart as wide as its container.
 
-import { LEVEL_COLORS } from './format.js';
-
 const charts = new Map();
 
 function widthOf(container) {
@@ -100,5 +98,3 @@ export function xyChart(
     [xs, ...series.map((s) => s.values)],
   );
 }
-
-export { LEVEL_COLORS };

@@ -10,7 +10,6 @@ import {
   LEVELS,
   delta,
   el,
-  emptyState,
   errorState,
   fill,
   int,
@@ -122,5 +121,3 @@ export function followUpdates() {
     (err) => fill($('updates-empty'), `Live updates stopped: ${err.message}`),
   );
 }
-
-export { emptyState };
