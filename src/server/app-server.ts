@@ -23,7 +23,7 @@ import { operationGuard, responseStatusRules } from './apollo-plugins';
 import { armorValidationRules, parseOptions, type OperationLimits } from './armor';
 import type { Authenticator } from './auth/caller';
 import type { AppContext, AppServices, ContextFactory } from '../api/context';
-import { dashboardHtml } from './dashboard';
+import { dashboardRouter, faviconHandler } from './dashboard/routes';
 import { domainGraphQLError, formatError } from './format-error';
 import { graphiqlHtml } from './graphiql';
 import { checkHealth } from './health';
@@ -145,11 +145,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       req.accepts(['json', 'html']) === 'html' ? res.redirect('/graphiql') : next(),
     );
   }
-  if (surface.dashboard) {
-    app.get('/dashboard', (_req, res) => {
-      res.type('html').set('Cache-Control', 'no-cache').send(dashboardHtml());
-    });
-  }
+  if (surface.dashboard) app.use(dashboardRouter());
+  app.get('/favicon.ico', faviconHandler());
   app.get('/healthz', async (_req, res) => {
     const health = await checkHealth(options.dataSource, {
       pubSub: services.pubSub,

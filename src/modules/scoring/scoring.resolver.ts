@@ -1,9 +1,24 @@
-import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  GraphQLISODateTime,
+  Int,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { encodeCursor, pageSize } from '../../common/pagination';
 import type { AppContext } from '../../api/context';
 import { User } from '../users/user.entity';
 import { ChurnScore } from './churn-score.entity';
-import { AtRiskUserConnection, AtRiskUsersArgs, ChurnOverview } from './scoring.types';
+import {
+  AtRiskUserConnection,
+  AtRiskUsersArgs,
+  ChurnOverview,
+  RiskLevelSnapshot,
+} from './scoring.types';
 import { Allow } from '../../api/allow';
 import { Role } from '../../api/roles';
 
@@ -65,5 +80,22 @@ export class ScoringResolver {
       thresholds: [...ctx.services.scoring.thresholdsFor(active)],
       levels,
     };
+  }
+
+  @Query(() => [RiskLevelSnapshot], {
+    description:
+      'Active subscribers per risk level over time: the snapshots taken hourly and after each batch scoring, ' +
+      'oldest first, one row per level and snapshot.',
+  })
+  @Allow(Role.READER)
+  async riskLevelHistory(
+    @Ctx() ctx: AppContext,
+    @Arg('since', () => GraphQLISODateTime, {
+      nullable: true,
+      description: 'Only snapshots taken at or after this instant (default: 7 days ago).',
+    })
+    since?: Date | null,
+  ): Promise<RiskLevelSnapshot[]> {
+    return ctx.services.scoring.levelHistory(since);
   }
 }

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../common/clock';
-import { DomainError, ErrorCode } from '../../common/domain-error';
+import { DomainError, ErrorCode, invalidArgument } from '../../common/domain-error';
 import type { Page } from '../../common/pagination';
 import { createProgress } from '../../common/progress';
 import type { Explanation } from '../../ml';
@@ -27,6 +27,12 @@ export interface AtRiskEntry {
 }
 
 export type RiskLevelSummary = LevelTotals;
+
+/** One level's count in one snapshot of risk_level_snapshots. */
+export type RiskLevelPoint = Awaited<ReturnType<ScoresRepository['snapshots']>>[number];
+
+/** riskLevelHistory's window when no `since` is given. */
+const HISTORY_DEFAULT_DAYS = 7;
 
 /** What caused each subscriber's rescore (churn_scores.cause_event_id / cause_account_event_id). */
 export interface ScoreCauses {
@@ -216,6 +222,19 @@ export class ScoringService {
   ): Promise<Page<AtRiskEntry>> {
     const page = await this.repository.atRisk(levelsAtOrAbove(minLevel), first, after);
     return { ...page, nodes: page.nodes.map((score) => ({ userId: score.userId, score })) };
+  }
+
+  /**
+   * The per-level counts over time since `since` (default: 7 days before now), oldest first, one row
+   * per level and snapshot. INVALID_ARGUMENT for a `since` in the future.
+   */
+  async levelHistory(since?: Date | null): Promise<RiskLevelPoint[]> {
+    const now = this.clock.now();
+    const from = since ?? new Date(now.getTime() - HISTORY_DEFAULT_DAYS * 86_400_000);
+    if (from.getTime() > now.getTime()) {
+      throw invalidArgument('since must not be in the future', { argument: 'since' });
+    }
+    return this.repository.snapshots(from);
   }
 
   /** Counts and mean probability per risk level over active subscribers' latest scores. */

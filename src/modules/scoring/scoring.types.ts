@@ -1,4 +1,4 @@
-import { ArgsType, Field, Float, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, Float, GraphQLISODateTime, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../../common/pagination';
 import { User } from '../users/user.entity';
 import { ChurnScore } from './churn-score.entity';
@@ -73,4 +73,30 @@ export class ChurnOverview {
     description: 'Active subscribers per risk level, LOW to CRITICAL.',
   })
   levels!: RiskLevelCount[];
+}
+
+@ObjectType({
+  description:
+    'Active subscribers at one risk level at one moment: a row of the hourly (and after-batch-scoring) snapshots.',
+})
+export class RiskLevelSnapshot {
+  @Field(() => GraphQLISODateTime, { description: 'When the counts were taken.' })
+  takenAt!: Date;
+
+  @Field(() => String, {
+    description: 'What took them: "hourly" (time-driven rescoring) or "batch" (batch scoring).',
+  })
+  reason!: string;
+
+  @Field(() => RiskLevel, { description: 'The risk level counted.' })
+  level!: RiskLevel;
+
+  @Field(() => Int, { description: 'Active subscribers whose latest score was at this level.' })
+  users!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Their mean latest probability; null when there were none.',
+  })
+  meanProbability!: number | null;
 }
