@@ -14,6 +14,7 @@ export {
 } from './silhouette';
 export {
   selectKBySilhouette,
+  bestScore,
   type KSelectionOptions,
   type KSelection,
   type KScore,

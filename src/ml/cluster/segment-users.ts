@@ -1,6 +1,7 @@
 /**
- * Behaviour segments of the subscriber base, end to end: standardise → choose k by silhouette →
- * k-means on all rows → labels and traits → (optionally) ids carried over from the previous run.
+ * Behaviour segments of the subscriber base, end to end: standardise → choose k by silhouette (among
+ * k whose smallest segment is big enough to act on) → k-means on all rows → medians in plain units →
+ * labels and traits → (optionally) ids carried over from the previous run.
  * Sized for 100k subscribers × ~15 features in seconds: k is chosen on samples (see
  * silhouette-k-selection.ts) and the final fit on all rows starts from the sample's centroids.
  */
@@ -17,8 +18,18 @@ export interface SegmentUsersOptions {
   seed?: number;
   /** A fixed number of segments; skips k selection. */
   k?: number;
-  /** k tried by silhouette. Default [2, 8]. */
+  /**
+   * k tried by silhouette. Default [4, 8]: fewer than four behaviour segments is an activity split
+   * (light vs heavy viewers) that no retention team can act on differently.
+   */
   kRange?: [number, number];
+  /** Smallest segment share (0..1) a k needs to be chosen (see silhouette-k-selection.ts). Default 0.05. */
+  minShare?: number;
+  /**
+   * The rows in plain units (what a person reads: minutes, days, a fee), for the segments' medians
+   * and the labels' `holds` checks. Default: the matrix itself. Shape: [n, d].
+   */
+  plain?: ArrayLike<ArrayLike<number>>;
   /** Rows each candidate k is fitted on. Default 20,000. */
   fitSampleSize?: number;
   /** Points the silhouettes are computed within. Default 3,000. */
@@ -50,6 +61,8 @@ export interface Segment {
   /** Centroid in raw units. Shape: [d]. */
   centroidRaw: number[];
   traits: SegmentTrait[];
+  /** Median of each feature over the members, in plain units (NaN when no member has one). Shape: [d]. */
+  medians: number[];
   /** The previous segment this continues, or null. */
   previousId: number | null;
   /** Distance to that previous centroid (z units), or null. */
@@ -69,8 +82,12 @@ export interface Segmentation {
   /** Segment index of each row (see Segment.index). Shape: [n]. */
   assignments: Int32Array;
   segments: Segment[];
-  /** Silhouette (and inertia) of every k tried; empty when k was fixed. */
+  /** Silhouette, inertia and smallest share of every k tried; empty when k was fixed. */
   silhouetteByK: KScore[];
+  /** The smallest segment share a k needed to be chosen. */
+  minShare: number;
+  /** Median of each feature over all rows, in plain units. Shape: [d]. */
+  medians: number[];
   /** Sampled silhouette of the final clustering. */
   silhouette: number;
   /** Stored with the run: places new rows and the next run's matching in this run's space. */
@@ -90,7 +107,8 @@ export function segmentUsers(
   const {
     features,
     seed = 0,
-    kRange = [2, 8],
+    kRange = [4, 8],
+    minShare = 0.05,
     fitSampleSize = 20000,
     silhouetteSampleSize = 3000,
     maxIterations = 100,
@@ -114,6 +132,7 @@ export function segmentUsers(
       silhouetteSampleSize,
       maxIterations,
       restarts,
+      minShare,
     });
     silhouetteByK = selection.scores;
     start = selection.fit;
@@ -129,7 +148,11 @@ export function segmentUsers(
   });
   const t3 = performance.now();
 
-  const named = labelSegments(fit.centroids, features, options.labels);
+  const plain = options.plain ?? matrix;
+  const members = fit.centroids.map(() => [] as number[]);
+  fit.assignments.forEach((c, i) => members[c].push(i));
+  const medians = members.map((rows) => columnMedians(plain, rows, features.length));
+  const named = labelSegments(fit.centroids, features, { ...options.labels, values: medians });
   const raw = unstandardize(fit.centroids, standardizer);
   const previous = (options.previous ?? []).map((p) => ({
     id: p.id,
@@ -149,6 +172,7 @@ export function segmentUsers(
     centroid,
     centroidRaw: raw[index],
     traits: named[index].traits,
+    medians: medians[index],
     previousId: matches[index].previousId,
     matchDistance: matches[index].distance,
   }));
@@ -158,6 +182,12 @@ export function segmentUsers(
     assignments: fit.assignments,
     segments,
     silhouetteByK,
+    minShare,
+    medians: columnMedians(
+      plain,
+      Array.from({ length: z.length }, (_, i) => i),
+      features.length,
+    ),
     silhouette,
     standardizer,
     retiredIds: retired,
@@ -170,4 +200,19 @@ export function segmentUsers(
       totalMs: t4 - t0,
     },
   };
+}
+
+/** Median of each column over the given rows, skipping missing values. Shape: [d]. */
+function columnMedians(
+  rows: ArrayLike<ArrayLike<number>>,
+  indices: readonly number[],
+  d: number,
+): number[] {
+  return Array.from({ length: d }, (_, j) => {
+    const v = indices.map((i) => rows[i][j]).filter((x) => Number.isFinite(x));
+    if (v.length === 0) return NaN;
+    v.sort((a, b) => a - b);
+    const m = v.length >> 1;
+    return v.length % 2 === 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+  });
 }
