@@ -37,7 +37,9 @@ import {
   type FeatureImportanceEntry,
   type FeatureImportanceReport,
 } from './explanation.types';
+import { comparedToOf, PAIRED_FEATURES, pairSentence, partnerOf } from './contribution-wording';
 import { featureLabel, reasonFor } from './feature-reasons';
+import { plainUnit, plainValue } from './feature-units';
 
 /** Most contributions one explanation may list. */
 export const MAX_TOP = 30;
@@ -304,21 +306,30 @@ function build(x: {
   attributions: StoredAttribution[];
   other: number;
 }): ChurnExplanation {
-  const contributions: FeatureContribution[] = x.attributions.map((a) => {
-    const typical = x.reference.typical[a.feature] ?? null;
-    const value = a.valueText ?? a.value;
-    return {
-      feature: a.feature,
-      label: featureLabel(a.feature),
-      value: a.value,
-      valueText: a.valueText,
-      typicalValue: typeof typical === 'number' ? typical : null,
-      typicalValueText: typeof typical === 'string' ? typical : null,
-      contribution: a.contribution,
-      direction: a.contribution >= 0 ? RiskDirection.RAISES_RISK : RiskDirection.LOWERS_RISK,
-      reason: reasonFor(a.feature, value, typical),
-    };
-  });
+  const contributions = mergePairs(
+    x.attributions.map((a): FeatureContribution => {
+      const typical = x.reference.typical[a.feature] ?? null;
+      const value = a.valueText ?? a.value;
+      const typicalValue = typeof typical === 'number' ? typical : null;
+      return {
+        feature: a.feature,
+        label: featureLabel(a.feature),
+        value: a.value,
+        valueText: a.valueText,
+        typicalValue,
+        typicalValueText: typeof typical === 'string' ? typical : null,
+        unit: plainUnit(a.feature),
+        plainValue: plainValue(a.feature, a.value),
+        typicalPlainValue: plainValue(a.feature, typicalValue),
+        comparedTo: comparedToOf(a.feature),
+        pairedFeature: null,
+        pairedPlainValue: null,
+        contribution: a.contribution,
+        direction: a.contribution >= 0 ? RiskDirection.RAISES_RISK : RiskDirection.LOWERS_RISK,
+        reason: reasonFor(a.feature, value, typical),
+      };
+    }),
+  );
   const baseProbability = x.model.calibrated(x.baselineLogit);
   return {
     modelVersion: x.model.version,
@@ -352,4 +363,35 @@ function summarise(p: number, base: number, contributions: FeatureContribution[]
     .slice(0, 2)
     .map((c) => c.reason);
   return `${pct(p)} risk, ${versus}${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}.`;
+}
+
+/**
+ * Recent and usual viewing listed together become one change ("Viewing fell from 9.6 to 0.7
+ * sessions/week"): the first keeps its place, takes the pair's summed contribution (so the
+ * contributions still add up to the logit) and names its partner; the second is dropped.
+ */
+export function mergePairs(list: FeatureContribution[]): FeatureContribution[] {
+  const out: FeatureContribution[] = [];
+  const merged = new Set<string>();
+  for (const c of list) {
+    if (merged.has(c.feature)) continue;
+    const partnerName = partnerOf(c.feature);
+    const partner = partnerName ? list.find((p) => p.feature === partnerName) : undefined;
+    if (!partner || c.value === null || partner.value === null) {
+      out.push(c);
+      continue;
+    }
+    merged.add(partner.feature);
+    const [recent, usual] = c.feature in PAIRED_FEATURES ? [c, partner] : [partner, c];
+    const contribution = c.contribution + partner.contribution;
+    out.push({
+      ...c,
+      pairedFeature: partner.feature,
+      pairedPlainValue: partner.plainValue,
+      contribution,
+      direction: contribution >= 0 ? RiskDirection.RAISES_RISK : RiskDirection.LOWERS_RISK,
+      reason: pairSentence(recent.feature, recent.value!, usual.feature, usual.value!),
+    });
+  }
+  return out;
 }
