@@ -76,7 +76,7 @@ describe('User.explanation', () => {
     expect(res.errors).toBeUndefined();
     const e = res.data!.user.explanation;
     for (const c of e.contributions) {
-      expect(['OWN_PAST', 'SEGMENT', 'EVERYONE']).toContain(c.comparedTo);
+      expect(['OWN_PAST', 'EVERYONE']).toContain(c.comparedTo);
       expect(c.reason).not.toMatch(/viewing level/i);
       if (c.value !== null && c.unit !== null) expect(c.plainValue).toEqual(expect.any(Number));
       if (c.pairedFeature !== null) {

@@ -1,6 +1,8 @@
 /**
- * Segment runs against real PostgreSQL on a small seeded world: k chosen by silhouette, labelled
- * segments covering every active subscriber, churn patterns from observed labels, ids and labels stable
+ * Segment runs against real PostgreSQL on a small seeded world: k chosen by silhouette among 4..8 with
+ * a smallest-segment floor, at least four segments whose label words hold for their members' medians,
+ * breakdowns in natural order, churners against stayers in plain units, segments covering every
+ * active subscriber, churn patterns from observed labels, ids and labels stable
  * when the same data is clustered again (with drift reported), and the GraphQL surface (segments,
  * segment(id).users pagination, User.segment, runSegmentation).
  */
@@ -141,26 +143,6 @@ describe('segments', () => {
       ]);
       expect(words.filter((w: string) => !known.has(w) && !/^\d+$/.test(w))).toEqual([]);
     }
-    console.log(
-      JSON.stringify(
-        {
-          k: segmentRun.k,
-          silhouetteByK: segmentRun.silhouetteByK,
-          segments: segments.map((s: any) => ({
-            label: s.label,
-            size: s.size,
-            churnRate: s.churnRate,
-            traits: s.traits.map((t: any) => `${t.label}: ${t.summary} z=${t.z.toFixed(2)}`),
-            byTenure: s.churnPatterns.byTenure,
-            separating: s.churnPatterns.separatingFeatures.map(
-              (f: any) => `${f.label}: ${f.summary}`,
-            ),
-          })),
-        },
-        null,
-        1,
-      ),
-    );
     // Observed churn over the segments matches the snapshot's overall rate.
     const fittedTotal = segments.reduce(
       (n: number, s: any) =>

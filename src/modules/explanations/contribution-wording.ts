@@ -10,7 +10,6 @@ import { plainValue, withUnit } from './feature-units';
 
 export enum ComparedTo {
   OWN_PAST = 'OWN_PAST',
-  SEGMENT = 'SEGMENT',
   EVERYONE = 'EVERYONE',
 }
 

@@ -6,7 +6,6 @@ registerEnumType(ComparedTo, {
   description: "What a contribution's value is compared with.",
   valuesConfig: {
     OWN_PAST: { description: "The subscriber's own earlier behaviour (recent against usual)." },
-    SEGMENT: { description: "The members of the subscriber's segment." },
     EVERYONE: { description: 'The typical subscriber (the training median).' },
   },
 });
@@ -100,7 +99,7 @@ export class FeatureContribution {
   typicalPlainValue!: number | null;
 
   @Field(() => ComparedTo, {
-    description: 'What the value is compared with: their own past, their segment or everyone.',
+    description: 'What the value is compared with: their own past or the typical subscriber.',
   })
   comparedTo!: ComparedTo;
 

@@ -4,6 +4,16 @@ import type { Segment, SegmentRun } from './segment.types';
 import type { SegmentRow, SegmentRunRow } from './segments.repository';
 import { K_RANGE, MIN_SEGMENT_SHARE } from './k-choice';
 
+/** The criterion in words, over the k the run tried (K_RANGE for a run with a fixed k). */
+function kCriterion(tried: number[]): string {
+  const lo = tried.length > 0 ? Math.min(...tried) : K_RANGE[0];
+  const hi = tried.length > 0 ? Math.max(...tried) : K_RANGE[1];
+  return (
+    `the highest silhouette among k = ${lo}..${hi} whose smallest segment holds at least ` +
+    `${Math.round(100 * MIN_SEGMENT_SHARE)}% of the subscribers`
+  );
+}
+
 export function summaryOf(segments: Segment[]): string {
   const rate = (r: number | null) => (r === null ? '—' : `${(100 * r).toFixed(1)}%`);
   return `${segments.length} segments: ${segments
@@ -19,9 +29,7 @@ export function toSegmentRun(r: SegmentRunRow): SegmentRun {
     horizonDays: r.horizon_days,
     modelVersion: r.model_version,
     k: r.k,
-    kCriterion:
-      `the highest silhouette among k = ${K_RANGE[0]}..${K_RANGE[1]} whose smallest segment holds at ` +
-      `least ${Math.round(100 * MIN_SEGMENT_SHARE)}% of the subscribers`,
+    kCriterion: kCriterion(r.silhouette_by_k.map((s) => s.k)),
     silhouette: r.silhouette,
     silhouetteByK: r.silhouette_by_k.map((s) => ({
       k: s.k,

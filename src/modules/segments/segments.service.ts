@@ -1,9 +1,10 @@
 /**
  * Behaviour segments and their churn patterns. A run reads as its steps: plan the snapshot T = data
  * end − horizon (so each segment's churn over (T, T + horizon] is observed) → load the behaviour of the
- * subscribers active at T → choose k, fit, label and match ids to the previous run (src/ml/cluster) →
- * describe each segment (traits in plain units, churn patterns from a seeded explained sample) → store
- * the run → place every subscriber active now in the nearest segment and size the segments.
+ * subscribers active at T → choose k → fit → label → match ids to the previous run (each a step of
+ * src/ml/cluster) → describe each segment (traits in plain units, churn patterns from a seeded
+ * explained sample) → store the run → place every subscriber active now in the nearest segment and
+ * size the segments.
  */
 import type { DataSource } from 'typeorm';
 import { dataEnd, DAY, startOfTodayUtc } from '../../common/dates';
@@ -12,14 +13,21 @@ import type { Logger } from '../../common/logger';
 import { decodeCursor, type Page } from '../../common/pagination';
 import { createProgress } from '../../common/progress';
 import {
+  assembleSegmentation,
+  chooseK,
   createRng,
+  fitSegments,
+  matchToPrevious,
+  nameSegments,
   nearestCentroid,
-  segmentUsers,
+  segmentSpace,
   selectRows,
   shuffleInPlace,
   standardize,
   type Explanation,
+  type KChoice,
   type Segmentation,
+  type SegmentSpace,
 } from '../../ml';
 import type { ExplanationsService } from '../explanations/explanations.service';
 import { toFeatureMatrix } from '../features/feature-matrix';
@@ -94,13 +102,39 @@ export class SegmentsService {
     this.repository = new SegmentsRepository(dataSource);
   }
 
-  /** Cluster, label, match, describe, store and place. Returns the stored run. */
+  /** Plan, load, choose k, fit, label, match, describe, store and place. Returns the stored run. */
   async run(options: SegmentRunOptions = {}): Promise<SegmentRun> {
     const started = performance.now();
     const plan = await this.planRun(options);
     const rows = await this.loadFeatures(plan);
+    const timer = stepTimer();
+    const space = segmentSpace(
+      rows.map((r) => segmentInput(r.values)),
+      [...SEGMENT_FEATURES],
+    );
+    const standardizeMs = timer();
+    const choice = this.chooseK(space, plan);
+    const selectKMs = timer();
+    const fitted = fitSegments(space, choice, { seed: plan.seed });
+    const fitMs = timer();
+    const names = nameSegments(
+      fitted.fit,
+      [...SEGMENT_FEATURES],
+      rows.map((r) => segmentPlain(r.values)),
+      { descriptors: SEGMENT_DESCRIPTORS, defaultNoun: DEFAULT_NOUN },
+    );
     const previous = await this.previousRun();
-    const seg = this.clusterAndLabel(rows, plan, previous);
+    const matching = matchToPrevious(space, fitted.fit, {
+      previous: (previous?.segments ?? []).map((p) => ({ id: p.id, centroidRaw: p.centroid })),
+    });
+    const labelMs = timer();
+    const seg = assembleSegmentation(space, choice, fitted, names, matching, MIN_SEGMENT_SHARE, {
+      standardizeMs,
+      selectKMs,
+      fitMs,
+      labelMs,
+      totalMs: standardizeMs + selectKMs + fitMs + labelMs,
+    });
     const described = await this.describe(seg, rows, plan.seed);
     const runId = await this.dataSource.transaction(async (m) => {
       const id = await this.store(m, plan, rows.length, seg, described, previous);
@@ -150,32 +184,21 @@ export class SegmentsService {
     return id === null ? null : { id, segments: await this.repository.centroidsOf(id) };
   }
 
-  /** Choose k, fit k-means, label from plain-unit medians, carry ids over (all in src/ml/cluster). */
-  private clusterAndLabel(
-    rows: readonly LabelledFeatureRow[],
-    plan: RunPlan,
-    previous: PreviousRun | null,
-  ): Segmentation {
-    const seg = segmentUsers(
-      rows.map((r) => segmentInput(r.values)),
-      {
-        features: [...SEGMENT_FEATURES],
-        seed: plan.seed,
-        kRange: plan.kRange,
-        minShare: MIN_SEGMENT_SHARE,
-        plain: rows.map((r) => segmentPlain(r.values)),
-        labels: { descriptors: SEGMENT_DESCRIPTORS, defaultNoun: DEFAULT_NOUN },
-        previous: (previous?.segments ?? []).map((p) => ({ id: p.id, centroidRaw: p.centroid })),
-      },
-    );
-    const scores = seg.silhouetteByK
+  /** k by silhouette among K_RANGE, skipping k whose smallest segment is under MIN_SEGMENT_SHARE. */
+  private chooseK(space: SegmentSpace, plan: RunPlan): KChoice {
+    const choice = chooseK(space, {
+      seed: plan.seed,
+      kRange: plan.kRange,
+      minShare: MIN_SEGMENT_SHARE,
+    });
+    const scores = choice.scores
       .map(
         (s) =>
           `k=${s.k} ${s.silhouette.toFixed(3)} (smallest ${(100 * s.smallestShare).toFixed(0)}%${s.eligible ? '' : ', too small'})`,
       )
       .join(', ');
-    plan.say(`k = ${seg.k} (silhouette ${seg.silhouette.toFixed(3)}; ${scores})`);
-    return seg;
+    plan.say(`k = ${choice.start.k} by silhouette among segments of at least 5%: ${scores}`);
+    return choice;
   }
 
   /** Traits, observed churn and churn patterns of each segment. */
@@ -353,4 +376,15 @@ export class SegmentsService {
   ): Promise<SnapshotMembership | null> {
     return snapshotMembership(this.repository, this.features, runId, rows);
   }
+}
+
+/** Milliseconds since the previous call (or since creation). */
+function stepTimer(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const ms = now - last;
+    last = now;
+    return ms;
+  };
 }
