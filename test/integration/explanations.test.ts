@@ -135,6 +135,13 @@ describe('User.explanation', () => {
     const sum =
       e.contributions.reduce((s: number, c: any) => s + c.contribution, 0) + e.otherContributions;
     expect(Math.abs(sum - (e.logit - e.baselineLogit))).toBeLessThan(1e-9);
+    // Computed now, the watch-time trend reads as hours in each fortnight.
+    const trend = e.contributions.find((c: any) => c.feature === 'watch_trend_14d');
+    expect(trend).toBeDefined();
+    expect(trend.comparedTo).toBe('OWN_PAST');
+    expect(trend.reason).toMatch(
+      /^Watched [\d.,]+ h in the last 14 days, [\d.,]+ h in the 14 before$/,
+    );
     // The finished views of users[0] lower their risk.
     expect(e.contributions.find((c: any) => c.feature === 'abandoned_share_30d').direction).toBe(
       'LOWERS_RISK',

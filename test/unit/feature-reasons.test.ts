@@ -4,7 +4,12 @@ import {
   type FeatureContribution,
 } from '../../src/modules/explanations/explanation.types';
 import { mergePairs } from '../../src/modules/explanations/explanations.service';
-import { ComparedTo, comparedToOf } from '../../src/modules/explanations/contribution-wording';
+import {
+  ComparedTo,
+  comparedToOf,
+  fortnightHours,
+  fortnightSentence,
+} from '../../src/modules/explanations/contribution-wording';
 import { reasonFor } from '../../src/modules/explanations/feature-reasons';
 import { plainValue, withUnit } from '../../src/modules/explanations/feature-units';
 
@@ -71,5 +76,16 @@ describe('feature reasons in plain units', () => {
     });
     expect(merged[0].contribution).toBeCloseTo(1.3, 12);
     expect(merged.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(1.6, 12);
+  });
+
+  it('reads a watch-time trend as hours in each fortnight', () => {
+    // 28 days, oldest first: 20 min a day for two weeks, then 2 min a day.
+    const sequence = Array.from({ length: 28 }, (_, d) => [1, d < 14 ? 20 : 2, 0.5]);
+    const { last, before } = fortnightHours(sequence);
+    expect(before).toBeCloseTo((14 * 20) / 60, 12);
+    expect(last).toBeCloseTo((14 * 2) / 60, 12);
+    expect(fortnightSentence(last, before)).toBe(
+      'Watched 0.5 h in the last 14 days, 4.7 h in the 14 before',
+    );
   });
 });

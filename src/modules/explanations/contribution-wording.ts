@@ -63,3 +63,25 @@ export function everyoneNote(feature: string, typical: number | null): string {
   const t = plainValue(feature, typical);
   return t === null ? '' : ` (typical subscriber: ${withUnit(feature, t)})`;
 }
+
+/** Features that compare the last 14 days' watch time with the 14 before. */
+export const TREND_FEATURES: ReadonlySet<string> = new Set([
+  'watch_trend_14d',
+  'watch_decline_14d',
+]);
+
+/**
+ * Hours watched in the last 14 days and the 14 before, from the 28-day daily sequence (oldest day
+ * first; channel 1 is minutes). Shape: sequence [28][3].
+ */
+export function fortnightHours(sequence: number[][]): { last: number; before: number } {
+  const half = Math.floor(sequence.length / 2);
+  const hours = (days: number[][]) => days.reduce((s, d) => s + (d[1] ?? 0), 0) / 60;
+  return { last: hours(sequence.slice(half)), before: hours(sequence.slice(0, half)) };
+}
+
+/** "Watched 0.4 h in the last 14 days, 5.1 h in the 14 before". */
+export function fortnightSentence(last: number, before: number): string {
+  const h = (v: number) => `${(Math.round(v * 10) / 10).toLocaleString('en-US')} h`;
+  return `Watched ${h(last)} in the last 14 days, ${h(before)} in the 14 before`;
+}

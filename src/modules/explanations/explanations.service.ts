@@ -37,7 +37,15 @@ import {
   type FeatureImportanceEntry,
   type FeatureImportanceReport,
 } from './explanation.types';
-import { comparedToOf, PAIRED_FEATURES, pairSentence, partnerOf } from './contribution-wording';
+import {
+  comparedToOf,
+  fortnightHours,
+  fortnightSentence,
+  PAIRED_FEATURES,
+  pairSentence,
+  partnerOf,
+  TREND_FEATURES,
+} from './contribution-wording';
 import { featureLabel, reasonFor } from './feature-reasons';
 import { plainUnit, plainValue } from './feature-units';
 
@@ -287,6 +295,7 @@ export class ExplanationsService {
           completenessError: e.completenessError,
           attributions: shown,
           other: rest,
+          sequence: rows[i].sequence,
         }),
       };
     });
@@ -305,7 +314,10 @@ function build(x: {
   completenessError: number;
   attributions: StoredAttribution[];
   other: number;
+  /** The 28-day daily sequence when the features were read now (hours per fortnight need it). */
+  sequence?: number[][];
 }): ChurnExplanation {
+  const fortnights = x.sequence ? fortnightHours(x.sequence) : null;
   const contributions = mergePairs(
     x.attributions.map((a): FeatureContribution => {
       const typical = x.reference.typical[a.feature] ?? null;
@@ -326,7 +338,10 @@ function build(x: {
         pairedPlainValue: null,
         contribution: a.contribution,
         direction: a.contribution >= 0 ? RiskDirection.RAISES_RISK : RiskDirection.LOWERS_RISK,
-        reason: reasonFor(a.feature, value, typical),
+        reason:
+          fortnights && TREND_FEATURES.has(a.feature)
+            ? fortnightSentence(fortnights.last, fortnights.before)
+            : reasonFor(a.feature, value, typical),
       };
     }),
   );
