@@ -74,9 +74,26 @@ function groups(
     g.churned += r.label;
     by.set(k, g);
   }
-  return [...by]
-    .map(([group, g]) => ({ group, ...g, churnRate: g.churned / g.users }))
-    .sort((a, b) => rank(order, a.group) - rank(order, b.group) || (a.group < b.group ? -1 : 1));
+  return inOrder(
+    [...by].map(([group, g]) => ({ group, ...g, churnRate: g.churned / g.users })),
+    order,
+  );
+}
+
+function inOrder(list: ChurnGroup[], order: readonly string[]): ChurnGroup[] {
+  return [...list].sort(
+    (a, b) => rank(order, a.group) - rank(order, b.group) || (a.group < b.group ? -1 : 1),
+  );
+}
+
+/** Stored patterns with their groups in natural order (runs stored before the order was kept). */
+export function naturalOrder(p: ChurnPatterns): ChurnPatterns {
+  return {
+    ...p,
+    byPlan: inOrder(p.byPlan, PLAN_ORDER),
+    byTenure: inOrder(p.byTenure, TENURE_ORDER),
+    byTrend: inOrder(p.byTrend, TREND_ORDER),
+  };
 }
 
 function rank(order: readonly string[], group: string): number {

@@ -1,5 +1,6 @@
 /** Stored segment rows as the GraphQL types, and a one-line summary of a run for the console. */
 import { RISK_ORDER } from '../model-registry/risk-levels';
+import { naturalOrder } from './churn-patterns';
 import type { Segment, SegmentRun } from './segment.types';
 import type { SegmentRow, SegmentRunRow } from './segments.repository';
 import { K_RANGE, MIN_SEGMENT_SHARE } from './k-choice';
@@ -55,9 +56,16 @@ export function toSegment(r: SegmentRow): Segment {
     share: r.share,
     churnRate: r.churn_rate,
     meanRisk: r.mean_risk,
-    traits: r.traits,
+    // Runs stored before traits carried plain units read with nulls and the label as summary.
+    traits: r.traits.map((t) => ({
+      ...t,
+      unit: t.unit ?? null,
+      median: t.median ?? null,
+      everyoneMedian: t.everyoneMedian ?? null,
+      summary: t.summary ?? t.label,
+    })),
     riskDistribution: RISK_ORDER.map((level) => ({ level, users: byLevel?.[level] ?? 0 })),
-    churnPatterns: r.patterns,
+    churnPatterns: naturalOrder(r.patterns),
     drift:
       r.previous_id === null
         ? null
