@@ -3,7 +3,7 @@ import {
   RiskDirection,
   type FeatureContribution,
 } from '../../src/modules/explanations/explanation.types';
-import { mergePairs } from '../../src/modules/explanations/explanations.service';
+import { mergePairs } from '../../src/modules/explanations/merge-pairs';
 import {
   ComparedTo,
   comparedToOf,
