@@ -7,6 +7,7 @@ import type { EvaluatedScorer } from '../modules/model-registry/model-metadata';
 import { formatTrainingSummary, streamReporter } from '../modules/training/training-report';
 import { CliInputError } from './evaluate-table';
 import { withServices } from './services-scope';
+import { K_RANGE } from '../modules/segments/k-choice';
 
 const f4 = (x: number | null) => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(4));
 
@@ -113,11 +114,11 @@ export function registerModelCommands(program: Command, config: () => Config): v
   program
     .command('segment')
     .description(
-      'cluster the subscribers into behaviour segments (k by silhouette), label them, match the previous run, store',
+      'cluster the subscribers into behaviour segments (k by silhouette among segments of at least 5%), label them, match the previous run, store',
     )
     .option('--seed <n>', 'random seed', integerArg(0, 2 ** 31 - 1), 42)
-    .option('--min-k <n>', 'fewest segments tried', integerArg(2, 30), 2)
-    .option('--max-k <n>', 'most segments tried', integerArg(2, 30), 8)
+    .option('--min-k <n>', 'fewest segments tried', integerArg(2, 30), K_RANGE[0])
+    .option('--max-k <n>', 'most segments tried', integerArg(2, 30), K_RANGE[1])
     .action(async (flags: { seed: number; minK: number; maxK: number }) =>
       withServices(config(), async (services, { logger }) => {
         if (flags.minK > flags.maxK) throw new CliInputError('--min-k must not exceed --max-k');

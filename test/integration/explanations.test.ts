@@ -26,7 +26,8 @@ const EXPLAIN = `query($id: ID!, $top: Int) {
     explanation(top: $top) {
       modelVersion method source baseProbability probability baselineLogit logit otherContributions
       completenessError summary
-      contributions { feature label value valueText typicalValue typicalValueText contribution direction reason }
+      contributions { feature label value valueText typicalValue typicalValueText contribution direction reason
+        unit plainValue typicalPlainValue comparedTo pairedFeature pairedPlainValue }
     }
   }
 }`;
@@ -70,6 +71,30 @@ afterAll(async () => {
 });
 
 describe('User.explanation', () => {
+  it('words every contribution in plain units and says what it is compared with', async () => {
+    const res = await gql(app.url, EXPLAIN, { id: users[1], top: 12 });
+    expect(res.errors).toBeUndefined();
+    const e = res.data!.user.explanation;
+    for (const c of e.contributions) {
+      expect(['OWN_PAST', 'EVERYONE']).toContain(c.comparedTo);
+      expect(c.reason).not.toMatch(/viewing level/i);
+      if (c.value !== null && c.unit !== null) expect(c.plainValue).toEqual(expect.any(Number));
+      if (c.pairedFeature !== null) {
+        expect(c.comparedTo).toBe('OWN_PAST');
+        expect(c.reason).toMatch(/^Viewing (fell|rose|held steady)/);
+      }
+    }
+    // A pair is one change: its two halves never both appear.
+    const features = e.contributions.map((c: any) => c.feature);
+    const paired = e.contributions
+      .filter((c: any) => c.pairedFeature)
+      .map((c: any) => c.pairedFeature);
+    for (const p of paired) expect(features).not.toContain(p);
+    const sum =
+      e.contributions.reduce((s: number, c: any) => s + c.contribution, 0) + e.otherContributions;
+    expect(Math.abs(sum - (e.logit - e.baselineLogit))).toBeLessThan(1e-3);
+  });
+
   it('serves the stored top contributions of the latest score, complete to the logit', async () => {
     const res = await gql(app.url, EXPLAIN, { id: users[1], top: 5 });
     expect(res.errors).toBeUndefined();
@@ -102,10 +127,21 @@ describe('User.explanation', () => {
     const res = await gql(app.url, EXPLAIN, { id: users[0], top: 12 });
     const e = res.data!.user.explanation;
     expect(e).toMatchObject({ source: 'COMPUTED', method: 'linear' });
-    expect(e.contributions).toHaveLength(12);
+    // 12 features, a recent/usual pair listed together counting as one change.
+    const features = e.contributions.flatMap((c: any) =>
+      c.pairedFeature ? [c.feature, c.pairedFeature] : [c.feature],
+    );
+    expect(features).toHaveLength(12);
     const sum =
       e.contributions.reduce((s: number, c: any) => s + c.contribution, 0) + e.otherContributions;
     expect(Math.abs(sum - (e.logit - e.baselineLogit))).toBeLessThan(1e-9);
+    // Computed now, the watch-time trend reads as hours in each fortnight.
+    const trend = e.contributions.find((c: any) => c.feature === 'watch_trend_14d');
+    expect(trend).toBeDefined();
+    expect(trend.comparedTo).toBe('OWN_PAST');
+    expect(trend.reason).toMatch(
+      /^Watched [\d.,]+ h in the last 14 days, [\d.,]+ h in the 14 before$/,
+    );
     // The finished views of users[0] lower their risk.
     expect(e.contributions.find((c: any) => c.feature === 'abandoned_share_30d').direction).toBe(
       'LOWERS_RISK',

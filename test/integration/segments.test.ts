@@ -1,6 +1,8 @@
 /**
- * Segment runs against real PostgreSQL on a small seeded world: k chosen by silhouette, labelled
- * segments covering every active subscriber, churn patterns from observed labels, ids and labels stable
+ * Segment runs against real PostgreSQL on a small seeded world: k chosen by silhouette among 4..8 with
+ * a smallest-segment floor, at least four segments whose label words hold for their members' medians,
+ * breakdowns in natural order, churners against stayers in plain units, segments covering every
+ * active subscriber, churn patterns from observed labels, ids and labels stable
  * when the same data is clustered again (with drift reported), and the GraphQL surface (segments,
  * segment(id).users pagination, User.segment, runSegmentation).
  */
@@ -10,6 +12,7 @@ import path from 'node:path';
 import type { App } from '../../src/app/start-app';
 import { startOfTodayUtc } from '../../src/common/dates';
 import { seedWorld } from '../../seeds';
+import { labelClaims } from '../../src/modules/segments/segment-features';
 import { installFixtureModel } from '../factories/fixture-model';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp } from '../support/test-app';
@@ -19,17 +22,17 @@ let app: App;
 const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-segments-'));
 
 const SEGMENTS = `{
-  segmentRun { id k silhouette silhouetteByK { k silhouette } fittedUsers assignedUsers features }
+  segmentRun { id k kCriterion silhouette silhouetteByK { k silhouette smallestShare eligible } fittedUsers assignedUsers features }
   segments {
     id runId label size share churnRate meanRisk
-    traits { feature label z direction value average }
+    traits { feature label z direction value average unit median everyoneMedian summary }
     riskDistribution { level users }
     drift { previousRunId previousSize sizeChange previousChurnRate churnRateChange centroidDistance }
     churnPatterns {
       byPlan { group users churned churnRate }
       byTenure { group users churnRate }
       byTrend { group users churnRate }
-      separatingFeatures { feature label churnerMean stayerMean difference }
+      separatingFeatures { feature label unit churnerMedian stayerMedian summary }
       explainedRows
     }
   }
@@ -71,12 +74,17 @@ describe('segments', () => {
     );
     expect(segmentRun.assignedUsers).toBe(active);
     expect(segmentRun.k).toBe(segments.length);
-    expect(segmentRun.silhouetteByK.map((s: any) => s.k)).toEqual([2, 3, 4, 5, 6, 7, 8]);
-    const best = Math.max(...segmentRun.silhouetteByK.map((s: any) => s.silhouette));
-    expect(segmentRun.silhouetteByK.find((s: any) => s.k === segmentRun.k).silhouette).toBeCloseTo(
-      best,
-      12,
-    );
+    // k among 4..8: the best silhouette among k whose smallest segment holds ≥ 5%.
+    expect(segmentRun.silhouetteByK.map((s: any) => s.k)).toEqual([4, 5, 6, 7, 8]);
+    expect(segmentRun.k).toBeGreaterThanOrEqual(4);
+    expect(segmentRun.kCriterion).toMatch(/silhouette.*5%/);
+    const eligible = segmentRun.silhouetteByK.filter((s: any) => s.eligible);
+    expect(eligible.length).toBeGreaterThan(0);
+    for (const s of segmentRun.silhouetteByK) expect(s.eligible).toBe(s.smallestShare >= 0.05);
+    const best = Math.max(...eligible.map((s: any) => s.silhouette));
+    const chosen = segmentRun.silhouetteByK.find((s: any) => s.k === segmentRun.k);
+    expect(chosen.eligible).toBe(true);
+    expect(chosen.silhouette).toBeCloseTo(best, 12);
     expect(segments.reduce((n: number, s: any) => n + s.size, 0)).toBe(active);
     expect(new Set(segments.map((s: any) => s.label)).size).toBe(segments.length);
     for (const s of segments) {
@@ -95,6 +103,45 @@ describe('segments', () => {
       expect(s.churnPatterns.byTenure.reduce((n: number, g: any) => n + g.users, 0)).toBe(fitted);
       expect(s.churnPatterns.byTrend.reduce((n: number, g: any) => n + g.users, 0)).toBe(fitted);
       expect(s.churnPatterns.explainedRows).toBeGreaterThan(0);
+      // Natural orders, whatever the sizes.
+      const order = (groups: any[], natural: string[]) =>
+        groups.map((g) => g.group).sort((a, b) => natural.indexOf(a) - natural.indexOf(b));
+      const plans = ['BASIC', 'STANDARD', 'PREMIUM'];
+      expect(s.churnPatterns.byPlan.map((g: any) => g.group)).toEqual(
+        order(s.churnPatterns.byPlan, plans),
+      );
+      const bands = ['0–3 months', '3–12 months', '1 year +'];
+      expect(s.churnPatterns.byTenure.map((g: any) => g.group)).toEqual(
+        order(s.churnPatterns.byTenure, bands),
+      );
+      const trends = ['declining', 'steady', 'growing'];
+      expect(s.churnPatterns.byTrend.map((g: any) => g.group)).toEqual(
+        order(s.churnPatterns.byTrend, trends),
+      );
+      // Churners against stayers in plain units, not log-odds.
+      for (const f of s.churnPatterns.separatingFeatures) {
+        expect(f.unit).toEqual(expect.any(String));
+        expect(f.summary).toMatch(/^churners: .+ median, stayers .+/);
+      }
+      // Traits in plain units beside everyone's.
+      for (const t of s.traits) {
+        expect(t.unit).toEqual(expect.any(String));
+        expect(t.summary).toContain('(everyone: ');
+      }
+    }
+    // At least four segments, each label's words true of its members' medians.
+    expect(segments.length).toBeGreaterThanOrEqual(4);
+    for (const s of segments) {
+      const medians = Object.fromEntries(s.traits.map((t: any) => [t.feature, t.median]));
+      const claims = labelClaims(s.label, medians);
+      for (const c of claims) expect({ label: s.label, ...c }).toMatchObject({ holds: true });
+      const words = s.label.toLowerCase().split(' ');
+      const known = new Set([
+        'typical',
+        'viewers',
+        ...claims.flatMap((c) => c.word.toLowerCase().split(' ')),
+      ]);
+      expect(words.filter((w: string) => !known.has(w) && !/^\d+$/.test(w))).toEqual([]);
     }
     // Observed churn over the segments matches the snapshot's overall rate.
     const fittedTotal = segments.reduce(

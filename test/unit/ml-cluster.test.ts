@@ -9,6 +9,7 @@ import {
   sampledSilhouetteScore,
   segmentUsers,
   selectKBySilhouette,
+  bestScore,
   silhouetteSamples,
   silhouetteScore,
   standardize,
@@ -154,6 +155,40 @@ describe('k selection', () => {
   });
 });
 
+describe('k selection with a minimum segment share', () => {
+  it('skips a k whose smallest segment is a sliver, and records why', () => {
+    // Three big blobs and a sliver of 2% far away: the sliver wins the silhouette at k = 4.
+    const raw = [...blobs(200, 8), ...blobs(4, 9).map((r) => r.map((v) => v * 3 + 500))];
+    const z = standardize(raw, fitStandardizer(raw, FEATURES));
+    const free = selectKBySilhouette(z, { seed: 1, kMin: 2, kMax: 6 });
+    const floored = selectKBySilhouette(z, { seed: 1, kMin: 2, kMax: 6, minShare: 0.05 });
+    for (const s of floored.scores) {
+      expect(s.eligible).toBe(s.smallestShare >= 0.05);
+    }
+    const chosen = floored.scores.find((s) => s.k === floored.k)!;
+    expect(chosen.eligible).toBe(true);
+    const bestEligible = Math.max(
+      ...floored.scores.filter((s) => s.eligible).map((s) => s.silhouette),
+    );
+    expect(chosen.silhouette).toBe(bestEligible);
+    expect(free.scores.map((s) => s.silhouette)).toEqual(floored.scores.map((s) => s.silhouette));
+  });
+
+  it('falls back to the largest smallest share when no k is eligible', () => {
+    const scores = [
+      { k: 4, silhouette: 0.2, inertia: 1, smallestShare: 0.03, eligible: false },
+      { k: 5, silhouette: 0.3, inertia: 1, smallestShare: 0.01, eligible: false },
+    ];
+    expect(bestScore(scores)).toBe(0);
+    expect(
+      bestScore([
+        { ...scores[0], eligible: true },
+        { ...scores[1], eligible: true },
+      ]),
+    ).toBe(1);
+  });
+});
+
 describe('segment labels', () => {
   const features = [...FEATURES.slice(0, 4)];
   const label = (centroids: number[][]): string[] =>
@@ -192,6 +227,34 @@ describe('segment labels', () => {
       'Typical viewers',
       'Typical viewers 2',
     ]);
+  });
+
+  it('uses a word only when the segment value earns it', () => {
+    const checked: TraitDescriptor[] = [
+      { feature: 'days_since_last_view', high: { adjective: 'Lapsing', holds: (d) => d >= 7 } },
+      {
+        feature: 'watch_minutes_30d',
+        high: { adjective: 'Daily', holds: (days) => days >= 25 },
+        low: { adjective: 'Casual' },
+      },
+    ];
+    const [a, b] = labelSegments(
+      [
+        [1.8, 1.2, 0, 0],
+        [1.8, 1.2, 0, 0],
+      ],
+      features,
+      {
+        descriptors: checked,
+        defaultNoun: 'viewers',
+        values: [
+          [3, 17, 0, 0], // stands out, but 3 days is not lapsing and 17 of 30 is not daily
+          [9, 27, 0, 0],
+        ],
+      },
+    );
+    expect(a.label).toBe('Typical viewers');
+    expect(b.label).toBe('Lapsing daily viewers');
   });
 
   it('reports the top traits with z and direction', () => {
@@ -275,6 +338,8 @@ describe('segmentUsers', () => {
   const options = {
     features: FEATURES,
     seed: 11,
+    // Three blobs: the range must include 3 (the product default starts at 4).
+    kRange: [2, 8] as [number, number],
     silhouetteSampleSize: 500,
     labels: { descriptors: DESCRIPTORS, defaultNoun: 'viewers' },
   };

@@ -14,6 +14,7 @@ export {
 } from './silhouette';
 export {
   selectKBySilhouette,
+  bestScore,
   type KSelectionOptions,
   type KSelection,
   type KScore,
@@ -37,6 +38,15 @@ export {
 } from './segment-matching';
 export {
   segmentUsers,
+  segmentSpace,
+  chooseK,
+  fitSegments,
+  nameSegments,
+  matchToPrevious,
+  assembleSegmentation,
+  type SegmentSpace,
+  type KChoice,
+  type SegmentNames,
   type SegmentUsersOptions,
   type Segment,
   type Segmentation,

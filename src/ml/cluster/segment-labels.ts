@@ -9,7 +9,10 @@
  * Rules: a centroid's traits are its features ranked by |z| (standardised distance from the average
  * subscriber). The noun comes from the strongest trait that has one (else `defaultNoun`); up to
  * `maxAdjectives` adjectives come from the strongest other traits that have one, strongest first.
- * Only traits with |z| ≥ minZ speak. "Lapsing casual viewers", "Binge-watching premium fans".
+ * Only traits with |z| ≥ minZ speak, and a word with a `holds` check speaks only when the segment's
+ * value in plain units (options.values) passes it: standing out is relative, and a segment that is
+ * active 17 days of 30 stands out from a base active 10, yet is not "Daily". "Lapsing casual viewers",
+ * "Binge-watching premium fans".
  *
  * Labels are unique within a run: segments are labelled in order (the caller passes the largest
  * first); a segment whose label is taken adds its next adjective, then a number ("… 2").
@@ -20,6 +23,11 @@ export interface LabelWords {
   adjective?: string;
   /** Ends the label, e.g. 'premium fans'. */
   noun?: string;
+  /**
+   * The word is true of a segment only when its value (plain units, from options.values) passes,
+   * e.g. `(days) => days >= 25` for 'Daily'. Without values the check is skipped.
+   */
+  holds?: (value: number) => boolean;
 }
 
 export interface TraitDescriptor {
@@ -49,11 +57,16 @@ export interface SegmentLabelOptions {
   defaultNoun?: string;
   /** Used when no trait has a word, e.g. "Typical subscribers". Default 'Typical'. */
   neutralAdjective?: string;
+  /**
+   * Each segment's value of each feature in plain units (e.g. the members' median), which the
+   * words' `holds` checks read. Shape: [k, d], aligned with the centroids and features.
+   */
+  values?: ArrayLike<number>[];
 }
 
 export interface SegmentLabel {
   label: string;
-  /** The strongest traits, by |z| descending. Shape: [min(topTraits, d)]. */
+  /** The strongest traits by |z| descending, plus any weaker one that lent the label a word. */
   traits: SegmentTrait[];
 }
 
@@ -81,13 +94,10 @@ function compose(adjectives: string[], noun: string): string {
 
 /** Candidate labels of one centroid, shortest first: the base label, then one more adjective each. */
 function candidates(
-  traits: SegmentTrait[],
-  byFeature: Map<string, TraitDescriptor>,
-  o: Required<SegmentLabelOptions>,
+  speaking: SegmentTrait[],
+  wordsOf: (t: SegmentTrait) => LabelWords | undefined,
+  o: Required<Omit<SegmentLabelOptions, 'values'>>,
 ): string[] {
-  const speaking = traits.filter((t) => Math.abs(t.z) >= o.minZ);
-  const wordsOf = (t: SegmentTrait): LabelWords | undefined =>
-    byFeature.get(t.feature)?.[t.direction];
   const nounTrait = speaking.find((t) => wordsOf(t)?.noun !== undefined);
   // Two traits may share a word ("Restless" for low completion and for abandoned sessions): once each.
   const adjectives = [
@@ -118,7 +128,7 @@ export function labelSegments(
   features: string[],
   options: SegmentLabelOptions = {},
 ): SegmentLabel[] {
-  const o: Required<SegmentLabelOptions> = {
+  const o: Required<Omit<SegmentLabelOptions, 'values'>> = {
     descriptors: options.descriptors ?? [],
     topTraits: options.topTraits ?? 3,
     minZ: options.minZ ?? 0.5,
@@ -128,14 +138,34 @@ export function labelSegments(
   };
   const byFeature = new Map(o.descriptors.map((d) => [d.feature, d]));
   const used = new Set<string>();
-  return centroids.map((centroid) => {
+  const column = new Map(features.map((f, j) => [f, j]));
+  return centroids.map((centroid, i) => {
     const traits = rankTraits(centroid, features);
-    const options = candidates(traits, byFeature, o);
-    let label = options.find((c) => !used.has(c));
+    const values = options.values?.[i];
+    const valueOf = (f: string) => (values === undefined ? undefined : values[column.get(f)!]);
+    const speaking = traits.filter((t) => Math.abs(t.z) >= o.minZ);
+    const wordsOf = (t: SegmentTrait): LabelWords | undefined => {
+      const words = byFeature.get(t.feature)?.[t.direction];
+      const value = valueOf(t.feature);
+      if (words?.holds && value !== undefined && !words.holds(value)) return undefined;
+      return words;
+    };
+    const texts = candidates(speaking, wordsOf, o);
+    let label = texts.find((c) => !used.has(c));
     for (let n = 2; label === undefined; n++) {
-      if (!used.has(`${options[0]} ${n}`)) label = `${options[0]} ${n}`;
+      if (!used.has(`${texts[0]} ${n}`)) label = `${texts[0]} ${n}`;
     }
     used.add(label);
-    return { label, traits: traits.slice(0, o.topTraits) };
+    // The top traits, and every trait that lent the label a word, so each word can be checked.
+    const text = ` ${label.toLowerCase()} `;
+    const lent = (t: SegmentTrait) => {
+      const w = wordsOf(t);
+      const word = w?.adjective ?? w?.noun;
+      return word !== undefined && text.includes(` ${word.toLowerCase()} `);
+    };
+    return {
+      label,
+      traits: traits.filter((t, rank) => rank < o.topTraits || (speaking.includes(t) && lent(t))),
+    };
   });
 }

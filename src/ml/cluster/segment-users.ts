@@ -1,6 +1,7 @@
 /**
- * Behaviour segments of the subscriber base, end to end: standardise → choose k by silhouette →
- * k-means on all rows → labels and traits → (optionally) ids carried over from the previous run.
+ * Behaviour segments of the subscriber base, end to end: standardise → choose k by silhouette (among
+ * k whose smallest segment is big enough to act on) → k-means on all rows → medians in plain units →
+ * labels and traits → (optionally) ids carried over from the previous run.
  * Sized for 100k subscribers × ~15 features in seconds: k is chosen on samples (see
  * silhouette-k-selection.ts) and the final fit on all rows starts from the sample's centroids.
  */
@@ -17,8 +18,18 @@ export interface SegmentUsersOptions {
   seed?: number;
   /** A fixed number of segments; skips k selection. */
   k?: number;
-  /** k tried by silhouette. Default [2, 8]. */
+  /**
+   * k tried by silhouette. Default [4, 8]: fewer than four behaviour segments is an activity split
+   * (light vs heavy viewers) that no retention team can act on differently.
+   */
   kRange?: [number, number];
+  /** Smallest segment share (0..1) a k needs to be chosen (see silhouette-k-selection.ts). Default 0.05. */
+  minShare?: number;
+  /**
+   * The rows in plain units (what a person reads: minutes, days, a fee), for the segments' medians
+   * and the labels' `holds` checks. Default: the matrix itself. Shape: [n, d].
+   */
+  plain?: ArrayLike<ArrayLike<number>>;
   /** Rows each candidate k is fitted on. Default 20,000. */
   fitSampleSize?: number;
   /** Points the silhouettes are computed within. Default 3,000. */
@@ -50,6 +61,8 @@ export interface Segment {
   /** Centroid in raw units. Shape: [d]. */
   centroidRaw: number[];
   traits: SegmentTrait[];
+  /** Median of each feature over the members, in plain units (NaN when no member has one). Shape: [d]. */
+  medians: number[];
   /** The previous segment this continues, or null. */
   previousId: number | null;
   /** Distance to that previous centroid (z units), or null. */
@@ -69,8 +82,12 @@ export interface Segmentation {
   /** Segment index of each row (see Segment.index). Shape: [n]. */
   assignments: Int32Array;
   segments: Segment[];
-  /** Silhouette (and inertia) of every k tried; empty when k was fixed. */
+  /** Silhouette, inertia and smallest share of every k tried; empty when k was fixed. */
   silhouetteByK: KScore[];
+  /** The smallest segment share a k needed to be chosen. */
+  minShare: number;
+  /** Median of each feature over all rows, in plain units. Shape: [d]. */
+  medians: number[];
   /** Sampled silhouette of the final clustering. */
   silhouette: number;
   /** Stored with the run: places new rows and the next run's matching in this run's space. */
@@ -81,93 +98,237 @@ export interface Segmentation {
   timings: SegmentationTimings;
 }
 
+/** The rows standardised, with the statistics that put later rows in the same space. */
+export interface SegmentSpace {
+  standardizer: StandardizerState;
+  /** Shape: [n, d]. */
+  z: number[][];
+}
+
+/** How k was chosen, and the fit (on a sample) that seeds the fit on all rows. */
+export interface KChoice {
+  /** Every k tried (empty when k was fixed). */
+  scores: KScore[];
+  start: KMeansFit;
+}
+
+/** The segments' labels and medians in plain units. */
+export interface SegmentNames {
+  labels: { label: string; traits: SegmentTrait[] }[];
+  /** Shape: [k, d]. */
+  medians: number[][];
+  /** Over all rows. Shape: [d]. */
+  everyone: number[];
+}
+
+type Settings = Required<
+  Pick<
+    SegmentUsersOptions,
+    | 'seed'
+    | 'kRange'
+    | 'minShare'
+    | 'fitSampleSize'
+    | 'silhouetteSampleSize'
+    | 'maxIterations'
+    | 'restarts'
+  >
+>;
+
+function settingsOf(options: Partial<SegmentUsersOptions>): Settings {
+  return {
+    seed: options.seed ?? 0,
+    kRange: options.kRange ?? [4, 8],
+    minShare: options.minShare ?? 0.05,
+    fitSampleSize: options.fitSampleSize ?? 20000,
+    silhouetteSampleSize: options.silhouetteSampleSize ?? 3000,
+    maxIterations: options.maxIterations ?? 100,
+    restarts: options.restarts ?? 1,
+  };
+}
+
+/** Step 1: z-scores. Shape: matrix [n, d]. */
+export function segmentSpace(
+  matrix: ArrayLike<ArrayLike<number>>,
+  features: string[],
+): SegmentSpace {
+  const standardizer = fitStandardizer(matrix, features);
+  return { standardizer, z: standardize(matrix, standardizer) };
+}
+
+/**
+ * Step 2: choose k by silhouette among k whose smallest segment is big enough (or take a fixed k),
+ * on samples.
+ */
+export function chooseK(
+  space: SegmentSpace,
+  options: Partial<SegmentUsersOptions> & { k?: number },
+): KChoice {
+  const o = settingsOf(options);
+  const { z } = space;
+  if (options.k !== undefined) {
+    const sample = Array.from(sampleIndices(z.length, o.fitSampleSize, o.seed + 1), (i) => z[i]);
+    const start = kMeans(sample, options.k, {
+      seed: o.seed,
+      maxIterations: o.maxIterations,
+      restarts: o.restarts,
+    });
+    return { scores: [], start };
+  }
+  const selection = selectKBySilhouette(z, {
+    kMin: o.kRange[0],
+    kMax: o.kRange[1],
+    seed: o.seed,
+    fitSampleSize: o.fitSampleSize,
+    silhouetteSampleSize: o.silhouetteSampleSize,
+    maxIterations: o.maxIterations,
+    restarts: o.restarts,
+    minShare: o.minShare,
+  });
+  return { scores: selection.scores, start: selection.fit };
+}
+
+/** Step 3: k-means on all rows from the chosen k's centroids, and its sampled silhouette. */
+export function fitSegments(
+  space: SegmentSpace,
+  choice: KChoice,
+  options: Partial<SegmentUsersOptions> = {},
+): { fit: KMeansFit; silhouette: number } {
+  const o = settingsOf(options);
+  const { z } = space;
+  const { start } = choice;
+  const fit =
+    start.assignments.length === z.length
+      ? start
+      : kMeans(z, start.k, { initialCentroids: start.centroids, maxIterations: o.maxIterations });
+  const silhouette = sampledSilhouetteScore(z, fit.assignments, {
+    sampleSize: o.silhouetteSampleSize,
+    seed: o.seed + 3,
+  });
+  return { fit, silhouette };
+}
+
+/**
+ * Step 4: labels from the traits each segment stands out on, with words checked against the
+ * members' medians in plain units. Shape: plain [n, d].
+ */
+export function nameSegments(
+  fit: KMeansFit,
+  features: string[],
+  plain: ArrayLike<ArrayLike<number>>,
+  labels: SegmentLabelOptions = {},
+): SegmentNames {
+  const members = fit.centroids.map(() => [] as number[]);
+  fit.assignments.forEach((c, i) => members[c].push(i));
+  const medians = members.map((rows) => columnMedians(plain, rows, features.length));
+  const all = Array.from({ length: fit.assignments.length }, (_, i) => i);
+  return {
+    labels: labelSegments(fit.centroids, features, { ...labels, values: medians }),
+    medians,
+    everyone: columnMedians(plain, all, features.length),
+  };
+}
+
+/** Step 5: carry ids over from the previous run's segments (raw-unit centroids). */
+export function matchToPrevious(
+  space: SegmentSpace,
+  fit: KMeansFit,
+  options: Pick<SegmentUsersOptions, 'previous' | 'maxMatchDistance' | 'nextId'>,
+): ReturnType<typeof matchSegments> {
+  const previous = (options.previous ?? []).map((p) => ({
+    id: p.id,
+    // The previous run's centroids, re-expressed on this run's scale so distances compare like with like.
+    centroid: standardize([p.centroidRaw], space.standardizer)[0],
+  }));
+  return matchSegments(previous, fit.centroids, {
+    maxDistance: options.maxMatchDistance,
+    nextId: options.nextId,
+  });
+}
+
+/** The steps' results as one Segmentation. */
+export function assembleSegmentation(
+  space: SegmentSpace,
+  choice: KChoice,
+  fitted: { fit: KMeansFit; silhouette: number },
+  names: SegmentNames,
+  matching: ReturnType<typeof matchSegments>,
+  minShare: number,
+  timings: SegmentationTimings,
+): Segmentation {
+  const { fit } = fitted;
+  const raw = unstandardize(fit.centroids, space.standardizer);
+  const { matches } = matching;
+  const segments = fit.centroids.map((centroid, index): Segment => ({
+    id: matches[index].id,
+    index,
+    label: names.labels[index].label,
+    size: fit.sizes[index],
+    share: fit.sizes[index] / space.z.length,
+    centroid,
+    centroidRaw: raw[index],
+    traits: names.labels[index].traits,
+    medians: names.medians[index],
+    previousId: matches[index].previousId,
+    matchDistance: matches[index].distance,
+  }));
+  return {
+    k: fit.k,
+    assignments: fit.assignments,
+    segments,
+    silhouetteByK: choice.scores,
+    minShare,
+    medians: names.everyone,
+    silhouette: fitted.silhouette,
+    standardizer: space.standardizer,
+    retiredIds: matching.retired,
+    iterations: fit.iterations,
+    timings,
+  };
+}
+
 /** Segments n subscribers described by d behaviour features. Deterministic for a seed. Shape: matrix [n, d]. */
 export function segmentUsers(
   matrix: ArrayLike<ArrayLike<number>>,
   options: SegmentUsersOptions,
 ): Segmentation {
   const t0 = performance.now();
-  const {
-    features,
-    seed = 0,
-    kRange = [2, 8],
-    fitSampleSize = 20000,
-    silhouetteSampleSize = 3000,
-    maxIterations = 100,
-    restarts = 1,
-  } = options;
-  const standardizer = fitStandardizer(matrix, features);
-  const z = standardize(matrix, standardizer);
+  const space = segmentSpace(matrix, options.features);
   const t1 = performance.now();
-
-  let silhouetteByK: KScore[] = [];
-  let start: KMeansFit;
-  if (options.k !== undefined) {
-    const sample = Array.from(sampleIndices(z.length, fitSampleSize, seed + 1), (i) => z[i]);
-    start = kMeans(sample, options.k, { seed, maxIterations, restarts });
-  } else {
-    const selection = selectKBySilhouette(z, {
-      kMin: kRange[0],
-      kMax: kRange[1],
-      seed,
-      fitSampleSize,
-      silhouetteSampleSize,
-      maxIterations,
-      restarts,
-    });
-    silhouetteByK = selection.scores;
-    start = selection.fit;
-  }
+  const choice = chooseK(space, options);
   const t2 = performance.now();
-  const fit =
-    start.assignments.length === z.length
-      ? start
-      : kMeans(z, start.k, { initialCentroids: start.centroids, maxIterations });
-  const silhouette = sampledSilhouetteScore(z, fit.assignments, {
-    sampleSize: silhouetteSampleSize,
-    seed: seed + 3,
-  });
+  const fitted = fitSegments(space, choice, options);
   const t3 = performance.now();
-
-  const named = labelSegments(fit.centroids, features, options.labels);
-  const raw = unstandardize(fit.centroids, standardizer);
-  const previous = (options.previous ?? []).map((p) => ({
-    id: p.id,
-    // The previous run's centroids, re-expressed on this run's scale so distances compare like with like.
-    centroid: standardize([p.centroidRaw], standardizer)[0],
-  }));
-  const { matches, retired } = matchSegments(previous, fit.centroids, {
-    maxDistance: options.maxMatchDistance,
-    nextId: options.nextId,
-  });
-  const segments = fit.centroids.map((centroid, index): Segment => ({
-    id: matches[index].id,
-    index,
-    label: named[index].label,
-    size: fit.sizes[index],
-    share: fit.sizes[index] / z.length,
-    centroid,
-    centroidRaw: raw[index],
-    traits: named[index].traits,
-    previousId: matches[index].previousId,
-    matchDistance: matches[index].distance,
-  }));
+  const names = nameSegments(fitted.fit, options.features, options.plain ?? matrix, options.labels);
+  const matching = matchToPrevious(space, fitted.fit, options);
   const t4 = performance.now();
-  return {
-    k: fit.k,
-    assignments: fit.assignments,
-    segments,
-    silhouetteByK,
-    silhouette,
-    standardizer,
-    retiredIds: retired,
-    iterations: fit.iterations,
-    timings: {
+  return assembleSegmentation(
+    space,
+    choice,
+    fitted,
+    names,
+    matching,
+    settingsOf(options).minShare,
+    {
       standardizeMs: t1 - t0,
       selectKMs: t2 - t1,
       fitMs: t3 - t2,
       labelMs: t4 - t3,
       totalMs: t4 - t0,
     },
-  };
+  );
+}
+
+/** Median of each column over the given rows, skipping missing values. Shape: [d]. */
+function columnMedians(
+  rows: ArrayLike<ArrayLike<number>>,
+  indices: readonly number[],
+  d: number,
+): number[] {
+  return Array.from({ length: d }, (_, j) => {
+    const v = indices.map((i) => rows[i][j]).filter((x) => Number.isFinite(x));
+    if (v.length === 0) return NaN;
+    v.sort((a, b) => a - b);
+    const m = v.length >> 1;
+    return v.length % 2 === 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+  });
 }

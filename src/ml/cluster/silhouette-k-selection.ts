@@ -1,5 +1,9 @@
 /**
- * Chooses the number of segments by the mean silhouette over a range of k. Built to stay fast at
+ * Chooses the number of segments by the mean silhouette over a range of k, among the k whose
+ * smallest cluster holds at least `minShare` of the rows. The floor is there because on behaviour
+ * data the silhouette is flat (every k within a few hundredths) and happily rewards splitting off a
+ * sliver of outliers: a segment of 1% of the base is no segment anyone can run a campaign on. When
+ * no k clears the floor, the k whose smallest cluster is largest wins. Built to stay fast at
  * 100k subscribers: each k is fitted on a seeded subsample (k-means centroids settle long before
  * every row is used), and the silhouettes of all k are computed on one smaller sample whose
  * pairwise distances are computed once. The caller refines the chosen k on all rows, starting from
@@ -21,6 +25,8 @@ export interface KSelectionOptions {
   maxIterations?: number;
   /** k-means++ runs per k. Default 1. */
   restarts?: number;
+  /** Smallest cluster share (0..1, on the fit sample) a k needs to be chosen. Default 0 (no floor). */
+  minShare?: number;
 }
 
 export interface KScore {
@@ -29,10 +35,14 @@ export interface KScore {
   silhouette: number;
   /** k-means inertia on the fit sample (sum of squared z-distances), for an elbow plot. */
   inertia: number;
+  /** Share of the fit sample in the smallest cluster (0..1). */
+  smallestShare: number;
+  /** Whether smallestShare clears the minShare floor, i.e. whether this k could be chosen. */
+  eligible: boolean;
 }
 
 export interface KSelection {
-  /** The k with the highest silhouette (the smaller k on ties). */
+  /** The eligible k with the highest silhouette (the smaller k on ties; see the file comment). */
   k: number;
   /** Every k tried, ascending. */
   scores: KScore[];
@@ -50,6 +60,7 @@ export function selectKBySilhouette(data: number[][], options: KSelectionOptions
     silhouetteSampleSize = 3000,
     maxIterations = 100,
     restarts = 1,
+    minShare = 0,
   } = options;
   const n = data.length;
   const hi = Math.min(kMax, n - 1);
@@ -71,12 +82,38 @@ export function selectKBySilhouette(data: number[][], options: KSelectionOptions
     const sil = silhouetteFromDistances(s, labels, (i, j) => dist[i * s + j]);
     let sum = 0;
     for (const v of sil) sum += v;
-    scores.push({ k, silhouette: sum / s, inertia: fit.inertia });
+    const smallestShare = fit.sizes[fit.sizes.length - 1] / fitRows.length;
+    scores.push({
+      k,
+      silhouette: sum / s,
+      inertia: fit.inertia,
+      smallestShare,
+      eligible: smallestShare >= minShare,
+    });
     fits.push(fit);
   }
-  let best = 0;
-  scores.forEach((sc, i) => {
-    if (sc.silhouette > scores[best].silhouette || Number.isNaN(scores[best].silhouette)) best = i;
-  });
+  const best = bestScore(scores);
   return { k: scores[best].k, scores, fit: fits[best] };
+}
+
+/**
+ * Index of the chosen k: the highest silhouette among eligible k (the smaller k on ties); without an
+ * eligible k, the largest smallest share.
+ */
+export function bestScore(scores: readonly KScore[]): number {
+  let best = -1;
+  scores.forEach((sc, i) => {
+    if (!sc.eligible) return;
+    if (
+      best < 0 ||
+      sc.silhouette > scores[best].silhouette ||
+      Number.isNaN(scores[best].silhouette)
+    )
+      best = i;
+  });
+  if (best >= 0) return best;
+  scores.forEach((sc, i) => {
+    if (best < 0 || sc.smallestShare > scores[best].smallestShare) best = i;
+  });
+  return best;
 }

@@ -1,4 +1,14 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ComparedTo } from './contribution-wording';
+
+registerEnumType(ComparedTo, {
+  name: 'ComparedTo',
+  description: "What a contribution's value is compared with.",
+  valuesConfig: {
+    OWN_PAST: { description: "The subscriber's own earlier behaviour (recent against usual)." },
+    EVERYONE: { description: 'The typical subscriber (the training median).' },
+  },
+});
 
 export enum RiskDirection {
   RAISES_RISK = 'RAISES_RISK',
@@ -72,6 +82,40 @@ export class FeatureContribution {
   })
   typicalValueText!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Unit of the plain values, e.g. 'h/week', 'sessions/week', 'payment failures in 90 days'; null for categories.",
+  })
+  unit!: string | null;
+
+  @Field(() => Float, { nullable: true, description: "The subscriber's value in plain units." })
+  plainValue!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "The typical subscriber's value in plain units.",
+  })
+  typicalPlainValue!: number | null;
+
+  @Field(() => ComparedTo, {
+    description: 'What the value is compared with: their own past or the typical subscriber.',
+  })
+  comparedTo!: ComparedTo;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The other half of a recent/usual pair merged into this one change (its contribution is included).',
+  })
+  pairedFeature!: string | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "The paired feature's value in plain units (e.g. the usual sessions a week).",
+  })
+  pairedPlainValue!: number | null;
+
   @Field(() => Float, {
     description: 'Contribution to the log-odds of churn (before calibration).',
   })
@@ -82,7 +126,10 @@ export class FeatureContribution {
   })
   direction!: RiskDirection;
 
-  @Field({ description: 'One sentence a retention agent can read.' })
+  @Field({
+    description:
+      'One sentence a retention agent can read: the value and its comparison in plain units.',
+  })
   reason!: string;
 }
 

@@ -37,7 +37,15 @@ import {
   type FeatureImportanceEntry,
   type FeatureImportanceReport,
 } from './explanation.types';
+import {
+  comparedToOf,
+  fortnightHours,
+  fortnightSentence,
+  TREND_FEATURES,
+} from './contribution-wording';
 import { featureLabel, reasonFor } from './feature-reasons';
+import { mergePairs } from './merge-pairs';
+import { plainUnit, plainValue } from './feature-units';
 
 /** Most contributions one explanation may list. */
 export const MAX_TOP = 30;
@@ -285,6 +293,7 @@ export class ExplanationsService {
           completenessError: e.completenessError,
           attributions: shown,
           other: rest,
+          sequence: rows[i].sequence,
         }),
       };
     });
@@ -303,22 +312,37 @@ function build(x: {
   completenessError: number;
   attributions: StoredAttribution[];
   other: number;
+  /** The 28-day daily sequence when the features were read now (hours per fortnight need it). */
+  sequence?: number[][];
 }): ChurnExplanation {
-  const contributions: FeatureContribution[] = x.attributions.map((a) => {
-    const typical = x.reference.typical[a.feature] ?? null;
-    const value = a.valueText ?? a.value;
-    return {
-      feature: a.feature,
-      label: featureLabel(a.feature),
-      value: a.value,
-      valueText: a.valueText,
-      typicalValue: typeof typical === 'number' ? typical : null,
-      typicalValueText: typeof typical === 'string' ? typical : null,
-      contribution: a.contribution,
-      direction: a.contribution >= 0 ? RiskDirection.RAISES_RISK : RiskDirection.LOWERS_RISK,
-      reason: reasonFor(a.feature, value, typical),
-    };
-  });
+  const fortnights = x.sequence ? fortnightHours(x.sequence) : null;
+  const contributions = mergePairs(
+    x.attributions.map((a): FeatureContribution => {
+      const typical = x.reference.typical[a.feature] ?? null;
+      const value = a.valueText ?? a.value;
+      const typicalValue = typeof typical === 'number' ? typical : null;
+      return {
+        feature: a.feature,
+        label: featureLabel(a.feature),
+        value: a.value,
+        valueText: a.valueText,
+        typicalValue,
+        typicalValueText: typeof typical === 'string' ? typical : null,
+        unit: plainUnit(a.feature),
+        plainValue: plainValue(a.feature, a.value),
+        typicalPlainValue: plainValue(a.feature, typicalValue),
+        comparedTo: comparedToOf(a.feature),
+        pairedFeature: null,
+        pairedPlainValue: null,
+        contribution: a.contribution,
+        direction: a.contribution >= 0 ? RiskDirection.RAISES_RISK : RiskDirection.LOWERS_RISK,
+        reason:
+          fortnights && TREND_FEATURES.has(a.feature)
+            ? fortnightSentence(fortnights.last, fortnights.before)
+            : reasonFor(a.feature, value, typical),
+      };
+    }),
+  );
   const baseProbability = x.model.calibrated(x.baselineLogit);
   return {
     modelVersion: x.model.version,

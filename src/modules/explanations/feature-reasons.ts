@@ -40,16 +40,21 @@ function changeFromTrend(trend: number): number {
 
 type Writer = (value: number, typical: number | null) => string;
 
+/** A decayed session count Σ exp(−age / τ) ≈ τ × the daily rate, as sessions a week. */
+const perWeek = (decayed: number, tauDays: number) => (7 * decayed) / tauDays;
+
 const typicalNote = (typical: number | null, format: (x: number) => string) =>
-  typical === null || !Number.isFinite(typical) ? '' : ` (typical: ${format(typical)})`;
+  typical === null || !Number.isFinite(typical) ? '' : ` (typical subscriber: ${format(typical)})`;
 
 const WRITERS: Record<string, Writer> = {
   days_since_last_view: (v, t) => `Last watched ${days(v)} ago${typicalNote(t, days)}`,
   sessions_7d: (v, t) => `${times(v, 'session', 'sessions')} in the last week${typicalNote(t, n0)}`,
   sessions_30d: (v, t) =>
     `${times(v, 'session', 'sessions')} in the last 30 days${typicalNote(t, n0)}`,
-  views_decayed_7d: (v, t) => `Recent viewing level ${n1(v)}${typicalNote(t, n1)}`,
-  views_decayed_90d: (v, t) => `Usual viewing level ${n1(v)}${typicalNote(t, n1)}`,
+  views_decayed_7d: (v, t) =>
+    `Watches about ${n1(perWeek(v, 7))} sessions a week lately${typicalNote(t, (x) => `${n1(perWeek(x, 7))} a week`)}`,
+  views_decayed_90d: (v, t) =>
+    `Usually watches about ${n1(perWeek(v, 90))} sessions a week${typicalNote(t, (x) => `${n1(perWeek(x, 90))} a week`)}`,
   engagement_recent: (v, t) =>
     `Watches about ${n1(7 * Math.exp(v))} times a week lately${typicalNote(t, (x) => `${n1(7 * Math.exp(x))} a week`)}`,
   engagement_usual: (v, t) =>
@@ -97,8 +102,8 @@ const WRITERS: Record<string, Writer> = {
   monthly_fee: (v, t) => `Pays ${v.toFixed(2)} a month${typicalNote(t, (x) => x.toFixed(2))}`,
   payment_failures_90d: (v) =>
     v === 0
-      ? 'No failed payments in 90 days'
-      : `${times(v, 'failed payment', 'failed payments')} in the last 90 days`,
+      ? 'No payment failures in 90 days'
+      : `${times(v, 'payment failure', 'payment failures')} in 90 days`,
   price_increases_90d: (v) =>
     v === 0
       ? 'No price increase in 90 days'

@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
  * every training label window (T, T + horizon] ends at or before T_val: no training label overlaps
  * the validation period, and no feature ever reads an event at or after its own snapshot.
  */
-export const DAY = 86_400_000;
+import { DAY } from '../../common/dates';
+
+export { DAY, dataEnd } from '../../common/dates';
 
 export interface SnapshotPlan {
   end: Date;
@@ -51,12 +53,6 @@ export function planSnapshots(
 /** True when no training label window reaches past the validation snapshot. */
 export function isLeakFree(plan: SnapshotPlan): boolean {
   return plan.train.every((t) => t.getTime() + plan.horizonDays * DAY <= plan.validation.getTime());
-}
-
-/** Where the data ends for planning: the end of the day of the latest event, never after `today`. */
-export function dataEnd(lastEvent: Date, today: Date): Date {
-  const lastDayEnd = Math.ceil(lastEvent.getTime() / DAY) * DAY;
-  return new Date(Math.min(lastDayEnd, today.getTime()));
 }
 
 /** 0 or 1, stable per user id: which half of the validation snapshot a subscriber falls in. */

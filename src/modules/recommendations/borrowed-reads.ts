@@ -1,7 +1,7 @@
 /**
- * Reads the recommender makes of tables other modules own (viewing_events: events; titles:
- * catalog; user_segments and segment_runs: segments). Each is one named function with one
- * statement so it can move to its owner's repository unchanged.
+ * The recommender's reads of the viewing history and the catalogue, over the relations their owners
+ * export (VIEWING_EVENTS: events; TITLES: catalog). Segment memberships come from the segments
+ * repository.
  */
 import type { DataSource } from 'typeorm';
 import { preparedQuery } from '../../common/prepared-query';
@@ -66,15 +66,5 @@ export async function anyViewingEvents(ds: DataSource): Promise<boolean> {
 export function catalogTitles(ds: DataSource): Promise<CatalogRow[]> {
   return ds.query(
     `SELECT id::text, name, type, genres, tags, description, episode_count FROM ${TITLES} titles ORDER BY id`,
-  );
-}
-
-/** segments: memberships of the latest segment run. */
-export function latestSegmentMemberships(
-  ds: DataSource,
-): Promise<{ user_id: string; segment_id: number }[]> {
-  return ds.query(
-    `SELECT user_id::text, segment_id FROM user_segments
-      WHERE run_id = (SELECT max(id) FROM segment_runs)`,
   );
 }

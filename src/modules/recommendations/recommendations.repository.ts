@@ -8,6 +8,7 @@ import { preparedQuery } from '../../common/prepared-query';
 import { VIEWING_EVENTS } from '../events/event-sql';
 import { TITLES } from '../catalog/title-sql';
 import { USERS } from '../users/user-sql';
+import { LATEST_SEGMENT_MEMBERS_SQL } from '../segments/segments.repository';
 
 /** One shown item, as recordRecommendationImpressions stores it. */
 export interface ImpressionRow {
@@ -112,8 +113,7 @@ export class RecommendationsRepository {
     let segmentFilter = '';
     if (segmentId !== null) {
       params.push(Number(segmentId));
-      segmentFilter = `AND i.user_id IN (SELECT user_id FROM user_segments
-                         WHERE run_id = (SELECT max(id) FROM segment_runs) AND segment_id = $3)`;
+      segmentFilter = `AND i.user_id IN (${LATEST_SEGMENT_MEMBERS_SQL('$3')})`;
     }
     const [row] = await this.dataSource.query(
       `WITH shown AS (

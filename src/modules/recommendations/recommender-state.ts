@@ -22,7 +22,8 @@ import {
   type InteractionRow,
   type SourceCode,
 } from '../../ml';
-import { catalogTitles, latestSegmentMemberships, recentViewingEvents } from './borrowed-reads';
+import { latestSegmentMemberships } from '../segments/segments.repository';
+import { catalogTitles, recentViewingEvents } from './borrowed-reads';
 import type { RecommenderMetadata, RecommenderStore } from './recommender-store';
 
 export interface CatalogTitle {

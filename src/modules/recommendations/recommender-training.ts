@@ -21,7 +21,8 @@ import {
   type InteractionRow,
 } from '../../ml';
 import { DomainError, ErrorCode } from '../../common/domain-error';
-import { allViewingEvents, catalogTitles, latestSegmentMemberships } from './borrowed-reads';
+import { latestSegmentMemberships } from '../segments/segments.repository';
+import { allViewingEvents, catalogTitles } from './borrowed-reads';
 import type { RecommenderMetadata, RecommenderStore } from './recommender-store';
 import { vocabulary } from './recommender-state';
 

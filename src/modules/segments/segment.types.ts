@@ -23,6 +23,29 @@ export class SegmentTrait {
       'The average subscriber, in the same units (for counts, the geometric-style mean of log1p).',
   })
   average!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Unit of median and everyoneMedian, e.g. 'h/week', 'days active of 30', 'months'.",
+  })
+  unit!: string | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "The members' median, in plain units (see unit); null when none has a value.",
+  })
+  median!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'The median over every subscriber clustered, in the same plain units.',
+  })
+  everyoneMedian!: number | null;
+
+  @Field({
+    description: "The trait in words and plain units, e.g. '6.2 h/week (everyone: 2.3 h/week)'.",
+  })
+  summary!: string;
 }
 
 @ObjectType({ description: 'Members of a segment at one risk level.' })
@@ -74,7 +97,8 @@ export class ChurnGroup {
 }
 
 @ObjectType({
-  description: 'A feature whose attributions differ most between churners and stayers.',
+  description:
+    "A feature that separates a segment's churners from its stayers, as each group's median in plain units.",
 })
 export class SeparatingFeature {
   @Field({ description: 'Feature name.' })
@@ -83,33 +107,54 @@ export class SeparatingFeature {
   @Field({ description: 'Human label of the feature.' })
   label!: string;
 
-  @Field(() => Float, { description: "Mean contribution to churners' log-odds." })
-  churnerMean!: number;
+  @Field(() => String, {
+    nullable: true,
+    description: "Unit of the medians, e.g. 'h/week', 'days active of 30'.",
+  })
+  unit!: string | null;
 
-  @Field(() => Float, { description: "Mean contribution to stayers' log-odds." })
-  stayerMean!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Median among members who cancelled within the horizon (plain units).',
+  })
+  churnerMedian!: number | null;
 
-  @Field(() => Float, { description: 'churnerMean minus stayerMean.' })
-  difference!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Median among members who stayed (plain units).',
+  })
+  stayerMedian!: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "In words, e.g. 'churners: 0.8 h/week median, stayers 2.6 h/week'.",
+  })
+  summary!: string | null;
 }
 
 @ObjectType({
   description: 'Observed churn inside a segment, over the horizon after the run snapshot.',
 })
 export class ChurnPatterns {
-  @Field(() => [ChurnGroup], { description: 'Churn by plan.' })
+  @Field(() => [ChurnGroup], {
+    description: 'Churn by plan, in plan order (BASIC, STANDARD, PREMIUM).',
+  })
   byPlan!: ChurnGroup[];
 
-  @Field(() => [ChurnGroup], { description: '0–3 months, 3–12 months, 1 year +.' })
+  @Field(() => [ChurnGroup], {
+    description: 'Churn by tenure band, shortest first: 0–3 months, 3–12 months, 1 year +.',
+  })
   byTenure!: ChurnGroup[];
 
   @Field(() => [ChurnGroup], {
-    description: 'Watch-time trend of the last two weeks: declining, steady, growing.',
+    description:
+      'Churn by watch-time trend of the last two weeks, in order: declining, steady, growing.',
   })
   byTrend!: ChurnGroup[];
 
   @Field(() => [SeparatingFeature], {
-    description: 'Features whose contributions differ most between churners and stayers.',
+    description:
+      "Features that separate churners from stayers most (by the model's attributions), shown as medians.",
   })
   separatingFeatures!: SeparatingFeature[];
 
@@ -166,13 +211,29 @@ export class Segment {
   drift!: SegmentDrift | null;
 }
 
-@ObjectType({ description: 'The silhouette of one candidate number of segments.' })
+@ObjectType({
+  description: 'How one candidate number of segments scored on the criterion that chooses k.',
+})
 export class KSilhouette {
   @Field(() => Int, { description: 'Number of segments.' })
   k!: number;
 
   @Field(() => Float, { description: 'Mean silhouette (-1..1; higher means better separated).' })
   silhouette!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Share (0..1) of the subscribers in the smallest segment at this k; null for runs stored before it was recorded.',
+  })
+  smallestShare!: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Whether the smallest segment was big enough for this k to be chosen (see SegmentRun.kCriterion).',
+  })
+  eligible!: boolean | null;
 }
 
 @ObjectType({ description: 'One clustering of the subscriber base.' })
@@ -200,13 +261,18 @@ export class SegmentRun {
   @Field(() => Int, { description: 'Number of segments chosen.' })
   k!: number;
 
+  @Field({ description: 'How k was chosen, in words (the scores per k are in silhouetteByK).' })
+  kCriterion!: string;
+
   @Field(() => Float, {
     nullable: true,
     description: 'Mean silhouette at the chosen k.',
   })
   silhouette!: number | null;
 
-  @Field(() => [KSilhouette], { description: 'Every k tried, with its silhouette.' })
+  @Field(() => [KSilhouette], {
+    description: 'Every k tried, with its silhouette and smallest segment share.',
+  })
   silhouetteByK!: KSilhouette[];
 
   @Field(() => [String], { description: 'Behaviour features clustered on.' })

@@ -50,7 +50,7 @@ export class SegmentsResolver {
 
   @Mutation(() => SegmentRun, {
     description:
-      'Cluster the subscribers again (k chosen by silhouette, ids matched to the previous run) and store the run.',
+      'Cluster the subscribers again (k among 4..8 by silhouette, over k whose smallest segment holds at least 5%; ids matched to the previous run) and store the run.',
   })
   @Allow(Role.ANALYST)
   async runSegmentation(

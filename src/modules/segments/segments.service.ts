@@ -1,49 +1,64 @@
 /**
- * Behaviour segments and their churn patterns. A run fits k-means (src/ml/cluster) on the behaviour of
- * the subscribers active at T = data end − horizon, so each segment's churn over (T, T + horizon] is
- * observed, labels each segment from where its centroid stands out, matches the previous run's
- * segments so ids stay stable, explains a sample of the rows with the active model to find what
- * separates churners from stayers inside each segment, and finally places every subscriber active now
- * (current online features) in the nearest segment. Runs, segments and memberships are stored.
+ * Behaviour segments and their churn patterns. A run reads as its steps: plan the snapshot T = data
+ * end − horizon (so each segment's churn over (T, T + horizon] is observed) → load the behaviour of the
+ * subscribers active at T → choose k → fit → label → match ids to the previous run (each a step of
+ * src/ml/cluster) → describe each segment (traits in plain units, churn patterns from a seeded
+ * explained sample) → store the run → place every subscriber active now in the nearest segment and
+ * size the segments.
  */
 import type { DataSource } from 'typeorm';
-import { startOfTodayUtc } from '../../common/dates';
+import { dataEnd, DAY, startOfTodayUtc } from '../../common/dates';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import type { Logger } from '../../common/logger';
 import { decodeCursor, type Page } from '../../common/pagination';
 import { createProgress } from '../../common/progress';
 import {
+  assembleSegmentation,
+  chooseK,
   createRng,
+  fitSegments,
+  matchToPrevious,
+  nameSegments,
   nearestCentroid,
-  segmentUsers,
+  segmentSpace,
   selectRows,
   shuffleInPlace,
   standardize,
   type Explanation,
-  type StandardizerState,
+  type KChoice,
+  type Segmentation,
+  type SegmentSpace,
 } from '../../ml';
-import { preparedQuery } from '../../common/prepared-query';
-import { featureLabel } from '../explanations/feature-reasons';
 import type { ExplanationsService } from '../explanations/explanations.service';
 import { toFeatureMatrix } from '../features/feature-matrix';
 import type { FeatureService, LabelledFeatureRow } from '../features/feature.service';
 import type { ModelRegistryService } from '../model-registry/model-registry.service';
-import { RISK_ORDER, type RiskLevel } from '../model-registry/risk-levels';
-import { dataEnd, DAY } from '../features/snapshot-plan';
-import { churnPatterns, type ChurnPatterns } from './churn-patterns';
+import { ScoresRepository } from '../scoring/scores.repository';
+import { UsersRepository } from '../users/users.repository';
+import type { ChurnPatterns } from './churn-patterns';
 import {
   DEFAULT_NOUN,
-  fromSegmentScale,
   SEGMENT_DESCRIPTORS,
   SEGMENT_FEATURES,
   segmentInput,
+  segmentPlain,
 } from './segment-features';
+import {
+  churnRates,
+  membersOf,
+  patternsOf,
+  sizingAccumulator,
+  traitsOf,
+} from './segment-run-parts';
+import { K_RANGE, MIN_SEGMENT_SHARE } from './k-choice';
+import { summaryOf, toSegment, toSegmentRun } from './segment-rows';
 import type { Segment, SegmentRun, SegmentTrait } from './segment.types';
+import { SegmentsRepository } from './segments.repository';
 import { snapshotMembership, type SnapshotMembership } from './snapshot-membership';
 
 export interface SegmentRunOptions {
   seed?: number;
-  /** k tried by silhouette. Default [2, 8]. */
+  /** k tried. Default K_RANGE, [4, 8] (see k-choice.ts). */
   kRange?: [number, number];
   horizonDays?: number;
   silent?: boolean;
@@ -54,296 +69,248 @@ const EXPLAINED_ROWS = 4000;
 const ASSIGN_CHUNK = 5000;
 const MIN_ROWS = 50;
 
-interface SegmentRow {
-  run_id: string;
-  id: number;
-  label: string;
-  size: number;
-  share: number;
-  churn_rate: number | null;
-  mean_risk: number | null;
-  traits: SegmentTrait[];
-  risk_distribution: { level: RiskLevel; users: number }[];
-  patterns: ChurnPatterns;
-  previous_id: number | null;
-  match_distance: number | null;
-  previous_size: number | null;
-  previous_churn_rate: number | null;
-  previous_run_id: string | null;
+interface RunPlan {
+  seed: number;
+  horizonDays: number;
+  kRange: [number, number];
+  snapshot: Date;
+  say: (message: string) => void;
+  silent: boolean;
+}
+
+interface PreviousRun {
+  id: string;
+  segments: { id: number; centroid: number[]; size: number; churn_rate: number | null }[];
+}
+
+interface SegmentDescriptions {
+  traits: SegmentTrait[][];
+  churnRate: (number | null)[];
+  patterns: ChurnPatterns[];
 }
 
 export class SegmentsService {
+  private readonly repository: SegmentsRepository;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly features: FeatureService,
     private readonly registry: ModelRegistryService,
     private readonly explanations: ExplanationsService,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.repository = new SegmentsRepository(dataSource);
+  }
 
-  /** Cluster, label, match, explain, assign and store. Returns the stored run. */
+  /** Plan, load, choose k, fit, label, match, describe, store and place. Returns the stored run. */
   async run(options: SegmentRunOptions = {}): Promise<SegmentRun> {
     const started = performance.now();
-    const seed = options.seed ?? 42;
+    const plan = await this.planRun(options);
+    const rows = await this.loadFeatures(plan);
+    const timer = stepTimer();
+    const space = segmentSpace(
+      rows.map((r) => segmentInput(r.values)),
+      [...SEGMENT_FEATURES],
+    );
+    const standardizeMs = timer();
+    const choice = this.chooseK(space, plan);
+    const selectKMs = timer();
+    const fitted = fitSegments(space, choice, { seed: plan.seed });
+    const fitMs = timer();
+    const names = nameSegments(
+      fitted.fit,
+      [...SEGMENT_FEATURES],
+      rows.map((r) => segmentPlain(r.values)),
+      { descriptors: SEGMENT_DESCRIPTORS, defaultNoun: DEFAULT_NOUN },
+    );
+    const previous = await this.previousRun();
+    const matching = matchToPrevious(space, fitted.fit, {
+      previous: (previous?.segments ?? []).map((p) => ({ id: p.id, centroidRaw: p.centroid })),
+    });
+    const labelMs = timer();
+    const seg = assembleSegmentation(space, choice, fitted, names, matching, MIN_SEGMENT_SHARE, {
+      standardizeMs,
+      selectKMs,
+      fitMs,
+      labelMs,
+      totalMs: standardizeMs + selectKMs + fitMs + labelMs,
+    });
+    const described = await this.describe(seg, rows, plan.seed);
+    const runId = await this.dataSource.transaction(async (m) => {
+      const id = await this.store(m, plan, rows.length, seg, described, previous);
+      const assigned = await this.placeActive(m, id, seg, plan.silent);
+      await this.repository.finishRun(m, id, assigned, performance.now() - started);
+      return id;
+    });
+    const run = (await this.findRun(runId))!;
+    plan.say(`done in ${run.seconds.toFixed(1)}s — ${summaryOf(await this.list(runId))}`);
+    return run;
+  }
+
+  /** The snapshot a run clusters at, and its settings. */
+  private async planRun(options: SegmentRunOptions): Promise<RunPlan> {
     const horizonDays = options.horizonDays ?? 30;
-    const say = (m: string) =>
-      options.silent ? undefined : process.stderr.write(`segment: ${m}\n`);
     const span = await this.features.dataSpan();
     if (!span.start || !span.last) {
       throw new DomainError(ErrorCode.INSUFFICIENT_DATA, 'no subscribers or events to segment');
     }
-    const snapshot = new Date(
-      dataEnd(new Date(span.last), startOfTodayUtc()).getTime() - horizonDays * DAY,
-    );
-    const rows = await this.features.batchAt(snapshot, horizonDays);
+    const end = dataEnd(new Date(span.last), startOfTodayUtc());
+    return {
+      seed: options.seed ?? 42,
+      horizonDays,
+      kRange: options.kRange ?? K_RANGE,
+      snapshot: new Date(end.getTime() - horizonDays * DAY),
+      silent: options.silent ?? false,
+      say: (m) => (options.silent ? undefined : process.stderr.write(`segment: ${m}\n`)),
+    };
+  }
+
+  /** Batch features (with observed churn labels) of the subscribers active at the snapshot. */
+  private async loadFeatures(plan: RunPlan): Promise<LabelledFeatureRow[]> {
+    const rows = await this.features.batchAt(plan.snapshot, plan.horizonDays);
+    const day = plan.snapshot.toISOString().slice(0, 10);
     if (rows.length < MIN_ROWS) {
       throw new DomainError(
         ErrorCode.INSUFFICIENT_DATA,
-        `${rows.length} subscribers were active at ${snapshot.toISOString().slice(0, 10)}: segments need at least ${MIN_ROWS}`,
+        `${rows.length} subscribers were active at ${day}: segments need at least ${MIN_ROWS}`,
       );
     }
-    const features = [...SEGMENT_FEATURES];
-    const matrix = rows.map((r) => segmentInput(r.values));
-    const previousRun = await this.latestRunRow();
-    const previous: { id: number; centroid: number[]; size: number; churn_rate: number | null }[] =
-      previousRun
-        ? await this.dataSource.query(
-            'SELECT id, centroid, size, churn_rate FROM segments WHERE run_id = $1 ORDER BY id',
-            [previousRun.id],
-          )
-        : [];
-    say(
-      `fitting k-means on ${rows.length} subscribers active at ${snapshot.toISOString().slice(0, 10)}, choosing k by silhouette`,
-    );
-    const seg = segmentUsers(matrix, {
-      features,
-      seed,
-      kRange: options.kRange,
-      labels: { descriptors: SEGMENT_DESCRIPTORS, defaultNoun: DEFAULT_NOUN },
-      previous: previous.map((p) => ({ id: p.id, centroidRaw: p.centroid })),
-    });
-    say(
-      `k = ${seg.k} (silhouette ${seg.silhouette.toFixed(3)}; ${seg.silhouetteByK.map((s) => `k=${s.k} ${s.silhouette.toFixed(3)}`).join(', ')})`,
-    );
+    plan.say(`${rows.length} subscribers active at ${day}`);
+    return rows;
+  }
 
-    // Members at the snapshot, and their observed churn.
-    const fitted = seg.segments.map(() => [] as number[]);
-    seg.assignments.forEach((s, i) => fitted[s].push(i));
-    const churnRate = fitted.map((idx) =>
-      idx.length === 0 ? null : idx.reduce((n, i) => n + rows[i].label, 0) / idx.length,
-    );
+  private async previousRun(): Promise<PreviousRun | null> {
+    const id = await this.repository.latestRunId();
+    return id === null ? null : { id, segments: await this.repository.centroidsOf(id) };
+  }
+
+  /** k by silhouette among K_RANGE, skipping k whose smallest segment is under MIN_SEGMENT_SHARE. */
+  private chooseK(space: SegmentSpace, plan: RunPlan): KChoice {
+    const choice = chooseK(space, {
+      seed: plan.seed,
+      kRange: plan.kRange,
+      minShare: MIN_SEGMENT_SHARE,
+    });
+    const scores = choice.scores
+      .map(
+        (s) =>
+          `k=${s.k} ${s.silhouette.toFixed(3)} (smallest ${(100 * s.smallestShare).toFixed(0)}%${s.eligible ? '' : ', too small'})`,
+      )
+      .join(', ');
+    plan.say(`k = ${choice.start.k} by silhouette among segments of at least 5%: ${scores}`);
+    return choice;
+  }
+
+  /** Traits, observed churn and churn patterns of each segment. */
+  private async describe(
+    seg: Segmentation,
+    rows: readonly LabelledFeatureRow[],
+    seed: number,
+  ): Promise<SegmentDescriptions> {
+    const members = membersOf(seg);
     const explained = await this.explainSample(rows, seed);
-    const patterns = fitted.map((idx) => {
-      const local = new Map(idx.map((rowIndex, k) => [rowIndex, k]));
-      const sample = explained
-        ? explained.rows.flatMap((rowIndex, e) =>
-            local.has(rowIndex)
-              ? [{ row: local.get(rowIndex)!, e: explained.explanations[e] }]
-              : [],
-          )
-        : [];
-      return churnPatterns(
-        idx.map((i) => rows[i]),
-        explained ? { rows: sample.map((s) => s.row), explanations: sample.map((s) => s.e) } : null,
-      );
-    });
+    return {
+      traits: traitsOf(seg),
+      churnRate: churnRates(members, rows),
+      patterns: patternsOf(members, rows, explained),
+    };
+  }
 
-    const centroids = seg.segments.map((s) => s.centroid);
+  private async store(
+    m: { query: DataSource['query'] },
+    plan: RunPlan,
+    fittedUsers: number,
+    seg: Segmentation,
+    d: SegmentDescriptions,
+    previous: PreviousRun | null,
+  ): Promise<string> {
     const model = await this.registry.activeRow();
-    const totalMs = () => performance.now() - started;
-    const runId = await this.dataSource.transaction(async (m) => {
-      const [{ id }] = await m.query(
-        `INSERT INTO segment_runs (snapshot_at, horizon_days, model_version, seed, k, silhouette, silhouette_by_k,
-                                   features, standardizer, fitted_users, assigned_users, timings, previous_run_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12) RETURNING id::text`,
-        [
-          snapshot.toISOString(),
-          horizonDays,
-          model?.version ?? null,
-          seed,
-          seg.k,
-          Number.isFinite(seg.silhouette) ? seg.silhouette : null,
-          JSON.stringify(seg.silhouetteByK.map((s) => ({ k: s.k, silhouette: s.silhouette }))),
-          features,
-          JSON.stringify(seg.standardizer),
-          rows.length,
-          JSON.stringify(seg.timings),
-          previousRun?.id ?? null,
-        ],
-      );
-      for (const [i, s] of seg.segments.entries()) {
-        const before = previous.find((p) => p.id === s.previousId);
-        await m.query(
-          `INSERT INTO segments (run_id, id, label, size, share, fitted_size, churn_rate, centroid, centroid_z,
-                                 traits, risk_distribution, patterns, previous_id, match_distance, previous_size,
-                                 previous_churn_rate)
-           VALUES ($1, $2, $3, 0, 0, $4, $5, $6, $7, $8, '[]', $9, $10, $11, $12, $13)`,
-          [
-            id,
-            s.id,
-            s.label,
-            s.size,
-            churnRate[i],
-            s.centroidRaw,
-            s.centroid,
-            JSON.stringify(traitsOf(s.traits, s.centroidRaw, seg.standardizer)),
-            JSON.stringify(patterns[i]),
-            s.previousId,
-            s.matchDistance,
-            before?.size ?? null,
-            before?.churn_rate ?? null,
-          ],
-        );
-      }
-      const assigned = await this.assignActive(
-        m,
-        id,
-        seg.standardizer,
-        centroids,
-        seg.segments.map((s) => s.id),
-        options.silent,
-      );
-      // Sizes, shares and risk from the members placed now and their latest scores.
-      await m.query(
-        `WITH members AS (
-           SELECT us.segment_id, l.probability, l.risk_level
-             FROM user_segments us
-             LEFT JOIN LATERAL (SELECT probability, risk_level FROM churn_scores s
-                                 WHERE s.user_id = us.user_id ORDER BY scored_at DESC, id DESC LIMIT 1) l ON true
-            WHERE us.run_id = $1),
-         agg AS (
-           SELECT segment_id, count(*)::int AS size, avg(probability) AS mean_risk
-             FROM members GROUP BY segment_id),
-         dist AS (
-           SELECT segment_id, jsonb_object_agg(risk_level, n) AS by_level
-             FROM (SELECT segment_id, risk_level, count(*)::int AS n FROM members
-                    WHERE risk_level IS NOT NULL GROUP BY 1, 2) x GROUP BY segment_id)
-         UPDATE segments s SET size = agg.size, share = agg.size::float8 / GREATEST($2, 1),
-                mean_risk = agg.mean_risk, risk_distribution = coalesce(dist.by_level, '{}'::jsonb)
-           FROM agg LEFT JOIN dist USING (segment_id)
-          WHERE s.run_id = $1 AND s.id = agg.segment_id`,
-        [id, assigned],
-      );
-      await m.query(
-        'UPDATE segment_runs SET assigned_users = $2, timings = timings || $3 WHERE id = $1',
-        [id, assigned, JSON.stringify({ runMs: totalMs() })],
-      );
-      return id as string;
+    const id = await this.repository.insertRun(m, {
+      snapshotAt: plan.snapshot,
+      horizonDays: plan.horizonDays,
+      modelVersion: model?.version ?? null,
+      seed: plan.seed,
+      k: seg.k,
+      silhouette: Number.isFinite(seg.silhouette) ? seg.silhouette : null,
+      silhouetteByK: seg.silhouetteByK.map((s) => ({
+        k: s.k,
+        silhouette: s.silhouette,
+        smallestShare: s.smallestShare,
+        eligible: s.eligible,
+      })),
+      features: [...SEGMENT_FEATURES],
+      standardizer: seg.standardizer,
+      fittedUsers,
+      timings: { ...seg.timings },
+      previousRunId: previous?.id ?? null,
     });
-    const run = (await this.findRun(runId))!;
-    const segments = await this.list(runId);
-    say(
-      `done in ${(totalMs() / 1000).toFixed(1)}s — ${segments.length} segments, ${run.assignedUsers} active subscribers: ` +
-        segments
-          .map(
-            (s) =>
-              `${s.id} "${s.label}" ${s.size} (churn ${s.churnRate === null ? '—' : `${(100 * s.churnRate).toFixed(1)}%`})`,
-          )
-          .join('; '),
-    );
-    return run;
-  }
-
-  async findRun(id?: string | null): Promise<SegmentRun | null> {
-    const rows = await this.dataSource.query(
-      `SELECT id::text, created_at, snapshot_at, horizon_days, model_version, k, silhouette, silhouette_by_k,
-              features, fitted_users, assigned_users, seed, timings
-         FROM segment_runs ${id ? 'WHERE id = $1' : ''} ORDER BY id DESC LIMIT 1`,
-      id ? [id] : [],
-    );
-    const r = rows[0];
-    if (!r) return null;
-    return {
-      id: r.id,
-      createdAt: r.created_at,
-      snapshotAt: r.snapshot_at,
-      horizonDays: r.horizon_days,
-      modelVersion: r.model_version,
-      k: r.k,
-      silhouette: r.silhouette,
-      silhouetteByK: r.silhouette_by_k,
-      features: r.features,
-      fittedUsers: r.fitted_users,
-      assignedUsers: r.assigned_users,
-      seed: r.seed,
-      seconds: Number(r.timings?.runMs ?? 0) / 1000,
-    };
-  }
-
-  /** Segments of a run (default: the latest), largest first. */
-  async list(runId?: string | null): Promise<Segment[]> {
-    const run = runId ?? (await this.latestRunRow())?.id;
-    if (!run) return [];
-    const rows: SegmentRow[] = await this.dataSource.query(
-      `SELECT s.*, s.run_id::text, r.previous_run_id::text
-         FROM segments s JOIN segment_runs r ON r.id = s.run_id
-        WHERE s.run_id = $1 ORDER BY s.size DESC, s.id`,
-      [run],
-    );
-    return rows.map(toSegment);
-  }
-
-  /** Segments by id in the latest run. Shape: ids[i] → segment or null. */
-  async findByIds(ids: readonly string[]): Promise<(Segment | null)[]> {
-    const all = await this.list();
-    const byId = new Map(all.map((s) => [s.id, s]));
-    return ids.map((id) => byId.get(id) ?? null);
-  }
-
-  /** The latest run's segment of each subscriber. Shape: userIds[i] → segment id or null. */
-  async segmentIdsOf(userIds: readonly string[]): Promise<(string | null)[]> {
-    const rows: { user_id: string; segment_id: number }[] = await preparedQuery(
-      this.dataSource,
-      `SELECT user_id::text, segment_id FROM user_segments
-        WHERE run_id = (SELECT max(id) FROM segment_runs) AND user_id = ANY($1::bigint[])`,
-      [userIds],
-    );
-    const by = new Map(rows.map((r) => [r.user_id, String(r.segment_id)]));
-    return userIds.map((id) => by.get(id) ?? null);
-  }
-
-  /** Members of a segment of the latest run, by user id. */
-  async members(segmentId: string, first: number, after?: string | null): Promise<Page<string>> {
-    const run = await this.latestRunRow();
-    if (!run) return { nodes: [], totalCount: 0, hasNextPage: false };
-    const params: unknown[] = [run.id, Number(segmentId)];
-    let cursor = '';
-    if (after) {
-      params.push(decodeCursor('user', after));
-      cursor = `AND user_id > $${params.length}`;
+    for (const [i, s] of seg.segments.entries()) {
+      const before = previous?.segments.find((p) => p.id === s.previousId);
+      await this.repository.insertSegment(m, id, {
+        id: s.id,
+        label: s.label,
+        fittedSize: s.size,
+        churnRate: d.churnRate[i],
+        centroidRaw: s.centroidRaw,
+        centroidZ: s.centroid,
+        traits: d.traits[i],
+        patterns: d.patterns[i],
+        previousId: s.previousId,
+        matchDistance: s.matchDistance,
+        previousSize: before?.size ?? null,
+        previousChurnRate: before?.churn_rate ?? null,
+      });
     }
-    const [{ n }] = await this.dataSource.query(
-      'SELECT count(*)::int AS n FROM user_segments WHERE run_id = $1 AND segment_id = $2',
-      params.slice(0, 2),
-    );
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT user_id::text AS id FROM user_segments WHERE run_id = $1 AND segment_id = $2 ${cursor}
-        ORDER BY user_id LIMIT ${first + 1}`,
-      params,
-    );
-    return {
-      nodes: rows.slice(0, first).map((r) => r.id),
-      totalCount: n,
-      hasNextPage: rows.length > first,
-    };
+    return id;
   }
 
   /**
-   * Who was in which segment at a run's snapshot (default: the latest run), placed as the fit placed
-   * them; `rows` may pass the batch rows at that snapshot. Null when there is no run.
+   * Place every subscriber active now (current online features) in the nearest segment, and size
+   * each segment with its members' latest scores. Returns how many were placed.
    */
-  async snapshotMembers(
-    runId: string | null = null,
-    rows?: readonly LabelledFeatureRow[],
-  ): Promise<SnapshotMembership | null> {
-    return snapshotMembership(this.dataSource, this.features, runId, rows);
-  }
-
-  private async latestRunRow(): Promise<{ id: string } | null> {
-    const [row] = await this.dataSource.query(
-      'SELECT id::text FROM segment_runs ORDER BY id DESC LIMIT 1',
-    );
-    return row ?? null;
+  private async placeActive(
+    m: { query: DataSource['query'] },
+    runId: string,
+    seg: Segmentation,
+    silent: boolean,
+  ): Promise<number> {
+    const users = await new UsersRepository(m).activeIds();
+    const scores = new ScoresRepository(m);
+    const ids = seg.segments.map((s) => s.id);
+    const centroids = seg.segments.map((s) => s.centroid);
+    const sizing = sizingAccumulator(ids);
+    const progress = createProgress({
+      label: 'segment',
+      total: users.length,
+      unit: 'subscribers',
+      silent,
+    });
+    let assigned = 0;
+    for (let i = 0; i < users.length; i += ASSIGN_CHUNK) {
+      const rows = await this.features.onlineAt(users.slice(i, i + ASSIGN_CHUNK), new Date(), m);
+      const z = standardize(
+        rows.map((r) => segmentInput(r.values)),
+        seg.standardizer,
+      );
+      const segmentIds = Array.from(nearestCentroid(z, centroids), (c) => ids[c]);
+      await this.repository.insertMemberships(
+        m,
+        runId,
+        rows.map((r) => r.userId),
+        segmentIds,
+      );
+      const latest = await scores.latestFor(
+        m,
+        rows.map((r) => r.userId),
+      );
+      const byUser = new Map(latest.map((s) => [s.userId, s]));
+      rows.forEach((r, k) => sizing.add(segmentIds[k], byUser.get(r.userId) ?? null));
+      assigned += rows.length;
+      progress.tick(Math.min(ASSIGN_CHUNK, users.length - i));
+    }
+    await this.repository.setSizing(m, runId, sizing.result(assigned));
+    progress.done(`${assigned} active subscribers placed`);
+    return assigned;
   }
 
   /** Attributions of a seeded sample of the snapshot rows, with the active model (none without one). */
@@ -361,89 +328,63 @@ export class SegmentsService {
     return { rows: sample, explanations: model.explain(matrix, reference) };
   }
 
-  /** Place every subscriber active now in the nearest segment; returns how many. */
-  private async assignActive(
-    m: { query: DataSource['query'] },
-    runId: string,
-    standardizer: StandardizerState,
-    centroids: number[][],
-    ids: number[],
-    silent?: boolean,
-  ): Promise<number> {
-    const users: string[] = (
-      await m.query(`SELECT id::text FROM users WHERE status = 'ACTIVE' ORDER BY id`)
-    ).map((r: { id: string }) => r.id);
-    const progress = createProgress({
-      label: 'segment',
-      total: users.length,
-      unit: 'subscribers',
-      silent,
-    });
-    let assigned = 0;
-    for (let i = 0; i < users.length; i += ASSIGN_CHUNK) {
-      const rows = await this.features.onlineAt(users.slice(i, i + ASSIGN_CHUNK), new Date(), m);
-      const z = standardize(
-        rows.map((r) => segmentInput(r.values)),
-        standardizer,
-      );
-      const nearest = nearestCentroid(z, centroids);
-      await m.query(
-        `INSERT INTO user_segments (run_id, user_id, segment_id)
-         SELECT $1, * FROM unnest($2::bigint[], $3::int[])`,
-        [runId, rows.map((r) => r.userId), Array.from(nearest, (c) => ids[c])],
-      );
-      assigned += rows.length;
-      progress.tick(Math.min(ASSIGN_CHUNK, users.length - i));
-    }
-    progress.done(`${assigned} active subscribers placed`);
-    return assigned;
+  async findRun(id?: string | null): Promise<SegmentRun | null> {
+    const r = await this.repository.findRun(id ?? null);
+    return r ? toSegmentRun(r) : null;
+  }
+
+  /** Segments of a run (default: the latest), largest first. */
+  async list(runId?: string | null): Promise<Segment[]> {
+    const run = runId ?? (await this.repository.latestRunId());
+    if (!run) return [];
+    return (await this.repository.segmentsOf(run)).map(toSegment);
+  }
+
+  /** Segments by id in the latest run. Shape: ids[i] → segment or null. */
+  async findByIds(ids: readonly string[]): Promise<(Segment | null)[]> {
+    const all = await this.list();
+    const byId = new Map(all.map((s) => [s.id, s]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** The latest run's segment of each subscriber. Shape: userIds[i] → segment id or null. */
+  async segmentIdsOf(userIds: readonly string[]): Promise<(string | null)[]> {
+    const rows = await this.repository.segmentIdsOf(userIds);
+    const by = new Map(rows.map((r) => [r.user_id, String(r.segment_id)]));
+    return userIds.map((id) => by.get(id) ?? null);
+  }
+
+  /** Members of a segment of the latest run, by user id. */
+  async members(segmentId: string, first: number, after?: string | null): Promise<Page<string>> {
+    const run = await this.repository.latestRunId();
+    if (!run) return { nodes: [], totalCount: 0, hasNextPage: false };
+    const afterId = after ? String(decodeCursor('user', after)) : null;
+    const [totalCount, ids] = await Promise.all([
+      this.repository.memberCount(run, Number(segmentId)),
+      this.repository.memberIds(run, Number(segmentId), afterId, first + 1),
+    ]);
+    return { nodes: ids.slice(0, first), totalCount, hasNextPage: ids.length > first };
+  }
+
+  /**
+   * Who was in which segment at a run's snapshot (default: the latest run), placed as the fit placed
+   * them; `rows` may pass the batch rows at that snapshot. Null when there is no run.
+   */
+  async snapshotMembers(
+    runId: string | null = null,
+    rows?: readonly LabelledFeatureRow[],
+  ): Promise<SnapshotMembership | null> {
+    return snapshotMembership(this.repository, this.features, runId, rows);
   }
 }
 
-function traitsOf(
-  traits: readonly { feature: string; z: number; direction: 'high' | 'low' }[],
-  centroidRaw: readonly number[],
-  standardizer: StandardizerState,
-): SegmentTrait[] {
-  return traits.map((t) => {
-    const j = standardizer.features.indexOf(t.feature);
-    return {
-      feature: t.feature,
-      label: featureLabel(t.feature),
-      z: t.z,
-      direction: t.direction,
-      value: fromSegmentScale(t.feature, centroidRaw[j]),
-      average: fromSegmentScale(t.feature, standardizer.means[j]),
-    };
-  });
-}
-
-function toSegment(r: SegmentRow): Segment {
-  const byLevel = r.risk_distribution as unknown as Partial<Record<RiskLevel, number>>;
-  return {
-    id: String(r.id),
-    runId: r.run_id,
-    label: r.label,
-    size: r.size,
-    share: r.share,
-    churnRate: r.churn_rate,
-    meanRisk: r.mean_risk,
-    traits: r.traits,
-    riskDistribution: RISK_ORDER.map((level) => ({ level, users: byLevel?.[level] ?? 0 })),
-    churnPatterns: r.patterns,
-    drift:
-      r.previous_id === null
-        ? null
-        : {
-            previousRunId: r.previous_run_id,
-            previousSize: r.previous_size,
-            sizeChange: r.previous_size === null ? null : r.size - r.previous_size,
-            previousChurnRate: r.previous_churn_rate,
-            churnRateChange:
-              r.previous_churn_rate === null || r.churn_rate === null
-                ? null
-                : r.churn_rate - r.previous_churn_rate,
-            centroidDistance: r.match_distance,
-          },
+/** Milliseconds since the previous call (or since creation). */
+function stepTimer(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const ms = now - last;
+    last = now;
+    return ms;
   };
 }

@@ -4,10 +4,10 @@
  * is observed, e.g. for survival curves per segment) are recomputed here the way the fit placed
  * them: batch features at T, standardised with the run's standardizer, nearest stored centroid.
  */
-import type { DataSource } from 'typeorm';
-import { nearestCentroid, standardize, type StandardizerState } from '../../ml';
+import { nearestCentroid, standardize } from '../../ml';
 import type { FeatureService, LabelledFeatureRow } from '../features/feature.service';
 import { segmentInput } from './segment-features';
+import type { SegmentsRepository } from './segments.repository';
 
 export interface SnapshotMembership {
   runId: string;
@@ -23,26 +23,14 @@ export interface SnapshotMembership {
  * `rows` may pass the batch rows at the run's snapshot when the caller has them already.
  */
 export async function snapshotMembership(
-  dataSource: DataSource,
+  repository: SegmentsRepository,
   features: FeatureService,
   runId: string | null = null,
   rows?: readonly LabelledFeatureRow[],
 ): Promise<SnapshotMembership | null> {
-  const [run]: {
-    id: string;
-    snapshot_at: Date;
-    horizon_days: number;
-    standardizer: StandardizerState;
-  }[] = await dataSource.query(
-    `SELECT id::text, snapshot_at, horizon_days, standardizer FROM segment_runs
-      WHERE id = coalesce($1::bigint, (SELECT max(id) FROM segment_runs))`,
-    [runId],
-  );
+  const run = await repository.snapshotRun(runId);
   if (!run) return null;
-  const segments: { id: number; label: string; centroid_z: number[] }[] = await dataSource.query(
-    'SELECT id, label, centroid_z FROM segments WHERE run_id = $1 ORDER BY id',
-    [run.id],
-  );
+  const { segments } = run;
   const snapshotAt = new Date(run.snapshot_at);
   const atSnapshot = rows ?? (await features.batchAt(snapshotAt, run.horizon_days));
   const nearest = nearestCentroid(
