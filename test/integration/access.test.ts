@@ -7,9 +7,11 @@
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import type { App } from '../../src/app/start-app';
-import { createTitle, createUser } from '../factories';
+import { createTitle, createUser, viewEvent } from '../factories';
+import { RECORD_VIEWS_ACCEPTED } from '../support/documents';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp, wsClient, wsExecute, wsSubscribe } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 const KEYS = {
   reader: 'reader-key-000000000001',
@@ -24,7 +26,6 @@ let db: TestDatabase;
 let app: App;
 let userId: string;
 let titleId: string;
-let seq = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -44,18 +45,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function event() {
-  seq += 1;
-  return {
-    clientEventId: `access-${seq}`,
-    userId,
-    titleId,
-    startedAt: new Date(Date.now() - 4 * 3600_000).toISOString(),
-    watchedSeconds: 600,
-    completion: 0.2,
-    device: 'WEB',
-  };
-}
+const event = () =>
+  viewEvent(userId, titleId, 0.2, { tag: 'access', watchedSeconds: 600, device: 'WEB' });
 
 /** One operation per permission level; `ok` tells an allowed result from a refused one. */
 const OPERATIONS = {
@@ -65,8 +56,8 @@ const OPERATIONS = {
     allowed: ['reader', 'analyst', 'admin'] as RoleName[],
   },
   ingest: {
-    query: `mutation($e: [ViewingEventInput!]!) { recordViewingEvents(events: $e) { accepted } }`,
-    variables: () => ({ e: [event()] }),
+    query: RECORD_VIEWS_ACCEPTED,
+    variables: () => ({ events: [event()] }),
     allowed: ['ingest', 'admin'] as RoleName[],
   },
   // maxEpochs: 0 is refused by the resolver's validation, after the role check: nothing starts.
@@ -211,20 +202,29 @@ describe('roles over graphql-ws', () => {
   });
 
   it('caps subscriptions per socket and frees a slot when one completes', async () => {
+    // Each riskAlertRaised subscription holds one PubSub listener from its start to its end (the
+    // socket's slot is released as its iterator ends), so the listener count tells the open ones.
+    const before = app.pubSub.listenerCount();
+    const open = (n: number, what: string) =>
+      waitFor(() => app.pubSub.listenerCount() === before + n, { what });
     const client = wsClient(app.url, { Authorization: KEYS.reader });
     try {
       const subs = [1, 2, 3].map(() =>
         wsSubscribe(client, 'subscription { riskAlertRaised { id } }'),
       );
       await wsExecute(client, '{ __typename }');
+      await open(3, 'three open subscriptions on the socket');
       const fourth = wsSubscribe(client, 'subscription { riskAlertRaised { id } }');
-      await expect(fourth.next(1, 2000)).rejects.toThrow();
+      await waitFor(() => fourth.failure !== undefined, {
+        what: 'the fourth subscription to fail',
+      });
+      expect(fourth.received).toEqual([]);
       expect(JSON.stringify(fourth.failure)).toContain('TOO_MANY_SUBSCRIPTIONS');
       subs[0].dispose();
-      await new Promise((r) => setTimeout(r, 100));
+      await open(2, 'the completed subscription to free its slot');
       const again = wsSubscribe(client, 'subscription { riskAlertRaised { id } }');
       await wsExecute(client, '{ __typename }');
-      await new Promise((r) => setTimeout(r, 100));
+      await open(3, 'the new subscription to take the freed slot');
       expect(again.failure).toBeUndefined();
     } finally {
       await client.dispose();

@@ -15,7 +15,7 @@ import { createAppPubSub } from '../../src/pubsub/pubsub';
 import { createServices } from '../../src/app/services';
 import { createTitle, createUser, viewEvent } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
-import { RECORD_VIEWS } from '../support/documents';
+import { RECORD_VIEWS_ACCEPTED } from '../support/documents';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, wsClient, wsExecute, wsSubscribe } from '../support/test-app';
@@ -128,7 +128,7 @@ describe('two instances sharing PostgreSQL and Redis', () => {
         what: `b's three subscription channels in Redis (${prefix}*)`,
       });
       const events = [view(user, 0.05), view(user, 0.1), view(user, 0.08)];
-      const res = await gql(a.url, RECORD_VIEWS, { events });
+      const res = await gql(a.url, RECORD_VIEWS_ACCEPTED, { events });
       expect(res.data!.recordViewingEvents.accepted).toBe(3);
 
       const [update] = await updates.next(1);
@@ -172,7 +172,7 @@ describe('kill -9 in the middle of a burst', () => {
           view(users[(k * 7 + round * 3 + i) % users.length], i % 3 === 0 ? 0.1 : 0.9, 'burst'),
         );
         try {
-          const res = await gql(server.url, RECORD_VIEWS, { events });
+          const res = await gql(server.url, RECORD_VIEWS_ACCEPTED, { events });
           if (res.data?.recordViewingEvents.accepted === 20)
             acknowledged.push(...events.map((e) => e.clientEventId));
           else failed += 1;

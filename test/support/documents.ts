@@ -11,6 +11,11 @@ export const RECORD_VIEWS = `mutation($events: [ViewingEventInput!]!) {
   }
 }`;
 
+/** Only the count: for callers that must not depend on the payload (access checks, load, exact equality). */
+export const RECORD_VIEWS_ACCEPTED = `mutation($events: [ViewingEventInput!]!) {
+  recordViewingEvents(events: $events) { accepted }
+}`;
+
 export const RECORD_ACCOUNT = `mutation($events: [AccountEventInput!]!) {
   recordAccountEvents(events: $events) {
     accepted duplicates
