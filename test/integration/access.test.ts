@@ -8,7 +8,12 @@ import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import type { App } from '../../src/app/start-app';
 import { createTitle, createUser, viewEvent } from '../factories';
-import { RECORD_VIEWS_ACCEPTED } from '../support/documents';
+import {
+  ALERT_IDS_RAISED,
+  RECORD_VIEWS_ACCEPTED,
+  TRAIN_REFUSED,
+  USERS_COUNT,
+} from '../support/documents';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp, wsClient, wsExecute, wsSubscribe } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -51,7 +56,7 @@ const event = () =>
 /** One operation per permission level; `ok` tells an allowed result from a refused one. */
 const OPERATIONS = {
   read: {
-    query: '{ users(first: 1) { totalCount } }',
+    query: USERS_COUNT,
     variables: () => ({}),
     allowed: ['reader', 'analyst', 'admin'] as RoleName[],
   },
@@ -62,7 +67,7 @@ const OPERATIONS = {
   },
   // maxEpochs: 0 is refused by the resolver's validation, after the role check: nothing starts.
   train: {
-    query: 'mutation { trainModel(input: { maxEpochs: 0 }) { id } }',
+    query: TRAIN_REFUSED,
     variables: () => ({}),
     allowed: ['analyst', 'admin'] as RoleName[],
   },
@@ -110,12 +115,7 @@ describe('roles over HTTP', () => {
   });
 
   it('names the refused fields and the role', async () => {
-    const res = await gql(
-      app.url,
-      '{ users(first: 1) { totalCount } }',
-      {},
-      { authorization: KEYS.ingest },
-    );
+    const res = await gql(app.url, USERS_COUNT, {}, { authorization: KEYS.ingest });
     expect(res.errors![0].extensions).toMatchObject({
       code: 'FORBIDDEN',
       category: 'FORBIDDEN',
@@ -177,10 +177,10 @@ describe('roles over graphql-ws', () => {
     const ingest = wsClient(app.url, { Authorization: KEYS.ingest });
     const reader = wsClient(app.url, { authorization: `Bearer ${KEYS.reader}` });
     try {
-      const refused = wsSubscribe(ingest, 'subscription { riskAlertRaised { id } }');
+      const refused = wsSubscribe(ingest, ALERT_IDS_RAISED);
       await expect(refused.next(1, 2000)).rejects.toThrow();
       expect(JSON.stringify(refused.failure)).toContain('FORBIDDEN');
-      const allowed = wsSubscribe(reader, 'subscription { riskAlertRaised { id } }');
+      const allowed = wsSubscribe(reader, ALERT_IDS_RAISED);
       await wsExecute(reader, '{ __typename }');
       expect(allowed.failure).toBeUndefined();
       allowed.dispose();
@@ -209,12 +209,10 @@ describe('roles over graphql-ws', () => {
       waitFor(() => app.pubSub.listenerCount() === before + n, { what });
     const client = wsClient(app.url, { Authorization: KEYS.reader });
     try {
-      const subs = [1, 2, 3].map(() =>
-        wsSubscribe(client, 'subscription { riskAlertRaised { id } }'),
-      );
+      const subs = [1, 2, 3].map(() => wsSubscribe(client, ALERT_IDS_RAISED));
       await wsExecute(client, '{ __typename }');
       await open(3, 'three open subscriptions on the socket');
-      const fourth = wsSubscribe(client, 'subscription { riskAlertRaised { id } }');
+      const fourth = wsSubscribe(client, ALERT_IDS_RAISED);
       await waitFor(() => fourth.failure !== undefined, {
         what: 'the fourth subscription to fail',
       });
@@ -222,7 +220,7 @@ describe('roles over graphql-ws', () => {
       expect(JSON.stringify(fourth.failure)).toContain('TOO_MANY_SUBSCRIPTIONS');
       subs[0].dispose();
       await open(2, 'the completed subscription to free its slot');
-      const again = wsSubscribe(client, 'subscription { riskAlertRaised { id } }');
+      const again = wsSubscribe(client, ALERT_IDS_RAISED);
       await wsExecute(client, '{ __typename }');
       await open(3, 'the new subscription to take the freed slot');
       expect(again.failure).toBeUndefined();
@@ -301,7 +299,7 @@ describe('malformed ws messages', () => {
       JSON.stringify({
         type: 'subscribe',
         id,
-        payload: { query: 'subscription { riskAlertRaised { id } }' },
+        payload: { query: ALERT_IDS_RAISED },
       });
     const cases: [string, (ws: WebSocket) => Promise<void>, number, string?][] = [
       ['not JSON', async (ws) => ws.send('{this is not json'), 4400],

@@ -41,3 +41,12 @@ export const ALERTS_PAGE = `query($after: String, $status: [AlertStatus!], $user
     totalCount edges { cursor node { ${ALERT_FIELDS} } }
   }
 }`;
+
+/** A cheap read: a probe for roles, availability and metrics. */
+export const USERS_COUNT = '{ users(first: 1) { totalCount } }';
+
+/** The smallest alert subscription: a probe for roles, limits and transports. */
+export const ALERT_IDS_RAISED = 'subscription { riskAlertRaised { id } }';
+
+/** A training run that validation refuses (maxEpochs: 0), so nothing starts. */
+export const TRAIN_REFUSED = 'mutation { trainModel(input: { maxEpochs: 0 }) { id } }';
