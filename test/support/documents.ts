@@ -3,6 +3,10 @@
  * documents): one spelling of each operation, so a schema change is made once. Inputs for them are
  * built by test/factories/events.ts.
  */
+// The inputs for these documents are built in test/factories/events.ts; re-exported here so a test
+// that only sends events can take the document and its builder from one place.
+export { abandonedViews, accountEvent, viewEvent } from '../factories/events';
+
 export const RECORD_VIEWS = `mutation($events: [ViewingEventInput!]!) {
   recordViewingEvents(events: $events) {
     accepted duplicates
