@@ -3,6 +3,8 @@ import type { DataSource } from 'typeorm';
 import { Title, TitleType } from '../../src/modules/catalog/title.entity';
 import { Plan, User, UserStatus } from '../../src/modules/users/user.entity';
 
+export * from './events';
+
 let counter = 0;
 
 export async function createUser(ds: DataSource, overrides: Partial<User> = {}): Promise<User> {

@@ -7,9 +7,16 @@
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import type { App } from '../../src/app/start-app';
-import { createTitle, createUser } from '../factories';
+import { createTitle, createUser, viewEvent } from '../factories';
+import {
+  ALERT_IDS_RAISED,
+  RECORD_VIEWS_ACCEPTED,
+  TRAIN_REFUSED,
+  USERS_COUNT,
+} from '../support/documents';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp, wsClient, wsExecute, wsSubscribe } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 const KEYS = {
   reader: 'reader-key-000000000001',
@@ -24,7 +31,6 @@ let db: TestDatabase;
 let app: App;
 let userId: string;
 let titleId: string;
-let seq = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -44,34 +50,24 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function event() {
-  seq += 1;
-  return {
-    clientEventId: `access-${seq}`,
-    userId,
-    titleId,
-    startedAt: new Date(Date.now() - 4 * 3600_000).toISOString(),
-    watchedSeconds: 600,
-    completion: 0.2,
-    device: 'WEB',
-  };
-}
+const event = () =>
+  viewEvent(userId, titleId, 0.2, { tag: 'access', watchedSeconds: 600, device: 'WEB' });
 
 /** One operation per permission level; `ok` tells an allowed result from a refused one. */
 const OPERATIONS = {
   read: {
-    query: '{ users(first: 1) { totalCount } }',
+    query: USERS_COUNT,
     variables: () => ({}),
     allowed: ['reader', 'analyst', 'admin'] as RoleName[],
   },
   ingest: {
-    query: `mutation($e: [ViewingEventInput!]!) { recordViewingEvents(events: $e) { accepted } }`,
-    variables: () => ({ e: [event()] }),
+    query: RECORD_VIEWS_ACCEPTED,
+    variables: () => ({ events: [event()] }),
     allowed: ['ingest', 'admin'] as RoleName[],
   },
   // maxEpochs: 0 is refused by the resolver's validation, after the role check: nothing starts.
   train: {
-    query: 'mutation { trainModel(input: { maxEpochs: 0 }) { id } }',
+    query: TRAIN_REFUSED,
     variables: () => ({}),
     allowed: ['analyst', 'admin'] as RoleName[],
   },
@@ -119,12 +115,7 @@ describe('roles over HTTP', () => {
   });
 
   it('names the refused fields and the role', async () => {
-    const res = await gql(
-      app.url,
-      '{ users(first: 1) { totalCount } }',
-      {},
-      { authorization: KEYS.ingest },
-    );
+    const res = await gql(app.url, USERS_COUNT, {}, { authorization: KEYS.ingest });
     expect(res.errors![0].extensions).toMatchObject({
       code: 'FORBIDDEN',
       category: 'FORBIDDEN',
@@ -186,10 +177,13 @@ describe('roles over graphql-ws', () => {
     const ingest = wsClient(app.url, { Authorization: KEYS.ingest });
     const reader = wsClient(app.url, { authorization: `Bearer ${KEYS.reader}` });
     try {
-      const refused = wsSubscribe(ingest, 'subscription { riskAlertRaised { id } }');
-      await expect(refused.next(1, 2000)).rejects.toThrow();
+      const refused = wsSubscribe(ingest, ALERT_IDS_RAISED);
+      await waitFor(() => refused.failure !== undefined, {
+        what: 'the refused subscription to fail',
+      });
+      expect(refused.received).toEqual([]);
       expect(JSON.stringify(refused.failure)).toContain('FORBIDDEN');
-      const allowed = wsSubscribe(reader, 'subscription { riskAlertRaised { id } }');
+      const allowed = wsSubscribe(reader, ALERT_IDS_RAISED);
       await wsExecute(reader, '{ __typename }');
       expect(allowed.failure).toBeUndefined();
       allowed.dispose();
@@ -211,20 +205,27 @@ describe('roles over graphql-ws', () => {
   });
 
   it('caps subscriptions per socket and frees a slot when one completes', async () => {
+    // Each riskAlertRaised subscription holds one PubSub listener from its start to its end (the
+    // socket's slot is released as its iterator ends), so the listener count tells the open ones.
+    const before = app.pubSub.listenerCount();
+    const open = (n: number, what: string) =>
+      waitFor(() => app.pubSub.listenerCount() === before + n, { what });
     const client = wsClient(app.url, { Authorization: KEYS.reader });
     try {
-      const subs = [1, 2, 3].map(() =>
-        wsSubscribe(client, 'subscription { riskAlertRaised { id } }'),
-      );
+      const subs = [1, 2, 3].map(() => wsSubscribe(client, ALERT_IDS_RAISED));
       await wsExecute(client, '{ __typename }');
-      const fourth = wsSubscribe(client, 'subscription { riskAlertRaised { id } }');
-      await expect(fourth.next(1, 2000)).rejects.toThrow();
+      await open(3, 'three open subscriptions on the socket');
+      const fourth = wsSubscribe(client, ALERT_IDS_RAISED);
+      await waitFor(() => fourth.failure !== undefined, {
+        what: 'the fourth subscription to fail',
+      });
+      expect(fourth.received).toEqual([]);
       expect(JSON.stringify(fourth.failure)).toContain('TOO_MANY_SUBSCRIPTIONS');
       subs[0].dispose();
-      await new Promise((r) => setTimeout(r, 100));
-      const again = wsSubscribe(client, 'subscription { riskAlertRaised { id } }');
+      await open(2, 'the completed subscription to free its slot');
+      const again = wsSubscribe(client, ALERT_IDS_RAISED);
       await wsExecute(client, '{ __typename }');
-      await new Promise((r) => setTimeout(r, 100));
+      await open(3, 'the new subscription to take the freed slot');
       expect(again.failure).toBeUndefined();
     } finally {
       await client.dispose();
@@ -301,7 +302,7 @@ describe('malformed ws messages', () => {
       JSON.stringify({
         type: 'subscribe',
         id,
-        payload: { query: 'subscription { riskAlertRaised { id } }' },
+        payload: { query: ALERT_IDS_RAISED },
       });
     const cases: [string, (ws: WebSocket) => Promise<void>, number, string?][] = [
       ['not JSON', async (ws) => ws.send('{this is not json'), 4400],

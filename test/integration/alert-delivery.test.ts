@@ -10,9 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { App } from '../../src/app/start-app';
 import { followAlerts, type FollowedAlert } from '../../src/client/alert-follower';
-import { createTitle, createUser } from '../factories';
+import { abandonedViews, createTitle, createUser } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
-import { ALERTS_RAISED, RECORD_VIEWS, abandonedViews, waitFor } from '../support/documents';
+import { ALERTS_RAISED, RECORD_VIEWS } from '../support/documents';
+import { waitFor } from '../support/wait-for';
 import { freePort } from '../support/global-setup';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp, wsClient, wsSubscribe } from '../support/test-app';
@@ -39,7 +40,7 @@ async function startRedis(): Promise<void> {
         s.once('connect', () => (s.destroy(), resolve(true)));
         s.once('error', () => resolve(false));
       }),
-    'redis-server to listen',
+    { what: 'redis-server to listen' },
   );
 }
 
@@ -111,34 +112,36 @@ maybe('alert delivery when the PubSub fails', () => {
     try {
       const baseline = app.pubSub.listenerCount();
       const raw = wsSubscribe(plain, ALERTS_RAISED, { min: 'HIGH' });
-      await waitFor(() => app.pubSub.listenerCount() >= baseline + 1, 'the plain subscription');
+      await waitFor(() => app.pubSub.listenerCount() >= baseline + 1, {
+        what: 'the plain subscription',
+      });
       await alertsFor(3);
-      await waitFor(() => received.length >= 3, 'the first alerts');
+      await waitFor(() => received.length >= 3, { what: 'the first alerts' });
 
       await killRedis();
-      await waitFor(
-        async () => (await health()).status === 503,
-        '/healthz to report the PubSub down',
-      );
+      await waitFor(async () => (await health()).status === 503, {
+        what: '/healthz to report the PubSub down',
+      });
       expect((await health()).body.live).toMatchObject({ pubSub: 'redis', pubSubStatus: 'down' });
       // The plain subscriber is told to resync, not left hanging.
-      await waitFor(
-        () => raw.failure !== undefined || raw.received.some((r) => r.errors),
-        'RESYNC_REQUIRED',
-      );
+      await waitFor(() => raw.failure !== undefined || raw.received.some((r) => r.errors), {
+        what: 'RESYNC_REQUIRED',
+      });
       expect(JSON.stringify(raw.failure ?? raw.received.at(-1))).toContain('RESYNC_REQUIRED');
       await alertsFor(3); // raised while the fan-out is down: stored, not pushed
 
       await startRedis();
-      await waitFor(
-        async () => (await health()).status === 200,
-        '/healthz to report the PubSub up',
-      );
+      await waitFor(async () => (await health()).status === 200, {
+        what: '/healthz to report the PubSub up',
+      });
       await alertsFor(3);
 
       const [{ n }] = await db.dataSource.query('SELECT count(*)::int AS n FROM risk_alerts');
       expect(n).toBe(9);
-      await waitFor(() => received.length >= 9, 'every alert at the follower', 20_000);
+      await waitFor(() => received.length >= 9, {
+        what: 'every alert at the follower',
+        timeoutMs: 20_000,
+      });
       const ids = received.map((a) => a.id);
       expect(new Set(ids).size).toBe(ids.length);
       const stored: { id: string }[] = await db.dataSource.query(

@@ -9,7 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { App } from '../../src/app/start-app';
 import { ManualClock } from '../../src/common/clock';
-import { createTitle, createUser, rowCounts } from '../factories';
+import {
+  abandonedViews,
+  accountEvent,
+  createTitle,
+  createUser,
+  rowCounts,
+  viewEvent,
+} from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
 import {
   ALERT_CHANGES,
@@ -18,11 +25,8 @@ import {
   RECORD_ACCOUNT,
   RECORD_VIEWS,
   RISK_UPDATES,
-  abandonedViews,
-  accountEvent,
-  viewEvent,
-  waitFor,
 } from '../support/documents';
+import { waitFor } from '../support/wait-for';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp, wsClient, wsSubscribe } from '../support/test-app';
 
@@ -46,7 +50,7 @@ const now = () => clock.now().getTime();
 
 /** Subscriptions are registered once their listeners are attached. */
 async function listening(before: number, n: number): Promise<void> {
-  await waitFor(() => app.pubSub.listenerCount() >= before + n, `${n} listeners`);
+  await waitFor(() => app.pubSub.listenerCount() >= before + n, { what: `${n} listeners` });
 }
 
 beforeAll(async () => {
@@ -186,7 +190,7 @@ describe('recordAccountEvents', () => {
       async () =>
         (await app.services.scoring.overview()).reduce((n, l) => n + l.users, 0) ===
         scoredBefore - 1,
-      'the overview to drop the cancelled subscriber',
+      { what: 'the overview to drop the cancelled subscriber' },
     );
     // Viewing events of a cancelled subscriber are refused; a REACTIVATE brings them back.
     const view = await gql(app.url, RECORD_VIEWS, {
@@ -231,7 +235,7 @@ describe('time-driven rescoring', () => {
       expect(update.data!.riskUpdated.probability).toBeGreaterThan(0.25);
       const raised = await waitFor(
         () => alerts.received.find((a) => a.data!.riskAlertRaised.userId === quiet),
-        'the quiet subscriber’s alert',
+        { what: 'the quiet subscriber’s alert' },
       );
       expect(raised.data!.riskAlertRaised).toMatchObject({
         causeKind: 'TIME',

@@ -6,9 +6,11 @@
  */
 import { serverAudits } from 'graphql-http';
 import type { App } from '../../src/app/start-app';
+import { ALERT_IDS_RAISED, USERS_COUNT } from '../support/documents';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { gql, recordingLogger, startTestApp, wsClient, wsExecute } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 const forged = (kind: string, key: string) => Buffer.from(`${kind}:${key}`).toString('base64url');
@@ -84,7 +86,7 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('refuses a subscription over HTTP with 400 SUBSCRIPTION_REQUIRES_WEBSOCKET', async () => {
-    const res = await post(JSON.stringify({ query: 'subscription { riskAlertRaised { id } }' }));
+    const res = await post(JSON.stringify({ query: ALERT_IDS_RAISED }));
     expect([res.status, codeOf(res.json)]).toEqual([400, 'SUBSCRIPTION_REQUIRES_WEBSOCKET']);
     expect(res.json.errors[0].message).toMatch(/WebSocket/);
   });
@@ -162,7 +164,7 @@ describe('a database outage', () => {
   it('is a retryable 503 SERVICE_UNAVAILABLE without PostgreSQL text, then service resumes', async () => {
     await proxy.cut();
     try {
-      const res = await post(JSON.stringify({ query: '{ users(first: 1) { totalCount } }' }), {
+      const res = await post(JSON.stringify({ query: USERS_COUNT }), {
         accept: GRAPHQL_RESPONSE,
       });
       expect(res.status).toBe(503);
@@ -180,12 +182,10 @@ describe('a database outage', () => {
     } finally {
       await proxy.restore();
     }
-    let last = 0;
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
-      last = (await gql(app.url, '{ users(first: 1) { totalCount } }')).status;
-      if (last === 200) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(last).toBe(200);
+    // Once the database is back, queries succeed again (the pool reconnects on its own).
+    await waitFor(async () => (await gql(app.url, USERS_COUNT)).status === 200, {
+      what: 'a query to answer 200 once the database is back',
+      intervalMs: 100,
+    });
   });
 });

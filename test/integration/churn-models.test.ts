@@ -10,6 +10,7 @@ import { startOfTodayUtc } from '../../src/common/dates';
 import { riskLevelOf } from '../../src/modules/model-registry/risk-levels';
 import { toFeatureMatrix } from '../../src/modules/features/feature-matrix';
 import { seedWorld } from '../../seeds';
+import { TRAIN_REFUSED } from '../support/documents';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp } from '../support/test-app';
 
@@ -65,7 +66,7 @@ describe('churn models', () => {
   });
 
   it('rejects bad training arguments and unknown runs with typed errors', async () => {
-    const bad = await gql(app.url, `mutation { trainModel(input: { maxEpochs: 0 }) { id } }`);
+    const bad = await gql(app.url, TRAIN_REFUSED);
     expect(bad.errors![0].extensions).toMatchObject({
       code: 'INVALID_ARGUMENT',
       argument: 'maxEpochs',

@@ -8,6 +8,7 @@ import { createAppPubSub } from '../../src/pubsub/pubsub';
 import { buildAppSchema, printAppSchema } from '../../src/server/schema';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 let db: TestDatabase;
 let app: App;
@@ -78,7 +79,7 @@ describe('graceful shutdown', () => {
         { next() {}, error() {}, complete() {} },
       );
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => victim.pubSub.listenerCount() > 0, { what: "the victim's subscription" });
     await victim.stop();
     expect(await closed).toBe(1001);
     await expect(fetch(`${victim.url}/healthz`)).rejects.toThrow();

@@ -5,7 +5,7 @@
 import type { App } from '../../src/app/start-app';
 import { TitleType } from '../../src/modules/catalog/title.entity';
 import { UserStatus } from '../../src/modules/users/user.entity';
-import { createTitle, createUser, rowCounts } from '../factories';
+import { createTitle, createUser, rowCounts, viewEvent } from '../factories';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp } from '../support/test-app';
 
@@ -22,7 +22,6 @@ let userId: string;
 let cancelledId: string;
 let movieId: string;
 let seriesId: string;
-let seq = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -49,17 +48,15 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** An hour of a movie three hours ago, unrated; `overrides` replace fields (or make them invalid). */
 function event(overrides: Record<string, unknown> = {}) {
-  seq += 1;
   return {
-    clientEventId: `evt-${seq}-${Date.now()}`,
-    userId,
-    titleId: movieId,
-    startedAt: new Date(Date.now() - 3 * 3600_000).toISOString(),
-    watchedSeconds: 3600,
-    completion: 0.6,
-    device: 'TV',
-    rating: null,
+    ...viewEvent(userId, movieId, 0.6, {
+      tag: 'evt',
+      minutesAgo: 180,
+      watchedSeconds: 3600,
+      rating: null,
+    }),
     ...overrides,
   };
 }

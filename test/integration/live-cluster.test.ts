@@ -13,14 +13,15 @@ import { loadConfig } from '../../src/app/config';
 import { createLogger } from '../../src/common/logger';
 import { createAppPubSub } from '../../src/pubsub/pubsub';
 import { createServices } from '../../src/app/services';
-import { createTitle, createUser } from '../factories';
+import { createTitle, createUser, viewEvent } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
+import { RECORD_VIEWS_ACCEPTED } from '../support/documents';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, wsClient, wsExecute, wsSubscribe } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const RECORD = `mutation($events: [ViewingEventInput!]!) { recordViewingEvents(events: $events) { accepted } }`;
 
 let db: TestDatabase;
 let users: string[];
@@ -29,17 +30,14 @@ const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-cluster-'));
 const running: ServerProcess[] = [];
 let seq = 0;
 
+/** Ten minutes watched; successive events start at different times. */
 function view(userId: string, completion: number, tag = 'cluster') {
   seq += 1;
-  return {
-    clientEventId: `${tag}-${process.pid}-${seq}`,
-    userId,
-    titleId,
-    startedAt: new Date(Date.now() - (300 - (seq % 200)) * 60_000).toISOString(),
+  return viewEvent(userId, titleId, completion, {
+    tag,
+    minutesAgo: 300 - (seq % 200),
     watchedSeconds: 600,
-    completion,
-    device: 'TV',
-  };
+  });
 }
 
 async function serve(env: Record<string, string> = {}): Promise<ServerProcess> {
@@ -103,6 +101,7 @@ describe('two instances sharing PostgreSQL and Redis', () => {
 
   it('delivers an event ingested on one instance to a subscriber on the other', async () => {
     if (!redis) return;
+    const bus = redis;
     const prefix = `churn-test-${process.pid}-${Date.now()}:`;
     const env = { REDIS_URL, REDIS_CHANNEL_PREFIX: prefix };
     const [a, b] = await Promise.all([serve(env), serve(env)]);
@@ -125,11 +124,11 @@ describe('two instances sharing PostgreSQL and Redis', () => {
       );
       await wsExecute(client, '{ __typename }');
       // Redis has the channels once b has subscribed them.
-      for (let i = 0; i < 50 && (await redis.pubsub('CHANNELS', `${prefix}*`)).length < 3; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor(async () => (await bus.pubsub('CHANNELS', `${prefix}*`)).length >= 3, {
+        what: `b's three subscription channels in Redis (${prefix}*)`,
+      });
       const events = [view(user, 0.05), view(user, 0.1), view(user, 0.08)];
-      const res = await gql(a.url, RECORD, { events });
+      const res = await gql(a.url, RECORD_VIEWS_ACCEPTED, { events });
       expect(res.data!.recordViewingEvents.accepted).toBe(3);
 
       const [update] = await updates.next(1);
@@ -149,9 +148,9 @@ describe('two instances sharing PostgreSQL and Redis', () => {
       await client.dispose();
     }
     // Unsubscribed: b releases its listeners and its Redis channels.
-    for (let i = 0; i < 50 && (await redis.pubsub('CHANNELS', `${prefix}*`)).length > 0; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(async () => (await bus.pubsub('CHANNELS', `${prefix}*`)).length === 0, {
+      what: `b to unsubscribe its Redis channels (${prefix}*)`,
+    });
     expect(await redis.pubsub('CHANNELS', `${prefix}*`)).toEqual([]);
     expect((await (await fetch(`${b.url}/healthz`)).json()).live.listeners).toBe(0);
     await Promise.all([a.stop(), b.stop()]);
@@ -163,6 +162,7 @@ describe('kill -9 in the middle of a burst', () => {
     const server = await serve({ RESCORE_SWEEP_MS: '0' });
     const acknowledged: string[] = [];
     let failed = 0;
+    const sawFailure = new Set<number>();
     let stop = false;
     const sender = async (k: number) => {
       let round = 0;
@@ -172,20 +172,29 @@ describe('kill -9 in the middle of a burst', () => {
           view(users[(k * 7 + round * 3 + i) % users.length], i % 3 === 0 ? 0.1 : 0.9, 'burst'),
         );
         try {
-          const res = await gql(server.url, RECORD, { events });
+          const res = await gql(server.url, RECORD_VIEWS_ACCEPTED, { events });
           if (res.data?.recordViewingEvents.accepted === 20)
             acknowledged.push(...events.map((e) => e.clientEventId));
           else failed += 1;
         } catch {
           failed += 1; // the connection died with the server
+          sawFailure.add(k);
+          // Pace the retries against a dead port (a back-off, not a wait for anything).
           await new Promise((r) => setTimeout(r, 20));
         }
       }
     };
     const senders = Array.from({ length: 6 }, (_, k) => sender(k));
-    await new Promise((r) => setTimeout(r, 1500));
-    await server.kill();
-    await new Promise((r) => setTimeout(r, 300));
+    // Kill in the middle of the burst: once every sender is under way, with requests in flight.
+    await waitFor(() => acknowledged.length >= 300, {
+      what: 'the burst to get under way (300 acknowledged events)',
+      timeoutMs: 30_000,
+    });
+    await server.kill(); // resolves on the process's exit
+    // Every sender has seen its connection die, so none still talks to the killed server.
+    await waitFor(() => sawFailure.size === 6, {
+      what: 'every one of the 6 senders to see the dead server',
+    });
     stop = true;
     await Promise.all(senders);
     expect(acknowledged.length).toBeGreaterThan(0);

@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { App } from '../../src/app/start-app';
-import { createTitle } from '../factories';
+import { createTitle, viewEvent } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
 import { countQueries } from '../support/count-queries';
-import { RECORD_VIEWS, viewEvent } from '../support/documents';
+import { RECORD_VIEWS } from '../support/documents';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp } from '../support/test-app';
 

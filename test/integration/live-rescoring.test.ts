@@ -7,14 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { App } from '../../src/app/start-app';
-import { createTitle, createUser } from '../factories';
+import { abandonedViews, createTitle, createUser, viewEvent } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
+import { ALERTS_PAGE, RECORD_VIEWS } from '../support/documents';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp, wsClient, wsExecute, wsSubscribe } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
-const RECORD = `mutation($events: [ViewingEventInput!]!) {
-  recordViewingEvents(events: $events) { accepted scores { userId probability riskLevel modelVersion } }
-}`;
 const UPDATES = `subscription($userIds: [ID!], $min: Float) {
   riskUpdated(userIds: $userIds, minProbability: $min) {
     userId scoreId probability previousProbability riskLevel previousRiskLevel modelVersion scoredAt
@@ -28,16 +27,12 @@ const ALERTS = `subscription($min: RiskLevel) {
     raisedAt scoredAt cause { clientEventId }
   }
 }`;
-const ALERTS_AFTER = `query($after: String) {
-  riskAlerts(after: $after, first: 100) { totalCount edges { cursor node { id userId reason riskLevel } } }
-}`;
 
 let db: TestDatabase;
 let app: App;
 let version: string;
 let titleId: string;
 const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-live-'));
-let seq = 0;
 
 const daysAgo = (d: number) => new Date(Date.now() - d * 86400_000);
 
@@ -48,30 +43,30 @@ async function scoredUser(): Promise<string> {
   return id;
 }
 
-function view(userId: string, completion: number, minutesAgo = 240) {
-  seq += 1;
-  return {
-    clientEventId: `live-${seq}`,
-    userId,
-    titleId,
-    startedAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
-    watchedSeconds: Math.round(completion * 100 * 60),
-    completion,
-    device: 'TV',
-  };
+const view = (userId: string, completion: number) =>
+  viewEvent(userId, titleId, completion, { tag: 'live' });
+const abandon = (userId: string) => abandonedViews(userId, titleId, undefined, { tag: 'live' });
+
+/**
+ * Wait until the server has attached the `listeners` its subscriptions need (graphql-ws registers
+ * them after the subscribe message, asynchronously) and the outbox is drained, so what a test sends
+ * next is the only thing its subscribers can receive.
+ */
+async function settle(client: ReturnType<typeof wsClient>, listeners: number): Promise<void> {
+  await wsExecute(client, '{ __typename }');
+  await waitFor(() => app.pubSub.listenerCount() >= listeners, {
+    what: `${listeners} pubsub listeners (${app.pubSub.listenerCount()} attached)`,
+  });
+  await waitFor(async () => (await app.services.rescoring.backlog()) === 0, {
+    what: 'an empty score outbox',
+  });
 }
 
-/** Three abandoned views: LOW → CRITICAL under the fixture model. */
-const abandon = (userId: string) => [
-  view(userId, 0.05, 400),
-  view(userId, 0.1, 300),
-  view(userId, 0.08, 200),
-];
-
-/** Wait until the socket has registered its subscriptions (one round trip on the same socket). */
-async function settle(client: ReturnType<typeof wsClient>): Promise<void> {
-  await wsExecute(client, '{ __typename }');
-  await new Promise((r) => setTimeout(r, 50));
+/** Wait until a closed client's subscriptions have released their listeners. */
+async function released(listeners: number): Promise<void> {
+  await waitFor(() => app.pubSub.listenerCount() === listeners, {
+    what: `the listener count to fall back to ${listeners}`,
+  });
 }
 
 beforeAll(async () => {
@@ -90,7 +85,8 @@ afterAll(async () => {
 describe('live rescoring', () => {
   it('rescores at once: the mutation returns the new scores and appends them with their cause', async () => {
     const alice = await scoredUser();
-    const res = await gql(app.url, RECORD, { events: abandon(alice) });
+    const events = abandon(alice);
+    const res = await gql(app.url, RECORD_VIEWS, { events });
     expect(res.errors).toBeUndefined();
     const [score] = res.data!.recordViewingEvents.scores;
     expect(score).toMatchObject({ userId: alice, modelVersion: version, riskLevel: 'CRITICAL' });
@@ -102,13 +98,14 @@ describe('live rescoring', () => {
     );
     expect(rows).toHaveLength(2);
     expect(rows[0].cause).toBeNull(); // the batch baseline
-    expect(rows[1].client).toBe(`live-${seq}`); // the latest event of the batch
+    expect(rows[1].client).toBe(events[2].clientEventId); // the latest event of the batch
     expect(await app.services.rescoring.backlog()).toBe(0);
   });
 
   it('pushes riskUpdated and riskAlertRaised with full payloads, filtered on the server', async () => {
     const alice = await scoredUser();
     const bob = await scoredUser();
+    const before = app.pubSub.listenerCount();
     const client = wsClient(app.url);
     try {
       const aliceOnly = wsSubscribe(client, UPDATES, { userIds: [alice] });
@@ -116,10 +113,10 @@ describe('live rescoring', () => {
       const everyone = wsSubscribe(client, UPDATES, {});
       const alerts = wsSubscribe(client, ALERTS, { min: 'HIGH' });
       const critical = wsSubscribe(client, ALERTS, { min: 'CRITICAL' });
-      await settle(client);
+      await settle(client, before + 5);
 
       const events = [view(bob, 0.95), ...abandon(alice)];
-      const res = await gql(app.url, RECORD, { events });
+      const res = await gql(app.url, RECORD_VIEWS, { events });
       expect(res.data!.recordViewingEvents.accepted).toBe(4);
 
       const [update] = await aliceOnly.next(1);
@@ -156,7 +153,10 @@ describe('live rescoring', () => {
       });
       await critical.next(1);
 
-      await new Promise((r) => setTimeout(r, 200));
+      // Deliberate quiet window: the assertions below are about payloads that must NOT arrive, which
+      // no condition can signal. Every payload of this batch was published before the mutation
+      // answered and the wanted ones are in, so a leak would land within a few ms on localhost.
+      await new Promise((r) => setTimeout(r, 100));
       expect(aliceOnly.received).toHaveLength(1); // bob's update never reached it
       expect(risky.received).toHaveLength(1); // bob stayed below 0.5
       expect(alerts.received).toHaveLength(1); // bob raised no alert
@@ -174,29 +174,32 @@ describe('live rescoring', () => {
       });
     } finally {
       await client.dispose();
+      await released(before);
     }
   });
 
   it('lets a client that reconnects catch up on exactly the alerts it missed', async () => {
     const [a, b, c] = [await scoredUser(), await scoredUser(), await scoredUser()];
+    const before = app.pubSub.listenerCount();
     const first = wsClient(app.url);
     const sub = wsSubscribe(first, ALERTS, { min: 'HIGH' });
-    await settle(first);
-    await gql(app.url, RECORD, { events: abandon(a) });
+    await settle(first, before + 1);
+    await gql(app.url, RECORD_VIEWS, { events: abandon(a) });
     const [seen] = await sub.next(1);
     const cursor = seen.data!.riskAlertRaised.cursor;
     await first.dispose();
+    await released(before);
 
     // While disconnected: two more alerts, in this order.
-    await gql(app.url, RECORD, { events: abandon(b) });
-    await gql(app.url, RECORD, { events: abandon(c) });
+    await gql(app.url, RECORD_VIEWS, { events: abandon(b) });
+    await gql(app.url, RECORD_VIEWS, { events: abandon(c) });
 
     const again = wsClient(app.url);
     try {
-      const missed = await wsExecute(again, ALERTS_AFTER, { after: cursor });
+      const missed = await wsExecute(again, ALERTS_PAGE, { after: cursor });
       expect(missed.data!.riskAlerts.edges.map((e: any) => e.node.userId)).toEqual([b, c]);
       // And nothing before the cursor comes back.
-      const all = await wsExecute(again, ALERTS_AFTER, {});
+      const all = await wsExecute(again, ALERTS_PAGE, {});
       const ids = all.data!.riskAlerts.edges.map((e: any) => Number(e.node.id));
       expect(ids).toEqual([...ids].sort((x, y) => x - y));
       const idx = ids.indexOf(Number(seen.data!.riskAlertRaised.id));
@@ -236,7 +239,7 @@ describe('live rescoring', () => {
     const user = await scoredUser();
     await db.dataSource.query('UPDATE model_versions SET active = false');
     app.services.registry.refreshActive();
-    const res = await gql(app.url, RECORD, { events: [view(user, 0.9)] });
+    const res = await gql(app.url, RECORD_VIEWS, { events: [view(user, 0.9)] });
     expect(res.data!.recordViewingEvents).toMatchObject({ accepted: 1, scores: [] });
     expect(await app.services.rescoring.backlog()).toBe(1);
     await app.services.registry.activate(version);
@@ -257,14 +260,13 @@ describe('live rescoring', () => {
         wsSubscribe(client, ALERTS, {}),
         wsSubscribe(client, `subscription { viewingEventRecorded(userId: "1") { id } }`),
       ];
-      await settle(client);
+      await settle(client, baseline + 3);
       expect(app.pubSub.listenerCount()).toBe(baseline + 3);
       if (round % 2 === 0) subs.forEach((s) => s.dispose()); // unsubscribe, then close
       await client.dispose(); // or just close the socket
+      await released(baseline); // so the next round counts only its own listeners
     }
-    for (let i = 0; i < 50 && app.pubSub.listenerCount() !== baseline; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await released(baseline);
     expect(app.pubSub.listenerCount()).toBe(baseline);
   });
 });

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { App } from '../../src/app/start-app';
 import { installFixtureModel } from '../factories/fixture-model';
+import { ALERT_IDS_RAISED, USERS_COUNT } from '../support/documents';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp, wsClient, wsExecute, wsSubscribe } from '../support/test-app';
 
@@ -88,12 +89,12 @@ const find = (samples: Sample[], name: string, labels: Record<string, string> = 
 
 describe('/metrics', () => {
   it('counts and times operations on both transports, and reports sockets, subscriptions and the model', async () => {
-    await gql(app.url, '{ users(first: 1) { totalCount } }');
+    await gql(app.url, USERS_COUNT);
     await gql(app.url, '{ users(');
     const client = wsClient(app.url);
     try {
       await wsExecute(client, '{ users(first: 2) { totalCount } }');
-      const sub = wsSubscribe(client, 'subscription { riskAlertRaised { id } }');
+      const sub = wsSubscribe(client, ALERT_IDS_RAISED);
       await wsExecute(client, '{ __typename }');
 
       const res = await fetch(`${app.url}/metrics`);

@@ -15,9 +15,10 @@ import { startOfTodayUtc } from '../../src/common/dates';
 import { seedWorld } from '../../seeds';
 import { LiveFeed } from '../../seeds/world/live-feed';
 import { showRecommendationRows } from '../../src/commands/live-recommendations';
-import { createUser } from '../factories';
+import { createUser, viewEvent } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
 import { countQueries } from '../support/count-queries';
+import { RECORD_VIEWS_ACCEPTED } from '../support/documents';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp } from '../support/test-app';
 
@@ -35,7 +36,6 @@ const RECS = `query($id: ID!, $first: Int, $source: RecommendationSource) {
     }
   }
 }`;
-const RECORD = `mutation($e: [ViewingEventInput!]!) { recordViewingEvents(events: $e) { accepted } }`;
 
 async function recs(id: string, first = 10, source = 'HYBRID'): Promise<any[]> {
   const res = await gql(app.url, RECS, { id, first, source });
@@ -43,17 +43,14 @@ async function recs(id: string, first = 10, source = 'HYBRID'): Promise<any[]> {
   return res.data!.user.recommendations;
 }
 
+/** Ten minutes watched `hoursAgo`; each view also moves activeViewer() on to another subscriber. */
 function view(userId: string, titleId: string, completion: number, hoursAgo = 3) {
   seq += 1;
-  return {
-    clientEventId: `recs-${seq}`,
-    userId,
-    titleId,
-    startedAt: new Date(Date.now() - hoursAgo * 3600_000).toISOString(),
+  return viewEvent(userId, titleId, completion, {
+    tag: 'recs',
+    minutesAgo: hoursAgo * 60,
     watchedSeconds: 600,
-    completion,
-    device: 'TV',
-  };
+  });
 }
 
 /** An active subscriber with some history. */
@@ -138,8 +135,8 @@ describe('User.recommendations', () => {
         `SELECT id::text FROM titles WHERE type = 'MOVIE' ORDER BY id LIMIT 4`,
       )
     ).map((r: any) => r.id);
-    await gql(app.url, RECORD, {
-      e: [
+    await gql(app.url, RECORD_VIEWS_ACCEPTED, {
+      events: [
         view(user.id, movies[0], 0.6, 30), // paused, a day ago
         view(user.id, movies[1], 0.7, 5), // paused, this morning
         view(user.id, movies[2], 0.97, 3), // finished
@@ -188,8 +185,8 @@ describe('User.recommendations', () => {
     const [title] = await db.dataSource.query('SELECT type FROM titles WHERE id = $1', [
       top.titleId,
     ]);
-    const res = await gql(app.url, RECORD, {
-      e: [view(id, top.titleId, title.type === 'MOVIE' ? 0.97 : 0.95, 1)],
+    const res = await gql(app.url, RECORD_VIEWS_ACCEPTED, {
+      events: [view(id, top.titleId, title.type === 'MOVIE' ? 0.97 : 0.95, 1)],
     });
     expect(res.data!.recordViewingEvents.accepted).toBe(1);
     const after = await recs(id, 10);
@@ -217,8 +214,8 @@ describe('User.recommendations', () => {
         `SELECT id::text FROM titles WHERE type = 'MOVIE' ORDER BY id LIMIT 3`,
       )
     ).map((r: any) => r.id);
-    await gql(app.url, RECORD, {
-      e: titles.map((t: string, i: number) => view(user.id, t, 0.05, 5 + i)),
+    await gql(app.url, RECORD_VIEWS_ACCEPTED, {
+      events: titles.map((t: string, i: number) => view(user.id, t, 0.05, 5 + i)),
     });
     const score = await gql(
       app.url,
@@ -239,6 +236,7 @@ describe('User.recommendations', () => {
   it('writes nothing when serving; records the impressions a client reports and attributes later views', async () => {
     seq += 50; // a subscriber no other test has been shown anything
     const id = await activeViewer();
+    // Deliberate: `since` must fall strictly after every earlier test's writes (a time boundary).
     await new Promise((r) => setTimeout(r, 50));
     const since = new Date().toISOString();
     const count = async () =>
@@ -270,10 +268,11 @@ describe('User.recommendations', () => {
     expect(shown.errors).toBeUndefined();
     expect(shown.data!.recordRecommendationImpressions.recorded).toBe(5);
     expect(await count()).toBe(5);
-    // The subscriber starts the second recommendation a moment after it was shown.
+    // The subscriber starts the second recommendation a moment after it was shown (deliberate: the
+    // view must start strictly after the impression to be attributed to it).
     await new Promise((r) => setTimeout(r, 20));
-    await gql(app.url, RECORD, {
-      e: [
+    await gql(app.url, RECORD_VIEWS_ACCEPTED, {
+      events: [
         {
           ...view(id, list[1].titleId, 0.8),
           startedAt: new Date().toISOString(),
@@ -336,8 +335,8 @@ describe('User.recommendations', () => {
     expect(totals.rowsShown).toBe(30);
     expect(totals.titlesTaken).toBe(taken.length);
     expect(taken.length).toBeGreaterThan(0);
-    const res = await gql(app.url, RECORD, {
-      e: taken.map((e, k) => ({
+    const res = await gql(app.url, RECORD_VIEWS_ACCEPTED, {
+      events: taken.map((e, k) => ({
         clientEventId: `feed-${k}`,
         userId: e.userId,
         titleId: e.titleId,

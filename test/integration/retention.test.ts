@@ -9,6 +9,7 @@ import { startOfTodayUtc } from '../../src/common/dates';
 import { seedWorld } from '../../seeds';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp, wsClient, wsSubscribe } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 let db: TestDatabase;
 let app: App;
@@ -216,26 +217,25 @@ describe('retention', () => {
         `subscription($id: ID!) { retentionSimulationProgressed(runId: $id) { runId status done total message } }`,
         { id: run.id },
       );
-      const deadline = Date.now() + 240_000;
-      let status = run.status;
-      let result: any = null;
-      while (status !== 'SUCCEEDED' && status !== 'FAILED' && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 200));
-        // A busy machine may reset a kept-alive connection between polls: ask again.
-        const polled = await gql(
-          app.url,
-          `{ retentionSimulation(id: "${run.id}") {
+      const finished = await waitFor(
+        async () => {
+          // A busy machine may reset a kept-alive connection between polls: ask again.
+          const polled = await gql(
+            app.url,
+            `{ retentionSimulation(id: "${run.id}") {
               status error
               result { truthWithinInterval upliftOverRiskiest replays predictedNet { mean lower upper }
                        policies { policy treated predicted { net cost } truth { net saved cost } realised { net } }
                        targeting { strategy candidates upliftAuuc riskAuuc randomAuuc } }
             } }`,
-        ).catch(() => null);
-        if (!polled) continue;
-        status = polled.data!.retentionSimulation.status;
-        result = polled.data!.retentionSimulation.result;
-      }
-      expect(status).toBe('SUCCEEDED');
+          ).catch(() => null);
+          const sim = polled?.data!.retentionSimulation;
+          return sim && (sim.status === 'SUCCEEDED' || sim.status === 'FAILED') ? sim : undefined;
+        },
+        { what: `retention simulation ${run.id} to finish`, timeoutMs: 240_000, intervalMs: 200 },
+      );
+      expect(finished.status).toBe('SUCCEEDED');
+      const result = finished.result;
       expect(result.policies.map((p: { policy: string }) => p.policy)).toEqual([
         'UPLIFT',
         'RISKIEST',
@@ -247,15 +247,14 @@ describe('retention', () => {
         'DOWNGRADE_OFFER',
         'PAYMENT_RECOVERY',
       ]);
-      const last = await progress.next(1, 10_000).then(async () => {
-        while (
-          !progress.received.some(
+      await waitFor(
+        () =>
+          progress.received.some(
             (p) => p.data?.retentionSimulationProgressed.status === 'SUCCEEDED',
-          )
-        )
-          await new Promise((r) => setTimeout(r, 50));
-        return progress.received.at(-1)!.data!.retentionSimulationProgressed;
-      });
+          ),
+        { what: 'the SUCCEEDED progress payload', timeoutMs: 10_000 },
+      );
+      const last = progress.received.at(-1)!.data!.retentionSimulationProgressed;
       expect(last).toMatchObject({ runId: run.id, status: 'SUCCEEDED' });
       expect(last.message).toMatch(/uplift plan: predicted net/);
       progress.dispose();

@@ -1,10 +1,11 @@
 /** The same API over graphql-ws on the same port and path: queries, mutations, and the live subscription. */
 import type { App } from '../../src/app/start-app';
-import { createTitle, createUser } from '../factories';
+import { createTitle, createUser, viewEvent } from '../factories';
+import { RECORD_VIEWS_ACCEPTED } from '../support/documents';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { gql, startTestApp, wsClient, wsExecute, wsSubscribe } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
-const RECORD = `mutation($events: [ViewingEventInput!]!) { recordViewingEvents(events: $events) { accepted } }`;
 const SUBSCRIBE = `subscription($userId: ID!) {
   viewingEventRecorded(userId: $userId) { clientEventId userId completion device title { name } }
 }`;
@@ -28,15 +29,13 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const ev = (userId: string, clientEventId: string) => ({
-  clientEventId,
-  userId,
-  titleId,
-  startedAt: new Date(Date.now() - 7200_000).toISOString(),
-  watchedSeconds: 1200,
-  completion: 0.25,
-  device: 'WEB',
-});
+const ev = (userId: string, clientEventId: string) =>
+  viewEvent(userId, titleId, 0.25, {
+    clientEventId,
+    minutesAgo: 120,
+    watchedSeconds: 1200,
+    device: 'WEB',
+  });
 
 describe('graphql-ws', () => {
   it('answers queries and typed errors over ws', async () => {
@@ -54,14 +53,16 @@ describe('graphql-ws', () => {
   });
 
   it('pushes viewingEventRecorded to the subscribed user only, after the HTTP mutation commits', async () => {
+    const before = app.pubSub.listenerCount();
     const client = wsClient(app.url);
     try {
       const sub = wsSubscribe(client, SUBSCRIBE, { userId: alice });
-      // A round trip on the same socket: the subscription is registered once this answers.
-      await wsExecute(client, '{ __typename }');
-      await new Promise((r) => setTimeout(r, 50));
+      // The subscription is registered once its listener is attached.
+      await waitFor(() => app.pubSub.listenerCount() > before, {
+        what: 'the viewingEventRecorded listener',
+      });
 
-      const res = await gql(app.url, RECORD, {
+      const res = await gql(app.url, RECORD_VIEWS_ACCEPTED, {
         events: [ev(bob, 'ws-bob-1'), ev(alice, 'ws-alice-1'), ev(alice, 'ws-alice-2')],
       });
       expect(res.data!.recordViewingEvents.accepted).toBe(3);
@@ -77,8 +78,10 @@ describe('graphql-ws', () => {
       });
 
       // A re-sent event is a no-op: nothing is pushed again.
-      await gql(app.url, RECORD, { events: [ev(alice, 'ws-alice-1')] });
-      await new Promise((r) => setTimeout(r, 200));
+      await gql(app.url, RECORD_VIEWS_ACCEPTED, { events: [ev(alice, 'ws-alice-1')] });
+      // Deliberate quiet window: nothing must arrive, which no condition can signal. A push would
+      // have been published before the mutation answered, so it would land within a few ms.
+      await new Promise((r) => setTimeout(r, 100));
       expect(sub.received).toHaveLength(2);
       sub.dispose();
     } finally {
@@ -89,9 +92,9 @@ describe('graphql-ws', () => {
   it('records events through a ws mutation too', async () => {
     const client = wsClient(app.url);
     try {
-      const res = await wsExecute(client, RECORD, { events: [ev(bob, 'ws-bob-2')] });
+      const res = await wsExecute(client, RECORD_VIEWS_ACCEPTED, { events: [ev(bob, 'ws-bob-2')] });
       expect(res.data).toEqual({ recordViewingEvents: { accepted: 1 } });
-      const bad = await wsExecute(client, RECORD, {
+      const bad = await wsExecute(client, RECORD_VIEWS_ACCEPTED, {
         events: [{ ...ev(bob, 'ws-bob-3'), completion: 3 }],
       });
       expect(bad.errors![0].extensions).toMatchObject({ code: 'INVALID_VIEWING_EVENTS' });

@@ -9,6 +9,7 @@ import { Device } from '../../src/modules/events/viewing-event.entity';
 import { EventTopic } from '../../src/modules/events/event.topics';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 const KEYS = {
   a: 'reader-key-aaaaaaaaaaaa',
@@ -38,21 +39,16 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const ws of open.splice(0)) ws.terminate();
-  await until(() => app.server.socketCount() === 0, 'every socket closed');
+  await waitFor(() => app.server.socketCount() === 0, {
+    what: 'every socket closed',
+    timeoutMs: 5000,
+  });
 });
 
 afterAll(async () => {
   await app?.stop();
   await db?.drop();
 });
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 5000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 type Outcome =
   | { kind: 'acked'; ws: WebSocket }
@@ -121,7 +117,10 @@ describe('WebSocket limits', () => {
     expect(
       flood.filter((o) => o.kind === 'closed').map((o) => (o as { code: number }).code),
     ).toEqual(Array(35).fill(4029));
-    await until(() => app.server.socketCount() === 5, 'the refused sockets to close');
+    await waitFor(() => app.server.socketCount() === 5, {
+      what: 'the refused sockets to close',
+      timeoutMs: 5000,
+    });
     // Another key has its own allowance, up to the total of 12 sockets.
     const b = await Promise.all(
       Array.from({ length: 5 }, () => connect({ Authorization: KEYS.b })),
@@ -145,7 +144,7 @@ describe('WebSocket limits', () => {
     alive.ws.on('ping', () => (pings += 1));
     const deadClosed = closeOf(dead.ws);
     expect(await deadClosed).toBe(1006); // terminated: no closing handshake
-    await until(() => pings >= 4, 'four pings to the live socket');
+    await waitFor(() => pings >= 4, { what: 'four pings to the live socket', timeoutMs: 5000 });
     expect(alive.ws.readyState).toBe(WebSocket.OPEN);
   });
 
@@ -172,7 +171,10 @@ describe('WebSocket limits', () => {
           },
         }),
       );
-      await until(() => quiet.pubSub.listenerCount() === listenersBefore + 1, 'the subscription');
+      await waitFor(() => quiet.pubSub.listenerCount() === listenersBefore + 1, {
+        what: 'the subscription',
+        timeoutMs: 5000,
+      });
       // The client stops reading: its socket buffers fill, then the subscription's queue.
       (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
       const closed = closeOf(ws);
@@ -218,7 +220,10 @@ describe('WebSocket limits', () => {
         payload: { query: 'subscription { viewingEventRecorded(userId: "8") { clientEventId } }' },
       }),
     );
-    await until(() => app.pubSub.listenerCount() === before + 1, 'the subscription');
+    await waitFor(() => app.pubSub.listenerCount() === before + 1, {
+      what: 'the subscription',
+      timeoutMs: 5000,
+    });
     for (let i = 0; i < 2000; i++) {
       app.pubSub.publish(EventTopic.VIEWING_EVENT_RECORDED, '8', {
         id: String(i),
@@ -233,7 +238,7 @@ describe('WebSocket limits', () => {
         ingestedAt: new Date().toISOString(),
       });
     }
-    await until(() => received === 2000, 'all 2,000 results');
+    await waitFor(() => received === 2000, { what: 'all 2,000 results', timeoutMs: 5000 });
     expect(outcome.ws.readyState).toBe(WebSocket.OPEN);
   });
 

@@ -1,13 +1,23 @@
 /**
- * Shared GraphQL documents and event builders for the tests (as Vendure's test environment shares
- * its documents): one spelling of each operation, so a schema change is made once.
+ * The GraphQL documents that more than one test file sends (as Vendure's test environment shares its
+ * documents): one spelling of each operation, so a schema change is made once. Inputs for them are
+ * built by test/factories/events.ts.
  */
+// The inputs for these documents are built in test/factories/events.ts; re-exported here so a test
+// that only sends events can take the document and its builder from one place.
+export { abandonedViews, accountEvent, viewEvent } from '../factories/events';
+
 export const RECORD_VIEWS = `mutation($events: [ViewingEventInput!]!) {
   recordViewingEvents(events: $events) {
     accepted duplicates
     results { clientEventId status event { id } }
     scores { userId probability riskLevel modelVersion }
   }
+}`;
+
+/** Only the count: for callers that must not depend on the payload (access checks, load, exact equality). */
+export const RECORD_VIEWS_ACCEPTED = `mutation($events: [ViewingEventInput!]!) {
+  recordViewingEvents(events: $events) { accepted }
 }`;
 
 export const RECORD_ACCOUNT = `mutation($events: [AccountEventInput!]!) {
@@ -36,67 +46,11 @@ export const ALERTS_PAGE = `query($after: String, $status: [AlertStatus!], $user
   }
 }`;
 
-let seq = 0;
+/** A cheap read: a probe for roles, availability and metrics. */
+export const USERS_COUNT = '{ users(first: 1) { totalCount } }';
 
-/** A viewing event `minutesAgo` before `now`, on a 100-minute title. */
-export function viewEvent(
-  userId: string,
-  titleId: string,
-  completion: number,
-  options: { minutesAgo?: number; now?: number; tag?: string } = {},
-) {
-  seq += 1;
-  const now = options.now ?? Date.now();
-  return {
-    clientEventId: `${options.tag ?? 'view'}-${process.pid}-${seq}`,
-    userId,
-    titleId,
-    startedAt: new Date(now - (options.minutesAgo ?? 240) * 60_000).toISOString(),
-    watchedSeconds: Math.round(completion * 100 * 60),
-    completion,
-    device: 'TV',
-  };
-}
+/** The smallest alert subscription: a probe for roles, limits and transports. */
+export const ALERT_IDS_RAISED = 'subscription { riskAlertRaised { id } }';
 
-/** Three abandoned views: LOW → CRITICAL under the fixture model. */
-export function abandonedViews(userId: string, titleId: string, now?: number) {
-  return [
-    viewEvent(userId, titleId, 0.05, { minutesAgo: 400, now }),
-    viewEvent(userId, titleId, 0.1, { minutesAgo: 300, now }),
-    viewEvent(userId, titleId, 0.08, { minutesAgo: 200, now }),
-  ];
-}
-
-/** An account event `minutesAgo` before `now`. */
-export function accountEvent(
-  userId: string,
-  kind: string,
-  fields: { plan?: string; monthlyFee?: number; minutesAgo?: number; now?: number } = {},
-) {
-  seq += 1;
-  const now = fields.now ?? Date.now();
-  return {
-    clientEventId: `acct-${process.pid}-${seq}`,
-    userId,
-    kind,
-    at: new Date(now - (fields.minutesAgo ?? 1) * 60_000).toISOString(),
-    ...(fields.plan ? { plan: fields.plan } : {}),
-    ...(fields.monthlyFee !== undefined ? { monthlyFee: fields.monthlyFee } : {}),
-  };
-}
-
-/** Poll `check` until it returns a value (not undefined/false) or `timeoutMs` passes. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** A training run that validation refuses (maxEpochs: 0), so nothing starts. */
+export const TRAIN_REFUSED = 'mutation { trainModel(input: { maxEpochs: 0 }) { id } }';

@@ -2,6 +2,7 @@ import { createAppPubSub } from '../../src/pubsub/pubsub';
 import { RiskTopic, type RiskUpdatedPayload } from '../../src/modules/scoring/risk-update.topics';
 import { EventTopic } from '../../src/modules/events/event.topics';
 import { RiskLevel } from '../../src/modules/model-registry/risk-levels';
+import { waitFor } from '../support/wait-for';
 
 const update = (userId: string): RiskUpdatedPayload => ({
   scoreId: '1',
@@ -24,7 +25,8 @@ describe('in-memory PubSub', () => {
     const b = pubSub.subscribe(RiskTopic.RISK_UPDATED)[Symbol.asyncIterator]();
     const firstA = a.next();
     const firstB = b.next();
-    await new Promise((r) => setTimeout(r, 0));
+    // A Repeater attaches its listener once its first next() runs the executor.
+    await waitFor(() => pubSub.listenerCount() === 2, { what: 'both listeners' });
     for (const u of ['1', '2', '3']) pubSub.publish(RiskTopic.RISK_UPDATED, update(u));
     const got = async (it: AsyncIterator<unknown>, first: Promise<IteratorResult<unknown>>) => [
       ((await first).value as RiskUpdatedPayload).userId,
@@ -43,7 +45,7 @@ describe('in-memory PubSub', () => {
     const pubSub = createAppPubSub();
     const it = pubSub.subscribe(EventTopic.VIEWING_EVENT_RECORDED, '7')[Symbol.asyncIterator]();
     const next = it.next();
-    await new Promise((r) => setTimeout(r, 0));
+    await waitFor(() => pubSub.listenerCount() === 1, { what: 'the listener' });
     pubSub.publish(EventTopic.VIEWING_EVENT_RECORDED, '8', { id: 'other' } as never);
     pubSub.publish(EventTopic.VIEWING_EVENT_RECORDED, '7', { id: 'mine' } as never);
     expect(((await next).value as { id: string }).id).toBe('mine');
