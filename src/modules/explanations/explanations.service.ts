@@ -46,6 +46,7 @@ import {
 import { featureLabel, reasonFor } from './feature-reasons';
 import { mergePairs } from './merge-pairs';
 import { plainUnit, plainValue } from './feature-units';
+import { ExplanationsRepository } from './explanations.repository';
 
 /** Most contributions one explanation may list. */
 export const MAX_TOP = 30;
@@ -53,13 +54,17 @@ export const MAX_TOP = 30;
 export class ExplanationsService {
   private readonly rebuilt = new Map<string, Promise<ExplanationReference>>();
 
+  private readonly repository: ExplanationsRepository;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly features: FeatureService,
     private readonly registry: ModelRegistryService,
     private readonly scoring: ScoringService,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.repository = new ExplanationsRepository(dataSource);
+  }
 
   /**
    * Explanations of these subscribers' risk, `top` contributions each. Shape: userIds[i] → an
@@ -122,19 +127,7 @@ export class ExplanationsService {
     if (!(await this.registry.find(v))) {
       throw new DomainError(ErrorCode.MODEL_NOT_FOUND, `no model version "${v}"`, { version: v });
     }
-    const rows: {
-      kind: ImportanceKind;
-      feature: string;
-      importance: number;
-      spread: number | null;
-      signed: number | null;
-      rows: number;
-      computed_at: Date;
-    }[] = await this.dataSource.query(
-      `SELECT kind, feature, importance, spread, signed, rows, computed_at FROM feature_importance
-        WHERE model_version = $1 ORDER BY kind, importance DESC, feature`,
-      [v],
-    );
+    const rows = await this.repository.importance(v);
     const of = (kind: ImportanceKind): FeatureImportanceEntry[] =>
       rows
         .filter((r) => r.kind === kind)
@@ -171,26 +164,7 @@ export class ExplanationsService {
     }[],
     rows: number,
   ): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      await m.query('DELETE FROM feature_importance WHERE model_version = $1 AND kind = $2', [
-        version,
-        kind,
-      ]);
-      if (entries.length === 0) return;
-      await m.query(
-        `INSERT INTO feature_importance (model_version, kind, feature, importance, spread, signed, rows)
-         SELECT $1, $2, * FROM unnest($3::text[], $4::float8[], $5::float8[], $6::float8[], $7::int[])`,
-        [
-          version,
-          kind,
-          entries.map((e) => e.feature),
-          entries.map((e) => e.importance),
-          entries.map((e) => e.spread),
-          entries.map((e) => e.signed),
-          entries.map(() => rows),
-        ],
-      );
-    });
+    await this.repository.replaceImportance(version, kind, entries, rows);
   }
 
   /**

@@ -1,23 +1,11 @@
 import type { DataSource } from 'typeorm';
-import { preparedQuery, type Queryable } from '../../common/prepared-query';
+import { type Queryable } from '../../common/prepared-query';
 import type { Progress } from '../../common/progress';
-import {
-  ACCOUNT_AS_OF_SQL,
-  GENRE_CATALOGUE_SQL,
-  batchFeaturesSql,
-  sequenceFromJson,
-} from './batch-features';
+import { GENRE_CATALOGUE_SQL, batchFeaturesSql, sequenceFromJson } from './batch-features';
 import { FEATURES, type FeatureValues } from './feature-definitions';
-import {
-  FeaturesRepository,
-  ONLINE_STATE_COLUMNS,
-  onlineStateJoins,
-  type StoredView,
-} from './features.repository';
+import { FeaturesRepository, type StoredView } from './features.repository';
 import { featureRowFrom, type FeatureRow, type OnlineRow } from './online-rows';
-import { windowDay } from './online-state';
-import { ACCOUNT_EVENTS, VIEWING_EVENTS } from '../events/event-sql';
-import { USERS } from '../users/user-sql';
+import { readOnlineRows } from './online-read-sql';
 
 export type { FeatureRow } from './online-rows';
 export type { StoredView as ViewForFeatures } from './features.repository';
@@ -28,18 +16,6 @@ export interface LabelledFeatureRow extends FeatureRow {
 
 const REBUILD_USERS_PER_CHUNK = 5000;
 const CATALOGUE_TTL_MS = 60_000;
-
-/**
- * The online read at an instant (a timestamptz parameter) and its window day (an int parameter):
- * account columns as of t and the stored online state. Composable after the users relation aliased `u`.
- */
-export const ONLINE_READ_SELECT = `u.id::text AS id, u.signup_at, u.country, u.age_band,
-  ${ONLINE_STATE_COLUMNS}, acct.*`;
-export function onlineReadJoins(timeParam: string, endParam: string): string {
-  return `CROSS JOIN (SELECT ${timeParam}::timestamptz AS t) p
-  ${onlineStateJoins(endParam)}
-  ${ACCOUNT_AS_OF_SQL}`;
-}
 
 export class FeatureService {
   private catalogue: { at: number; value: Record<string, number> } | null = null;
@@ -63,11 +39,7 @@ export class FeatureService {
 
   /** First signup and the latest event of any kind: the span snapshots are planned over. */
   async dataSpan(): Promise<{ start: Date | null; last: Date | null }> {
-    const [row] = await this.dataSource.query(
-      `SELECT (SELECT min(signup_at) FROM ${USERS} users) AS start,
-              greatest((SELECT max(started_at) FROM ${VIEWING_EVENTS} viewing_events), (SELECT max(at) FROM ${ACCOUNT_EVENTS} subscription_events)) AS last`,
-    );
-    return row;
+    return this.repository.dataSpan();
   }
 
   /** Subscribers, and how many have an online state (fewer: a rebuild is due). */
@@ -115,12 +87,7 @@ export class FeatureService {
     runner: Queryable = this.dataSource,
   ): Promise<FeatureRow[]> {
     if (userIds.length === 0) return [];
-    const rows: OnlineRow[] = await preparedQuery(
-      runner,
-      `SELECT ${ONLINE_READ_SELECT} FROM ${USERS} u ${onlineReadJoins('$2', '$3')}
-        WHERE u.id = ANY($1::bigint[]) AND u.status = 'ACTIVE' ORDER BY u.id`,
-      [userIds, t.toISOString(), windowDay(t.getTime())],
-    );
+    const rows = await readOnlineRows(runner, userIds, t);
     return this.featureRows(rows, t, runner);
   }
 

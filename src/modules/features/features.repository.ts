@@ -18,7 +18,7 @@ import {
   VIEW_DECAY_DAYS,
   WINDOW_DAYS,
 } from './online-state';
-import { VIEWING_EVENTS } from '../events/event-sql';
+import { ACCOUNT_EVENTS, VIEWING_EVENTS } from '../events/event-sql';
 import { TITLES } from '../catalog/title-sql';
 import { USERS } from '../users/user-sql';
 
@@ -178,6 +178,16 @@ export function genresParams(genresByTitle: ReadonlyMap<string, readonly string[
 
 export class FeaturesRepository {
   constructor(private readonly db: Queryable) {}
+
+  /** First signup and the latest event of any kind: the span snapshots are planned over. */
+  async dataSpan(): Promise<{ start: Date | null; last: Date | null }> {
+    const [row] = await this.db.query(
+      `SELECT (SELECT min(signup_at) FROM ${USERS} users) AS start,
+              greatest((SELECT max(started_at) FROM ${VIEWING_EVENTS} viewing_events),
+                       (SELECT max(at) FROM ${ACCOUNT_EVENTS} subscription_events)) AS last`,
+    );
+    return row;
+  }
 
   /** Fold stored views into the online state in one statement (outside the ingest path: tests, repairs). */
   async foldViews(

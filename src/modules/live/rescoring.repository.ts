@@ -22,7 +22,7 @@ import type { AlertRow } from '../alerts/alert-payloads';
 import { accountEventJson, viewingEventJson } from '../events/event-sql';
 import type { AccountEventRow } from '../events/event-payloads';
 import type { ViewingEvent } from '../events/viewing-event.entity';
-import { ONLINE_READ_SELECT, onlineReadJoins } from '../features/feature.service';
+import { ONLINE_READ_SELECT, onlineReadJoins } from '../features/online-read-sql';
 import type { OnlineRow } from '../features/online-rows';
 import type { ChurnScore } from '../scoring/churn-score.entity';
 import {

@@ -59,12 +59,11 @@ export class ModelRegistryService {
         { version },
       );
     }
+    // One active version at a time: both updates commit together (the partial unique index agrees).
     await this.dataSource.transaction(async (m) => {
-      await m.query('UPDATE model_versions SET active = false WHERE active');
-      await m.query(
-        'UPDATE model_versions SET active = true, activated_at = now() WHERE version = $1',
-        [version],
-      );
+      const rows = m.getRepository(ModelVersionRow);
+      await rows.update({ active: true }, { active: false });
+      await rows.update({ version }, { active: true, activatedAt: () => 'now()' });
     });
     this.store.markActive(version);
     this.activeCache = undefined;
