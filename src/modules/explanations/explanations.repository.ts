@@ -12,6 +12,14 @@ export interface ImportanceRow {
   computed_at: Date;
 }
 
+/** One feature's importance as stored (spread and signed where the kind has them). */
+export interface ImportanceEntryInput {
+  feature: string;
+  importance: number;
+  spread: number | null;
+  signed: number | null;
+}
+
 export class ExplanationsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -28,12 +36,7 @@ export class ExplanationsRepository {
   async replaceImportance(
     version: string,
     kind: ImportanceKind,
-    entries: readonly {
-      feature: string;
-      importance: number;
-      spread: number | null;
-      signed: number | null;
-    }[],
+    entries: readonly ImportanceEntryInput[],
     rows: number,
   ): Promise<void> {
     await this.dataSource.transaction(async (m) => {

@@ -46,7 +46,7 @@ import {
 import { featureLabel, reasonFor } from './feature-reasons';
 import { mergePairs } from './merge-pairs';
 import { plainUnit, plainValue } from './feature-units';
-import { ExplanationsRepository } from './explanations.repository';
+import { ExplanationsRepository, type ImportanceEntryInput } from './explanations.repository';
 
 /** Most contributions one explanation may list. */
 export const MAX_TOP = 30;
@@ -156,12 +156,7 @@ export class ExplanationsService {
   async saveImportance(
     version: string,
     kind: ImportanceKind,
-    entries: readonly {
-      feature: string;
-      importance: number;
-      spread: number | null;
-      signed: number | null;
-    }[],
+    entries: readonly ImportanceEntryInput[],
     rows: number,
   ): Promise<void> {
     await this.repository.replaceImportance(version, kind, entries, rows);
