@@ -24,6 +24,24 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/** A table with a header row of `head` labels and the given body rows. */
+export function table(head, rows) {
+  return el(
+    'table',
+    {},
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        head.map((h) => el('th', {}, h)),
+      ),
+    ),
+    el('tbody', {}, rows),
+  );
+}
+
 export const $ = (id) => document.getElementById(id);
 
 export function pct(p, digits = 1) {

@@ -3,7 +3,18 @@
 // says plainly when there is nothing yet.
 
 import { request } from './api.js';
-import { $, el, emptyState, errorState, figures, fill, int, levelStack, pct } from './format.js';
+import {
+  $,
+  el,
+  emptyState,
+  errorState,
+  figures,
+  fill,
+  int,
+  levelStack,
+  pct,
+  table,
+} from './format.js';
 
 const SEGMENTS = `query Segments {
   segments { id label size share churnRate meanRisk riskDistribution { level users }
@@ -44,37 +55,23 @@ export async function loadSegments() {
   ];
   fill(
     body,
-    el(
-      'table',
-      {},
-      el(
-        'thead',
-        {},
+    table(
+      head,
+      segments.map((s) =>
         el(
           'tr',
-          {},
-          head.map((h) => el('th', {}, h)),
-        ),
-      ),
-      el(
-        'tbody',
-        {},
-        segments.map((s) =>
+          { dataset: { segmentId: s.id } },
+          el('td', {}, s.label),
+          el('td', {}, `${int(s.size)} (${pct(s.share, 0)})`),
+          el('td', {}, pct(s.churnRate)),
+          el('td', {}, pct(s.meanRisk)),
+          el('td', {}, levelStack(s.riskDistribution)),
           el(
-            'tr',
-            { dataset: { segmentId: s.id } },
-            el('td', {}, s.label),
-            el('td', {}, `${int(s.size)} (${pct(s.share, 0)})`),
-            el('td', {}, pct(s.churnRate)),
-            el('td', {}, pct(s.meanRisk)),
-            el('td', {}, levelStack(s.riskDistribution)),
-            el(
-              'td',
-              {},
-              s.drift && s.drift.previousRunId !== null
-                ? `size ${signed(s.drift.sizeChange, int)}, churn ${signed(s.drift.churnRateChange, (v) => `${(v * 100).toFixed(1)} pt`)}`
-                : 'new in this run',
-            ),
+            'td',
+            {},
+            s.drift && s.drift.previousRunId !== null
+              ? `size ${signed(s.drift.sizeChange, int)}, churn ${signed(s.drift.churnRateChange, (v) => `${(v * 100).toFixed(1)} pt`)}`
+              : 'new in this run',
           ),
         ),
       ),
@@ -141,34 +138,20 @@ export async function loadRetention() {
   ];
   fill(
     body,
-    el(
-      'table',
-      {},
-      el(
-        'thead',
-        {},
+    table(
+      head,
+      experiments.map((x) =>
         el(
           'tr',
           {},
-          head.map((h) => el('th', {}, h)),
-        ),
-      ),
-      el(
-        'tbody',
-        {},
-        experiments.map((x) =>
+          el('td', {}, x.strategy),
+          el('td', {}, new Date(x.createdAt).toLocaleDateString()),
+          el('td', {}, `${int(x.treatedRows)} / ${int(x.controlRows)}`),
+          el('td', {}, `${pct(x.treatedChurnRate)} vs ${pct(x.controlChurnRate)}`),
           el(
-            'tr',
+            'td',
             {},
-            el('td', {}, x.strategy),
-            el('td', {}, new Date(x.createdAt).toLocaleDateString()),
-            el('td', {}, `${int(x.treatedRows)} / ${int(x.controlRows)}`),
-            el('td', {}, `${pct(x.treatedChurnRate)} vs ${pct(x.controlChurnRate)}`),
-            el(
-              'td',
-              {},
-              `${signed(x.effect.mean, (v) => `${(v * 100).toFixed(1)} pt`)} (${(x.effect.lower * 100).toFixed(1)} to ${(x.effect.upper * 100).toFixed(1)})`,
-            ),
+            `${signed(x.effect.mean, (v) => `${(v * 100).toFixed(1)} pt`)} (${(x.effect.lower * 100).toFixed(1)} to ${(x.effect.upper * 100).toFixed(1)})`,
           ),
         ),
       ),

@@ -14,6 +14,7 @@ import {
   levelBadge,
   num,
   pct,
+  table,
 } from './format.js';
 import { setLevelMeanings } from './trends.js';
 
@@ -32,49 +33,27 @@ function bandsTable(model) {
   if (bands.length === 0) {
     return emptyState('This model version was trained before risk levels were chosen per model.');
   }
-  return el(
-    'table',
-    {},
-    el(
-      'thead',
-      {},
-      el(
+  return table(
+    ['level', 'probability', 'subscribers', 'churn rate', 'of all churners', 'lift', 'meaning'],
+    bands.map((b, i) => {
+      const upper = bands[i + 1] ? bands[i + 1].lowerBound : 1;
+      const meaning =
+        b.precision === null
+          ? 'no evaluation subscribers fell here'
+          : `${pct(b.precision, 0)} of these subscribers cancelled within ${model.horizonDays} days` +
+            (b.lift === null ? '' : `, ${num(b.lift, 1)}× the average`);
+      return el(
         'tr',
-        {},
-        [
-          'level',
-          'probability',
-          'subscribers',
-          'churn rate',
-          'of all churners',
-          'lift',
-          'meaning',
-        ].map((h) => el('th', {}, h)),
-      ),
-    ),
-    el(
-      'tbody',
-      {},
-      bands.map((b, i) => {
-        const upper = bands[i + 1] ? bands[i + 1].lowerBound : 1;
-        const meaning =
-          b.precision === null
-            ? 'no evaluation subscribers fell here'
-            : `${pct(b.precision, 0)} of these subscribers cancelled within ${model.horizonDays} days` +
-              (b.lift === null ? '' : `, ${num(b.lift, 1)}× the average`);
-        return el(
-          'tr',
-          { dataset: { level: b.level } },
-          el('td', {}, levelBadge(b.level)),
-          el('td', {}, `${pct(b.lowerBound, 0)} – ${pct(upper, 0)}`),
-          el('td', {}, `${pct(b.share, 0)} (${int(b.rows)})`),
-          el('td', {}, pct(b.precision, 0)),
-          el('td', {}, pct(b.recall, 0)),
-          el('td', {}, b.lift === null ? '–' : `${num(b.lift, 1)}×`),
-          el('td', {}, meaning),
-        );
-      }),
-    ),
+        { dataset: { level: b.level } },
+        el('td', {}, levelBadge(b.level)),
+        el('td', {}, `${pct(b.lowerBound, 0)} – ${pct(upper, 0)}`),
+        el('td', {}, `${pct(b.share, 0)} (${int(b.rows)})`),
+        el('td', {}, pct(b.precision, 0)),
+        el('td', {}, pct(b.recall, 0)),
+        el('td', {}, b.lift === null ? '–' : `${num(b.lift, 1)}×`),
+        el('td', {}, meaning),
+      );
+    }),
   );
 }
 
