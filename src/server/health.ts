@@ -33,11 +33,17 @@ export async function checkHealth(
 ): Promise<Health> {
   const started = Date.now();
   const uptimeSeconds = Math.round(process.uptime());
+  // The rejection waits one turn of the event loop (setImmediate runs after pending I/O): when a long
+  // synchronous stretch (a model fitting in-process) delays both the timer and the answer, the answer
+  // that already arrived wins, so a busy process is not reported as a database outage.
   const bounded = <T>(p: Promise<T>) =>
     Promise.race([
       p,
       new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`no answer in ${timeoutMs}ms`)), timeoutMs).unref(),
+        setTimeout(
+          () => setImmediate(() => reject(new Error(`no answer in ${timeoutMs}ms`))),
+          timeoutMs,
+        ).unref(),
       ),
     ]);
   try {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../support/global-setup';
+import { waitFor } from '../support/wait-for';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'src', 'cli.js');
@@ -77,7 +78,15 @@ describe('first start on a fresh machine (embedded PostgreSQL)', () => {
   it('starts its own PostgreSQL, seeds, serves, stops cleanly, and reuses the data next time', async () => {
     const pgPort = await freePort();
     const first = await startCli(dataDir, pgPort);
-    const health = await (await fetch(`${first.url}/healthz`)).json();
+    // The first model trains in the background right after start: on a loaded machine one probe may
+    // be slow, so wait for a healthy answer rather than take the first.
+    const health = await waitFor(
+      async () => {
+        const body = await (await fetch(`${first.url}/healthz`)).json();
+        return body.status === 'ok' ? body : null;
+      },
+      { what: '/healthz to answer ok', timeoutMs: 20_000, intervalMs: 250 },
+    );
     expect(health).toMatchObject({ status: 'ok', database: { status: 'up' } });
     const res = await fetch(`${first.url}/graphql`, {
       method: 'POST',
