@@ -153,6 +153,7 @@ export class RescoringRepository {
         ...(withAlerts ? alertWriteParams(alerts, at) : []),
         withAlerts || gone.length > 0 ? 'on' : 'off',
       ],
+      { rows: scores.length },
     );
     return {
       scores: (row.scores ?? []).map(reviveScore),

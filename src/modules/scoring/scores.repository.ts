@@ -137,6 +137,7 @@ export class ScoresRepository {
       runner,
       `WITH ${writeScoresCtes(1, `$${SCORES_PARAM_COUNT + 1}`)} SELECT ${WRITTEN_SCORES_JSON} AS scores`,
       [...scoresParams(scores, version, at), []],
+      { rows: scores.length },
     );
     return (row.scores ?? []).map(reviveScore);
   }
