@@ -1,6 +1,8 @@
 // GraphQL over HTTP with the key the operator typed in. The key lives in sessionStorage: it is gone
 // when the tab closes, and no other site or later visitor of this browser profile can read it back.
 
+import { errorState, fill } from './format.js';
+
 const KEY = 'churn-api-key';
 // Earlier versions kept the key in localStorage, where it outlived the session: remove it.
 localStorage.removeItem(KEY);
@@ -64,4 +66,14 @@ export async function request(query, variables = {}) {
     throw error;
   }
   return body.data;
+}
+
+/** A panel's load: the query's data, or null after showing in `body` why it could not be read. */
+export async function requestInto(body, query, what, variables) {
+  try {
+    return await request(query, variables);
+  } catch (err) {
+    fill(body, errorState(err, what));
+    return null;
+  }
 }

@@ -2,19 +2,8 @@
 // drift since the previous run), recommendation effectiveness and retention experiments. Each panel
 // says plainly when there is nothing yet.
 
-import { request } from './api.js';
-import {
-  $,
-  el,
-  emptyState,
-  errorState,
-  figures,
-  fill,
-  int,
-  levelStack,
-  pct,
-  table,
-} from './format.js';
+import { requestInto } from './api.js';
+import { $, el, emptyState, figures, fill, int, levelStack, pct, table } from './format.js';
 
 const SEGMENTS = `query Segments {
   segments { id label size share churnRate meanRisk riskDistribution { level users }
@@ -31,13 +20,9 @@ const signed = (v, f) => (v === null || v === undefined ? '' : `${v >= 0 ? '+' :
 
 export async function loadSegments() {
   const body = $('segments-body');
-  let segments;
-  try {
-    ({ segments } = await request(SEGMENTS));
-  } catch (err) {
-    fill(body, errorState(err, 'the segments'));
-    return;
-  }
+  const data = await requestInto(body, SEGMENTS, 'the segments');
+  if (!data) return;
+  const segments = data.segments;
   if (segments.length === 0) {
     fill(
       body,
@@ -81,13 +66,9 @@ export async function loadSegments() {
 
 export async function loadRecommendations() {
   const body = $('recs-body');
-  let r;
-  try {
-    ({ recommendationEffectiveness: r } = await request(RECS));
-  } catch (err) {
-    fill(body, errorState(err, 'recommendation effectiveness'));
-    return;
-  }
+  const data = await requestInto(body, RECS, 'recommendation effectiveness');
+  if (!data) return;
+  const r = data.recommendationEffectiveness;
   if (r.impressions === 0) {
     fill(
       body,
@@ -118,13 +99,9 @@ export async function loadRecommendations() {
 
 export async function loadRetention() {
   const body = $('retention-body');
-  let experiments;
-  try {
-    ({ retentionExperiments: experiments } = await request(RETENTION));
-  } catch (err) {
-    fill(body, errorState(err, 'retention experiments'));
-    return;
-  }
+  const data = await requestInto(body, RETENTION, 'retention experiments');
+  if (!data) return;
+  const experiments = data.retentionExperiments;
   if (experiments.length === 0) {
     fill(body, emptyState('No retention experiment has been run yet (runRetentionExperiment).'));
     return;

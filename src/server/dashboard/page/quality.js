@@ -1,21 +1,9 @@
 // How good the serving model is: ranking (ROC AUC, PR AUC) beside the naive baseline, calibration as a
 // reliability plot (predicted against observed churn), and the risk levels' bands with what each means.
 
-import { request } from './api.js';
+import { requestInto } from './api.js';
 import { xyChart } from './charts.js';
-import {
-  $,
-  el,
-  emptyState,
-  errorState,
-  figures,
-  fill,
-  int,
-  levelBadge,
-  num,
-  pct,
-  table,
-} from './format.js';
+import { $, el, emptyState, figures, fill, int, levelBadge, num, pct, table } from './format.js';
 import { setLevelMeanings } from './trends.js';
 
 const MODEL = `query Model {
@@ -59,13 +47,9 @@ function bandsTable(model) {
 
 export async function loadModel() {
   const body = $('model-body');
-  let model;
-  try {
-    ({ activeModel: model } = await request(MODEL));
-  } catch (err) {
-    fill(body, errorState(err, 'the model'));
-    return;
-  }
+  const data = await requestInto(body, MODEL, 'the model');
+  if (!data) return;
+  const model = data.activeModel;
   if (!model) {
     fill(
       body,
