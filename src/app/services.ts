@@ -106,7 +106,7 @@ export function createServices(
     alerts,
     explanations,
     segments,
-    recommendations: new RecommendationsService(dataSource, config.modelDir, segments, logger),
+    recommendations: new RecommendationsService(dataSource, config.modelDir, logger),
     retention: new RetentionService(
       dataSource,
       features,

@@ -25,6 +25,11 @@ export type RiskLevel = 'low' | 'medium' | 'high';
 /** γ per risk level. */
 export const RISK_BLEND: Readonly<Record<RiskLevel, number>> = { low: 0, medium: 0.25, high: 0.5 };
 
+/** γ of a risk level, or a γ given directly (clamped to [0, 1]). */
+function riskWeight(risk: RiskLevel | number): number {
+  return typeof risk === 'number' ? Math.min(1, Math.max(0, risk)) : RISK_BLEND[risk];
+}
+
 export interface PredictedCompletionOptions {
   /** a: pseudo-count of the item prior in the neighbour mean. */
   neighbourPrior: number;
@@ -128,7 +133,7 @@ export function rerankForRetention(
   options: Partial<RerankOptions> = {},
 ): Recommendation[] {
   const { k = list.length, likelyThreshold = 0.7 } = options;
-  const gamma = typeof risk === 'number' ? Math.min(1, Math.max(0, risk)) : RISK_BLEND[risk];
+  const gamma = riskWeight(risk);
   const scored = list.map((r, rank) => ({
     r,
     rank,
@@ -148,7 +153,8 @@ export function rerankForRetention(
 
 /**
  * Recommendations for a user at risk: the hybrid's top `pool` (default 3k) re-ranked toward
- * predicted completion, cut to k.
+ * predicted completion, cut to k. Only the k kept are explained (reasons are the costly part of an
+ * item); they are re-ranked among themselves exactly as the whole pool orders them.
  */
 export function recommendForRetention(
   recommender: HybridRecommender,
@@ -159,6 +165,15 @@ export function recommendForRetention(
   pool = 3 * k,
   among: ArrayLike<number> | null = null,
 ): Recommendation[] {
-  const list = recommender.recommend(ctx, pool, among).items;
+  const top = recommender.rank(ctx, pool, among);
+  const gamma = riskWeight(risk);
+  const kept = Array.from(top.items, (item, rank) => ({
+    rank,
+    score: (1 - gamma) * top.scores[rank] + gamma * predicted[item],
+  }))
+    .sort((a, b) => b.score - a.score || a.rank - b.rank)
+    .slice(0, k)
+    .sort((a, b) => a.rank - b.rank);
+  const list = kept.map(({ rank }) => recommender.explain(top.blend, top.items[rank]));
   return rerankForRetention(list, predicted, risk, { k });
 }

@@ -202,13 +202,14 @@ export class ImplicitFoldIn {
       itemFactors.subarray(candidate * d, candidate * d + d),
       new Float64Array(d),
     );
-    const out: Float64Array = new Float64Array(user.items.length);
-    user.items.forEach((item, h) => {
+    const { items, confidences } = user;
+    const out: Float64Array = new Float64Array(items.length);
+    for (let h = 0; h < items.length; h++) {
       let s = 0;
-      const base = item * d;
+      const base = items[h] * d;
       for (let x = 0; x < d; x++) s += itemFactors[base + x] * w[x];
-      out[h] = this.scale * user.confidences[h] * s;
-    });
+      out[h] = this.scale * confidences[h] * s;
+    }
     return out;
   }
 }

@@ -22,6 +22,7 @@ import type { RecommendationReason, SourceCode } from './reasons';
 import {
   RECOMMENDATION_SOURCES,
   type HybridParts,
+  type DerivedHistory,
   type PreparedUser,
   type SourceInput,
   type UserContext,
@@ -87,32 +88,55 @@ export class HybridRecommender {
   }
 
   /**
-   * Derives the per-request state from the full history. The candidates are the pool's
-   * (parts.pool) plus the unstarted items `among` names, or every unstarted item without a pool.
-   * Shape: among [itemCount].
+   * What the full history alone determines (statuses, fold-in, content profile, genre taste): the
+   * costly part of a request, which a caller may keep while the user's history is unchanged and pass
+   * back as `ctx.derived`. `now` enters only through the recency decay, which is exponential, so a
+   * later `now` scales every weight alike: the l2-normalised profile and the taste's ratios (all the
+   * sources and reasons read) stay the same.
    */
-  prepare(ctx: UserContext, among: ArrayLike<number> | null = null): PreparedUser {
+  deriveHistory(history: UserContext['history'], now: number): DerivedHistory {
     const { parts } = this;
-    const statuses = watchStatuses(ctx.history, parts.kinds, this.options.rules);
+    const statuses = watchStatuses(history, parts.kinds, this.options.rules);
     const historyItems = [...statuses.entries()]
       .sort((a, b) => b[1].lastSeen - a[1].lastSeen || a[0] - b[0])
       .map(([item]) => item);
-    const entries = ctx.history.map((h) => ({
+    const entries = history.map((h) => ({
       item: h.item,
       weight: h.completion,
       timestamp: h.timestamp,
     }));
     const halfLife = parts.content?.options.halfLifeDays ?? 30;
+    return {
+      parts,
+      historyItems,
+      statuses,
+      folded: parts.collaborative?.foldIn().foldIn(entries) ?? null,
+      profile: parts.content?.profile(entries, now) ?? null,
+      taste: genreTaste(entries, parts.features, now, halfLife),
+      pooled: new Map(),
+    };
+  }
+
+  /**
+   * Derives the per-request state from the full history (or `ctx.derived`, when it was derived
+   * with these parts). The candidates are the pool's (parts.pool) plus the unstarted items `among`
+   * names, or every unstarted item without a pool. Shape: among [itemCount].
+   */
+  prepare(ctx: UserContext, among: ArrayLike<number> | null = null): PreparedUser {
+    const { parts } = this;
+    const derived =
+      ctx.derived?.parts === parts ? ctx.derived : this.deriveHistory(ctx.history, ctx.now);
+    const { historyItems, statuses } = derived;
     const eligible = unstartedItems(parts.itemCount, statuses);
     return {
       ctx,
       historyItems,
       statuses,
       eligible,
-      candidates: candidatesOf(parts, historyItems, ctx.segment, eligible, among),
-      folded: parts.collaborative?.foldIn().foldIn(entries) ?? null,
-      profile: parts.content?.profile(entries, ctx.now) ?? null,
-      taste: genreTaste(entries, parts.features, ctx.now, halfLife),
+      candidates: candidatesOf(parts, derived, ctx.segment, eligible, among),
+      folded: derived.folded,
+      profile: derived.profile,
+      taste: derived.taste,
     };
   }
 
@@ -176,12 +200,30 @@ export class HybridRecommender {
    * 1 are ranked. Shape: among [itemCount].
    */
   recommend(ctx: UserContext, k = 10, among: ArrayLike<number> | null = null): RecommendationList {
-    const b = this.blend(this.prepare(ctx, among));
-    const { candidates } = b.user;
+    const top = this.rank(ctx, k, among);
+    const items = Array.from(top.items, (item) => this.explain(top.blend, item));
+    return { items, weights: top.blend.weights, historySize: top.blend.user.historyItems.length };
+  }
+
+  /**
+   * The top k unstarted items and their blended scores, best first, not yet explained (`explain`
+   * gives the why of the ones a caller keeps). Shapes: among [itemCount] → items, scores [≤ k].
+   */
+  rank(
+    ctx: UserContext,
+    k: number,
+    among: ArrayLike<number> | null = null,
+  ): { blend: Omit<BlendedScores, 'scores'>; items: Int32Array; scores: Float64Array } {
+    const blend = this.blend(this.prepare(ctx, among));
+    const { candidates } = blend.user;
     const allowed = among === null ? null : Uint8Array.from(candidates, (i) => among[i]);
     // Candidates are ascending, so ties still go to the lower item.
-    const items = Array.from(topK(b.blended, k, allowed), (j) => this.explain(b, candidates[j]));
-    return { items, weights: b.weights, historySize: b.user.historyItems.length };
+    const top = topK(blend.blended, k, allowed);
+    return {
+      blend,
+      items: top.map((j) => candidates[j]),
+      scores: Float64Array.from(top, (j) => blend.blended[j]),
+    };
   }
 
   /** Source, contributions and reasons of one candidate under a blend. */
@@ -214,7 +256,7 @@ export class HybridRecommender {
 /** Which eligible items a request scores (ascending). */
 function candidatesOf(
   parts: HybridParts,
-  recent: readonly number[],
+  derived: DerivedHistory,
   segment: number | undefined,
   eligible: Uint8Array,
   among: ArrayLike<number> | null,
@@ -224,7 +266,12 @@ function candidatesOf(
     for (let i = 0; i < eligible.length; i++) if (eligible[i]) out.push(i);
     return Int32Array.from(out);
   }
-  const pooled = parts.pool.candidates(recent, segment, eligible);
+  // The pool depends only on the history and the segment: kept with the derived history.
+  let pooled = derived.pooled.get(segment ?? -1);
+  if (pooled === undefined) {
+    pooled = parts.pool.candidates(derived.historyItems, segment, eligible);
+    derived.pooled.set(segment ?? -1, pooled);
+  }
   if (among === null) return pooled;
   // The pool plus the named titles: they are scored (and normalised) as the full list would be.
   const set = new Set(pooled);

@@ -94,6 +94,7 @@ export {
   type HybridParts,
   type UserContext,
   type PreparedUser,
+  type DerivedHistory,
   type SourceInput,
 } from './sources';
 export {

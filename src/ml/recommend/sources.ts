@@ -39,6 +39,21 @@ export interface UserContext {
   now: number;
   /** Behaviour segment (e.g. k-means), if known. */
   segment?: number;
+  /** What `HybridRecommender.deriveHistory` made of this same history, when the caller kept it. */
+  derived?: DerivedHistory;
+}
+
+/** The part of the per-request state that the history alone determines (see deriveHistory). */
+export interface DerivedHistory {
+  /** The parts it was derived with: another recommender's derivation is not reused. */
+  parts: HybridParts;
+  historyItems: number[];
+  statuses: ReadonlyMap<number, WatchStatus>;
+  folded: FoldedUser | null;
+  profile: Float64Array | null;
+  taste: Float64Array;
+  /** The pool's candidates per segment (−1: none), filled as requests need them. */
+  pooled: Map<number, Int32Array>;
 }
 
 /** The per-request state the sources share (computed once by the recommender). */
@@ -158,11 +173,12 @@ const collaborative: RecommendationSource = {
     const contrib = model.foldIn().contributions(folded, item);
     let best = -1;
     let total = 0;
-    contrib.forEach((c, h) => {
-      if (folded.items[h] === item) return;
-      if (c > 0) total += c;
-      if (c > 0 && (best < 0 || c > contrib[best])) best = h;
-    });
+    for (let h = 0; h < contrib.length; h++) {
+      const c = contrib[h];
+      if (folded.items[h] === item || !(c > 0)) continue;
+      total += c;
+      if (best < 0 || c > contrib[best]) best = h;
+    }
     if (best < 0) return [];
     return [
       {

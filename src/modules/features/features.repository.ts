@@ -121,6 +121,17 @@ export function onlineStateJoins(endParam: string): string {
   ) d ON true`;
 }
 
+/**
+ * A scalar subquery: when user `userIdExpr`'s online state last changed, as text (epoch
+ * microseconds), or null before their first fold. Every stored viewing batch moves it (the fold sets
+ * updated_at), so a reader holding something derived from a user's views tells with one primary-key
+ * lookup whether it is still current.
+ */
+export function onlineStateStampOf(userIdExpr: string): string {
+  return `(SELECT (extract(epoch FROM fs.updated_at) * 1000000)::int8::text
+             FROM user_feature_state fs WHERE fs.user_id = ${userIdExpr})`;
+}
+
 /** The columns `onlineStateJoins` adds. */
 export const ONLINE_STATE_COLUMNS = `fs.last_view_at, ${VIEW_DECAY_DAYS.map((d) => `fs.views_log_${d}d`).join(', ')},
   gs.genres, d.daily`;

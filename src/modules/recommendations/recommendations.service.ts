@@ -1,8 +1,10 @@
 /**
  * Recommendations served from the in-memory recommender state (recommender-state.ts). Every request
- * reads the user's FULL viewing history and folds it into the collaborative model in closed form
- * (item vectors fixed), recomputes the content profile and genre taste, so the very next request after
- * recordViewingEvents reflects what the user just watched; nothing is precomputed per user.
+ * serves the user's FULL viewing history as committed now, folded into the collaborative model in
+ * closed form (item vectors fixed), with the content profile and genre taste, so the very next request
+ * after recordViewingEvents reflects what the user just watched. What a history determines is kept
+ * per user while their history is unchanged: each request checks that with one primary-key lookup
+ * (user-histories.ts) and re-reads and re-derives only users who watched something since.
  *
  * Two rows, as streaming services show them: `recommend` lists titles the user has never started
  * (blended by the weights `train-recs` learned for the user's history size; users at HIGH or
@@ -14,7 +16,6 @@
  * attributes later viewing to.
  */
 import { randomUUID } from 'node:crypto';
-import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { DomainError, ErrorCode, invalidArgument } from '../../common/domain-error';
 import type { Logger } from '../../common/logger';
@@ -22,13 +23,13 @@ import {
   inProgressTitles,
   recommendForRetention,
   watchStatuses,
+  type DerivedHistory,
   type HistoryEvent,
   type Recommendation,
   type SourceCode,
 } from '../../ml';
 import { RiskLevel } from '../model-registry/risk-levels';
-import type { SegmentsService } from '../segments/segments.service';
-import { anyViewingEvents, viewingHistoriesOf, type ViewingRow } from './borrowed-reads';
+import { anyViewingEvents, currentHistoriesOf } from './borrowed-reads';
 import { effectiveness, type EffectivenessReport } from './effectiveness';
 import { validateImpressions, type ImpressionInput } from './impressions';
 import { RecommendationSource } from './recommendation-source';
@@ -41,6 +42,7 @@ import {
   type TrainRecommenderOptions,
 } from './recommender-training';
 import { served, type ServedRecommendation } from './served-recommendation';
+import { UserHistories, type HistoryRows } from './user-histories';
 
 export { RecommendationSource } from './recommendation-source';
 export type { ServedReason, ServedRecommendation } from './served-recommendation';
@@ -90,31 +92,17 @@ export class RecommendationsService {
   private checkedAt = 0;
   private training: Promise<RecommenderMetadata> | null = null;
   private stopping = false;
-  /**
-   * Concurrent requests' reads coalesced into one statement per tick (batching only, no cache:
-   * every request still reads the history as it is now).
-   */
-  private readonly historyBatch: DataLoader<string, ViewingRow[]>;
-  private readonly segmentBatch: DataLoader<string, string | null>;
+  /** Histories held for the serving state they were converted for (item indices are its own). */
+  private held: { state: RecommenderState; histories: HeldHistories } | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
     modelDir: string,
-    private readonly segments: SegmentsService,
     private readonly logger: Logger,
     private readonly options: RecommendationsOptions = {},
   ) {
     this.repository = new RecommendationsRepository(dataSource);
     this.store = new RecommenderStore(this.repository, modelDir);
-    this.historyBatch = new DataLoader(
-      async (ids) => {
-        const by = new Map<string, ViewingRow[]>(ids.map((id) => [id, []]));
-        for (const r of await viewingHistoriesOf(dataSource, ids)) by.get(r.user_id)?.push(r);
-        return ids.map((id) => by.get(id)!);
-      },
-      { cache: false },
-    );
-    this.segmentBatch = new DataLoader((ids) => segments.segmentIdsOf(ids), { cache: false });
   }
 
   /** The serving state; rebuilt in the background when a new version is trained or it ages. */
@@ -166,21 +154,15 @@ export class RecommendationsService {
       });
     }
     const state = await this.current();
-    const userIds = requests.map((r) => r.userId);
-    const [histories, segmentIds] = await Promise.all([
-      this.historiesOf(state, userIds),
-      this.segmentBatch.loadMany(userIds).then((ids) =>
-        ids.map((id) => {
-          if (id instanceof Error) throw id;
-          return id;
-        }),
-      ),
-    ]);
+    const held = await this.historiesOf(state).load(requests.map((r) => r.userId));
     const allowed = among === null ? null : amongMask(state, among);
     const now = Date.now() / 1000;
     return requests.map((req, i) => {
-      const segment = segmentIds[i] === null ? undefined : state.segmentIndex.get(segmentIds[i]!);
-      const ctx = { history: histories[i], now, segment };
+      const segment = state.segmentOf.get(req.userId);
+      const h = held[i];
+      // Derived once per history (and state): the hybrid and every single source share the parts.
+      h.derived ??= state.hybrid.deriveHistory(h.history, now);
+      const ctx = { history: h.history, now, segment, derived: h.derived };
       const retention =
         source === RecommendationSource.HYBRID && req.risk !== null && AT_RISK.has(req.risk);
       let items: Recommendation[];
@@ -213,9 +195,11 @@ export class RecommendationsService {
   async continueWatching(userIds: readonly string[], first: number): Promise<InProgressTitle[][]> {
     assertFirst(first);
     const state = await this.current();
-    const histories = await this.historiesOf(state, userIds);
-    return histories.map((history) =>
-      inProgressTitles(watchStatuses(history, state.parts.kinds, state.hybrid.options.rules))
+    const held = await this.historiesOf(state).load(userIds);
+    return held.map(({ history, derived }) =>
+      inProgressTitles(
+        derived?.statuses ?? watchStatuses(history, state.parts.kinds, state.hybrid.options.rules),
+      )
         .slice(0, first)
         .map((t) => ({
           titleId: state.titles[t.item].id,
@@ -313,34 +297,40 @@ export class RecommendationsService {
     }));
   }
 
-  /** Each user's full history as the recommender reads it (series carry their episode progress). */
-  private async historiesOf(
-    state: RecommenderState,
-    userIds: readonly string[],
-  ): Promise<HistoryEvent[][]> {
-    const perUser = await this.historyBatch.loadMany(userIds);
-    const by = new Map<string, HistoryEvent[]>();
-    const episodes = new Map<string, number>();
-    for (const r of perUser.flatMap((rows) => {
-      if (rows instanceof Error) throw rows;
-      return rows;
-    })) {
-      const item = state.indexOf.get(r.title_id);
-      if (item === undefined) continue;
-      const title = state.titles[item];
-      const event: HistoryEvent = { item, completion: r.completion, timestamp: r.t };
-      if (title.type === 'SERIES') {
-        const key = `${r.user_id}:${item}`;
-        const watched = (episodes.get(key) ?? 0) + (r.completion >= EPISODE_WATCHED ? 1 : 0);
-        episodes.set(key, watched);
-        event.progress = Math.min(1, watched / Math.max(1, title.episodeCount));
-      }
-      const list = by.get(r.user_id);
-      if (list) list.push(event);
-      else by.set(r.user_id, [event]);
+  /** The held histories of `state`: a new state starts from none (its item indices differ). */
+  private historiesOf(state: RecommenderState): HeldHistories {
+    if (this.held?.state !== state) {
+      this.held = {
+        state,
+        histories: new UserHistories(
+          (userIds, known) => currentHistoriesOf(this.dataSource, userIds, known),
+          (rows) => historyEvents(state, rows),
+        ),
+      };
     }
-    return userIds.map((id) => by.get(id) ?? []);
+    return this.held.histories;
   }
+}
+
+type HeldHistories = UserHistories<HistoryEvent[], DerivedHistory>;
+
+/** A user's rows as the recommender reads them (series carry their episode progress). */
+function historyEvents(state: RecommenderState, rows: HistoryRows): HistoryEvent[] {
+  const out: HistoryEvent[] = [];
+  const episodes = new Map<number, number>();
+  for (const r of rows) {
+    const item = state.indexOf.get(r.title_id!);
+    if (item === undefined) continue;
+    const title = state.titles[item];
+    const event: HistoryEvent = { item, completion: r.completion!, timestamp: r.t! };
+    if (title.type === 'SERIES') {
+      const watched = (episodes.get(item) ?? 0) + (r.completion! >= EPISODE_WATCHED ? 1 : 0);
+      episodes.set(item, watched);
+      event.progress = Math.min(1, watched / Math.max(1, title.episodeCount));
+    }
+    out.push(event);
+  }
+  return out;
 }
 
 function assertFirst(first: number): void {

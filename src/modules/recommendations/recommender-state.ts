@@ -2,8 +2,9 @@
  * What the recommender serves from, built from the database and held in memory like the churn
  * model: the catalog (the trained model's titles, or every title before the first training), item
  * features, the TF-IDF content model, popularity per segment and trending, predicted completion per
- * segment (the churn-aware re-rank), and the collaborative model when one is trained. A request only
- * adds the user's full history to this (the fold-in happens per request, see recommendations.service).
+ * segment (the churn-aware re-rank), each subscriber's segment, and the collaborative model when one
+ * is trained. A request only adds the user's full history to this (the fold-in happens per history,
+ * see recommendations.service and user-histories.ts).
  */
 import type { DataSource } from 'typeorm';
 import {
@@ -44,6 +45,11 @@ export interface RecommenderState {
   genres: string[];
   /** Segment id (latest run) → segment index of the popularity and completion tables. */
   segmentIndex: Map<string, number>;
+  /**
+   * User id → segment index, from the same run as the tables (a later run's labels would not match
+   * them); users outside that run have none until the state is rebuilt.
+   */
+  segmentOf: Map<string, number>;
   /** The blend of every source, and each source alone. */
   hybrid: HybridRecommender;
   single: Map<SourceCode, HybridRecommender>;
@@ -95,6 +101,9 @@ export async function buildRecommenderState(
     indexOf: catalog.indexOf,
     genres: catalog.genres,
     segmentIndex: viewing.segmentIndex,
+    segmentOf: new Map(
+      memberships.map((m) => [m.user_id, viewing.segmentIndex.get(String(m.segment_id))!]),
+    ),
     hybrid: new HybridRecommender(parts, { blend: blendOf(saved?.metadata ?? null) }),
     single: new Map(sources.map((s) => [s, new HybridRecommender(parts, { sources: [s] })])),
     predicted: predictedCompletions(viewing),
