@@ -7,7 +7,8 @@
  *  - recommendation latency through the service User.recommendations calls (history read,
  *    fold-in, candidate pool, four sources, reasons): one request at a time, and 50 concurrent
  *    requests (50 clients each sending the next as soon as the last returns), p50/p99; at-risk
- *    users (re-ranked) too;
+ *    users (re-ranked) too; and 50 concurrent requests each for a subscriber asked for the first
+ *    time (their history read and everything derived from it, as after a new event);
  *  - fold-in time: the user's vector from their full history after one more event.
  *
  * Quality as served is bench:recs-quality. Prints the figures and writes bench/results/recs.json.
@@ -84,18 +85,19 @@ async function alsTraining(ds: DataSource): Promise<Record<string, unknown>[]> {
   return out;
 }
 
-/** `CONCURRENCY` clients, each sending its next request when the last returns, REQUESTS in all. */
+/** `CONCURRENCY` clients, each sending its next request when the last returns, `requests` in all. */
 async function concurrent(
   services: Services,
   ids: readonly string[],
   risk: RiskLevel | null,
+  requests = REQUESTS,
 ): Promise<ReturnType<typeof stats> & { requestsPerSecond: number; cpuMsPerRequest: number }> {
   const ms: number[] = [];
   let next = 0;
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   const client = async () => {
-    while (next < REQUESTS) {
+    while (next < requests) {
       const userId = ids[next++ % ids.length];
       const s = performance.now();
       await services.recommendations.recommend([{ userId, risk }], 10, RecommendationSource.HYBRID);
@@ -156,6 +158,16 @@ async function main(): Promise<void> {
     process.stderr.write(`bench:recs: ${CONCURRENCY} concurrent clients, ${REQUESTS} requests\n`);
     const loaded = await concurrent(services, ids, RiskLevel.LOW);
     const loadedAtRisk = await concurrent(services, ids, RiskLevel.HIGH);
+    // Subscribers never asked for before: nothing of theirs is held, as for one who just watched.
+    const coldIds: string[] = (
+      await ds.query(
+        `SELECT u.id::text FROM users u WHERE u.status = 'ACTIVE' AND u.id <> ALL($2::bigint[])
+            AND EXISTS (SELECT 1 FROM viewing_events e WHERE e.user_id = u.id)
+          ORDER BY random() LIMIT $1`,
+        [REQUESTS, ids],
+      )
+    ).map((r: { id: string }) => r.id);
+    const loadedCold = await concurrent(services, coldIds, RiskLevel.LOW, coldIds.length);
 
     // Fold-in after one more event, from the full history, item vectors fixed.
     const foldIn = state.parts.collaborative!.foldIn();
@@ -189,6 +201,7 @@ async function main(): Promise<void> {
       atRiskLatency: atRisk,
       concurrent: { clients: CONCURRENCY, ...loaded },
       concurrentAtRisk: { clients: CONCURRENCY, ...loadedAtRisk },
+      concurrentCold: { clients: CONCURRENCY, ...loadedCold },
       foldIn: { ...stats(foldMs), meanHistory: historyLength / 100, d: foldIn.d },
     };
   } finally {
@@ -204,6 +217,10 @@ async function main(): Promise<void> {
   };
   const conRisk = results.concurrentAtRisk as ReturnType<typeof stats> & {
     requestsPerSecond: number;
+  };
+  const conCold = results.concurrentCold as ReturnType<typeof stats> & {
+    requestsPerSecond: number;
+    cpuMsPerRequest: number;
   };
   const fold = results.foldIn as ReturnType<typeof stats> & { meanHistory: number; d: number };
   const als = results.alsTraining as {
@@ -250,6 +267,11 @@ async function main(): Promise<void> {
         {
           measure: `at-risk, ${CONCURRENCY} concurrent requests`,
           result: `p50 ${f2(conRisk.p50Ms)} ms, p99 ${f2(conRisk.p99Ms)} ms (${conRisk.requestsPerSecond.toFixed(0)}/s)`,
+          target: '',
+        },
+        {
+          measure: `first request of each subscriber, ${CONCURRENCY} concurrent (${conCold.n} subscribers)`,
+          result: `p50 ${f2(conCold.p50Ms)} ms, p99 ${f2(conCold.p99Ms)} ms (${conCold.requestsPerSecond.toFixed(0)}/s, CPU ${f2(conCold.cpuMsPerRequest)} ms per request)`,
           target: '',
         },
         {
