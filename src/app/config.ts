@@ -32,6 +32,7 @@ export interface Config {
   trainMaxEpochs: number;
   autoTrainRecs: boolean;
   recsEpochs: number;
+  recsHeldUsers: number;
   alertProbabilityDelta: number | null;
   alertMinLevel: RiskLevel;
   rescoreIntervalHours: number;

@@ -47,6 +47,7 @@ export function createServices(
     | 'clvMarginRate'
     | 'clvAnnualDiscountRate'
     | 'clvHorizonMonths'
+    | 'recsHeldUsers'
   >,
   logger: Logger,
   clock: Clock = systemClock,
@@ -106,7 +107,9 @@ export function createServices(
     alerts,
     explanations,
     segments,
-    recommendations: new RecommendationsService(dataSource, config.modelDir, logger),
+    recommendations: new RecommendationsService(dataSource, config.modelDir, logger, {
+      heldUsers: config.recsHeldUsers,
+    }),
     retention: new RetentionService(
       dataSource,
       features,

@@ -73,6 +73,8 @@ export interface InProgressTitle {
 export interface RecommendationsOptions {
   /** Rebuild popularity, trending and the catalog this often (ms). */
   refreshMs?: number;
+  /** Subscribers whose history and its derivations are kept between requests (user-histories.ts). */
+  heldUsers?: number;
 }
 
 /** A series counts an episode watched once a sitting reaches this completion. */
@@ -305,6 +307,7 @@ export class RecommendationsService {
         histories: new UserHistories(
           (userIds, known) => currentHistoriesOf(this.dataSource, userIds, known),
           (rows) => historyEvents(state, rows),
+          this.options.heldUsers,
         ),
       };
     }

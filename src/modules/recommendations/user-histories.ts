@@ -40,7 +40,7 @@ export class UserHistories<H, D> {
     read: (userIds: readonly string[], known: readonly string[]) => Promise<HistoryCheck[]>,
     /** The state's view of a user's rows. */
     convert: (rows: HistoryRows) => H,
-    private readonly maxUsers = 10_000,
+    private readonly maxUsers = 5000,
   ) {
     this.loader = new DataLoader(
       async (asked) => {
