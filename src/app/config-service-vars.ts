@@ -140,7 +140,7 @@ export const SERVICE_VARS = [
     'RECS_HELD_USERS',
     'recsHeldUsers',
     '5000',
-    'Subscribers whose history, and what it determines, the recommender keeps between requests (about 30 KB each at 10,000 titles); 0 reads and derives on every request.',
+    'Subscribers whose history, and what it determines, the recommender keeps between requests (about 45 KB each at 10,000 titles); 0 reads and derives on every request.',
     int(0, 10_000_000),
   ),
   spec(

@@ -29,6 +29,9 @@ import {
 } from './sources';
 import { topK } from './top-k';
 
+/** Sources whose pool scores are kept with the derived history (see sourceScore). */
+const KEPT_SCORES: ReadonlySet<SourceCode> = new Set<SourceCode>(['collaborative', 'content']);
+
 export interface HybridOptions {
   blend: BlendOptions;
   rules: EligibilityRules;
@@ -114,6 +117,7 @@ export class HybridRecommender {
       profile: parts.content?.profile(entries, now) ?? null,
       taste: genreTaste(entries, parts.features, now, halfLife),
       pooled: new Map(),
+      poolScores: new Map(),
     };
   }
 
@@ -137,6 +141,7 @@ export class HybridRecommender {
       folded: derived.folded,
       profile: derived.profile,
       taste: derived.taste,
+      derived,
     };
   }
 
@@ -161,12 +166,31 @@ export class HybridRecommender {
     const perSource: Partial<Record<SourceCode, Float64Array>> = {};
     for (const code of SOURCE_CODES) {
       if (!available[code] || weights[code] <= 0) continue;
-      const s = RECOMMENDATION_SOURCES[code].score(input);
+      const s = this.sourceScore(code, input);
       perSource[code] = s;
       const w = weights[code];
       for (let j = 0; j < s.length; j++) blended[j] += w * s[j];
     }
     return { blended, perSource, weights, user };
+  }
+
+  /**
+   * A source's normalised scores of the candidates. The collaborative and content scores of the
+   * user's pool (the costly ones: a dot product and a sparse cosine per candidate) are kept with the
+   * derived history, which they follow from. Shape: → [candidates].
+   */
+  private sourceScore(code: SourceCode, input: SourceInput): Float64Array {
+    const { user } = input;
+    const segment = user.ctx.segment ?? -1;
+    const keep = KEPT_SCORES.has(code) && user.candidates === user.derived.pooled.get(segment);
+    if (!keep) return RECOMMENDATION_SOURCES[code].score(input);
+    const key = `${code}:${segment}`;
+    let scores = user.derived.poolScores.get(key);
+    if (scores === undefined) {
+      scores = RECOMMENDATION_SOURCES[code].score(input);
+      user.derived.poolScores.set(key, scores);
+    }
+    return scores;
   }
 
   /**

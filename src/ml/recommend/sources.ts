@@ -54,6 +54,8 @@ export interface DerivedHistory {
   taste: Float64Array;
   /** The pool's candidates per segment (−1: none), filled as requests need them. */
   pooled: Map<number, Int32Array>;
+  /** The costlier sources' scores of a pool, by `code:segment`, filled as requests need them. */
+  poolScores: Map<string, Float64Array>;
 }
 
 /** The per-request state the sources share (computed once by the recommender). */
@@ -72,6 +74,8 @@ export interface PreparedUser {
   profile: Float64Array | null;
   /** Taste per genre (genre-taste.ts). Shape: [genreCount] */
   taste: Float64Array;
+  /** What the history determines, which the fields above come from. */
+  derived: DerivedHistory;
 }
 
 export interface SourceInput {
