@@ -4,9 +4,11 @@
  * structured reasons to each item.
  *
  * Everything is derived from the request's full history: the collaborative vector is folded in
- * (fold-in.ts), the content profile and genre taste are recomputed, so the latest view changes the
- * next answer at once. With a candidate pool (candidate-pool.ts) the sources score a few hundred
- * titles instead of the catalog; top-k uses a bounded heap and reasons are built for the k kept.
+ * (fold-in.ts), the content profile and genre taste are computed, so the latest view changes the
+ * next answer at once. A caller may keep that derivation (`deriveHistory`, with the pool and its
+ * costlier scores) while the history is unchanged and pass it back in the context. With a candidate
+ * pool (candidate-pool.ts) the sources score a few hundred titles instead of the catalog; top-k
+ * uses a bounded heap and reasons are built for the k kept.
  */
 import { BLEND_DEFAULTS, SOURCE_CODES, blendWeights, type BlendOptions } from './blend-weights';
 import {
