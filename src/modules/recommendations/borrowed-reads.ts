@@ -34,7 +34,7 @@ export function viewingHistoriesOf(
   return preparedQuery(
     ds,
     `SELECT user_id::text, title_id::text, completion, extract(epoch FROM started_at)::float8 AS t
-       FROM ${VIEWING_EVENTS} viewing_events WHERE user_id = ANY($1::bigint[]) ORDER BY user_id, started_at, id`,
+       FROM ${VIEWING_EVENTS} viewing_events WHERE user_id = ANY($1::bigint[]) ORDER BY viewing_events.user_id, started_at, viewing_events.id`,
     [userIds],
   );
 }
@@ -65,6 +65,6 @@ export async function anyViewingEvents(ds: DataSource): Promise<boolean> {
 /** catalog: every title with what the recommender reads, by id. */
 export function catalogTitles(ds: DataSource): Promise<CatalogRow[]> {
   return ds.query(
-    `SELECT id::text, name, type, genres, tags, description, episode_count FROM ${TITLES} titles ORDER BY id`,
+    `SELECT id::text, name, type, genres, tags, description, episode_count FROM ${TITLES} titles ORDER BY titles.id`,
   );
 }
