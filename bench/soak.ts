@@ -2,8 +2,8 @@
  * `npm run bench:soak`: the live path held at a steady rate for minutes, to see what creeps. The built
  * service runs on a seeded world with a trained model (as bench:live), 100 graphql-ws subscribers listen,
  * and events arrive at 1,000/s for 10 minutes. Each minute: event → riskUpdated latency p50/p99, the
- * server's resident memory (sampled every second: the minute's median and peak, since a garbage-
- * collected heap saws up and down within a minute), the outbox depth; at the end, alerts lost (raised × subscribers − delivered,
+ * server's resident memory (sampled every second: the minute's median and peak, since the heap
+ * saws up and down between collections within a minute), the outbox depth; at the end, alerts lost (raised × subscribers − delivered,
  * must be 0), memory growth after the first minute (median RSS of the last minute against the first;
  * target < 10%) and the trend of the per-minute medians (MiB per minute, least squares).
  *
