@@ -91,6 +91,19 @@ export class ChurnModel {
     return first;
   }
 
+  /**
+   * Integrated-gradients attributions of a deep model (`steps` interpolation steps, no fallback), to
+   * compare with what `explain` serves (bench:why). Null for the logistic regression.
+   */
+  integratedGradients(
+    features: FeatureMatrix,
+    reference: ExplanationReference,
+    steps: number,
+  ): Explanation[] | null {
+    if (this.model instanceof LogisticRegression) return null;
+    return explainDeepChurn(this.model, reference.baseline, features, { steps, maxSteps: steps });
+  }
+
   /** Raw (uncalibrated) log-odds. Shape: [n, ·] → [n]. */
   logits(features: FeatureMatrix): Float64Array {
     if (this.model instanceof LogisticRegression) return this.model.predictLogits(features);
