@@ -16,6 +16,7 @@ import { createDataSource } from '../src/db/data-source';
 import { ensureFeatures } from '../src/app/ensure-model';
 import { createAppPubSub } from '../src/pubsub/pubsub';
 import { createServices } from '../src/app/services';
+import { cpuMsPer, cpuSnapshot, type CpuSnapshot } from './cpu-accounting';
 import { BENCH_KEY, createBenchDatabase, startServerProcess, type BenchDatabase } from './support';
 
 const DEVICES = ['TV', 'MOBILE', 'WEB', 'TABLET'];
@@ -71,6 +72,8 @@ export interface RunResult {
   failures: number;
   outstanding: number;
   backlog: number;
+  /** CPU ms per event sent, of the server, the database's backends and the bench process. */
+  cpuMsPerEvent: CpuSnapshot;
 }
 
 export interface LiveHarness {
@@ -170,6 +173,7 @@ export async function startLiveHarness(options: {
     let sent = 0;
     let dropped = 0;
     let failures = 0;
+    const cpuBefore = await cpuSnapshot(pool, server.child.pid!);
     const start = performance.now();
     const end = start + seconds * 1000;
     let next = start;
@@ -216,6 +220,7 @@ export async function startLiveHarness(options: {
     }
     const [{ n: backlog }] = (await pool.query('SELECT count(*)::int AS n FROM score_outbox')).rows;
     return {
+      cpuMsPerEvent: cpuMsPer(cpuBefore, await cpuSnapshot(pool, server.child.pid!), sent),
       sent,
       achieved: sent / elapsed,
       dropped,

@@ -18,6 +18,7 @@
  */
 import 'reflect-metadata';
 import os from 'node:os';
+import type { CpuSnapshot } from './cpu-accounting';
 import { startLiveHarness } from './live-harness';
 import { numberFlag, percentile, QUICK, table, writeResults } from './support';
 
@@ -33,6 +34,11 @@ const BATCH = flag('batch', 20);
 const LIGHT_RATE = flag('light-rate', 200);
 /** Requests per second the throughput stages aim for (events per request = rate / this). */
 const REQUESTS_PER_SECOND = 50;
+
+/** CPU per event of the three processes sharing the machine. */
+function cpuText(cpu: CpuSnapshot): string {
+  return `CPU ms/event: server ${cpu.server}, PostgreSQL ${cpu.postgres}, client ${cpu.client}`;
+}
 
 async function main(): Promise<void> {
   const cores = os.cpus().length;
@@ -69,9 +75,10 @@ async function main(): Promise<void> {
           p99Ms: percentile(sorted, 99),
           maxMs: sorted.at(-1) ?? NaN,
           outstanding: r.outstanding,
+          cpuMsPerEvent: r.cpuMsPerEvent,
         };
         process.stderr.write(
-          `  p50 ${stats.p50Ms.toFixed(1)} ms, p95 ${stats.p95Ms.toFixed(1)} ms, p99 ${stats.p99Ms.toFixed(1)} ms (${sorted.length} events)\n`,
+          `  p50 ${stats.p50Ms.toFixed(1)} ms, p95 ${stats.p95Ms.toFixed(1)} ms, p99 ${stats.p99Ms.toFixed(1)} ms (${sorted.length} events); ${cpuText(r.cpuMsPerEvent)}\n`,
         );
         // Let the pipeline drain before the next measurement.
         await new Promise((res) => setTimeout(res, 1500));
@@ -107,10 +114,13 @@ async function main(): Promise<void> {
           backlog: r.backlog,
           p50Ms: Math.round(percentile(s, 50)),
           p99Ms: Math.round(percentile(s, 99)),
+          serverCpuMsPerEvent: r.cpuMsPerEvent.server,
+          postgresCpuMsPerEvent: r.cpuMsPerEvent.postgres,
+          clientCpuMsPerEvent: r.cpuMsPerEvent.client,
           sustained: ok,
         });
         process.stderr.write(
-          `  ${rate}/s: achieved ${Math.round(r.achieved)}/s, p99 ${Math.round(percentile(s, 99))} ms, ${ok ? 'sustained' : 'NOT sustained'}\n`,
+          `  ${rate}/s: achieved ${Math.round(r.achieved)}/s, p99 ${Math.round(percentile(s, 99))} ms, ${ok ? 'sustained' : 'NOT sustained'}; ${cpuText(r.cpuMsPerEvent)}\n`,
         );
         if (ok) sustained = rate;
         else break;

@@ -2,8 +2,10 @@
  * `npm run bench:soak`: the live path held at a steady rate for minutes, to see what creeps. The built
  * service runs on a seeded world with a trained model (as bench:live), 100 graphql-ws subscribers listen,
  * and events arrive at 1,000/s for 10 minutes. Each minute: event → riskUpdated latency p50/p99, the
- * server's resident memory, the outbox depth; at the end, alerts lost (raised × subscribers − delivered,
- * must be 0) and memory growth after the first minute (target < 10%).
+ * server's resident memory (sampled every second: the minute's median and peak, since the heap
+ * saws up and down between collections within a minute), the outbox depth; at the end, alerts lost (raised × subscribers − delivered,
+ * must be 0), memory growth after the first minute (median RSS of the last minute against the first;
+ * target < 10%) and the trend of the per-minute medians (MiB per minute, least squares).
  *
  * Prints the figures and writes bench/results/soak.json.
  * Flags: --minutes N (default 10), --rate N (default 1000), --subscribers N (default 100), --users N
@@ -29,6 +31,21 @@ function rssMiB(pid: number): number {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
+/** Least-squares slope of values over their index (per minute). */
+function slope(values: readonly number[]): number {
+  const n = values.length;
+  if (n < 2) return 0;
+  const mx = (n - 1) / 2;
+  const my = values.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  values.forEach((y, x) => {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  });
+  return num / den;
+}
+
 async function main(): Promise<void> {
   const h = await startLiveHarness({
     bench: 'bench:soak',
@@ -43,14 +60,20 @@ async function main(): Promise<void> {
     const deliveredBefore = h.alertsReceived.reduce((a, b) => a + b, 0);
     const minutes: Record<string, number>[] = [];
     for (let m = 1; m <= MINUTES; m++) {
-      const r = await h.run(RATE, 60, BATCH, m === MINUTES ? 5000 : 0);
+      const samples: number[] = [];
+      const sampler = setInterval(() => samples.push(rssMiB(h.serverPid)), 1000);
+      const r = await h
+        .run(RATE, 60, BATCH, m === MINUTES ? 5000 : 0)
+        .finally(() => clearInterval(sampler));
+      samples.sort((a, b) => a - b);
       const lat = latencyStats(h.tracker.latencies.splice(0));
       const row = {
         minute: m,
         achieved: Math.round(r.achieved),
         p50Ms: Math.round(lat.p50Ms * 10) / 10,
         p99Ms: Math.round(lat.p99Ms * 10) / 10,
-        rssMiB: rssMiB(h.serverPid),
+        rssMiB: samples[Math.floor(samples.length / 2)],
+        rssPeakMiB: samples[samples.length - 1],
         outbox: r.backlog,
         failures: r.failures,
         dropped: r.dropped,
@@ -68,6 +91,7 @@ async function main(): Promise<void> {
     const first = minutes[0].rssMiB;
     const last = minutes[minutes.length - 1].rssMiB;
     const growth = (last - first) / first;
+    const trend = slope(minutes.map((row) => row.rssMiB));
     const results = {
       settings: {
         minutes: MINUTES,
@@ -78,7 +102,12 @@ async function main(): Promise<void> {
       },
       model: h.model,
       minutes,
-      memory: { firstMinuteMiB: first, lastMinuteMiB: last, growthAfterFirstMinute: growth },
+      memory: {
+        firstMinuteMedianMiB: first,
+        lastMinuteMedianMiB: last,
+        growthAfterFirstMinute: growth,
+        trendMiBPerMinute: Math.round(trend * 10) / 10,
+      },
       alerts: { raised, expectedDeliveries: raised * SUBSCRIBERS, delivered, lost },
       unresolvedEvents: h.tracker.outstanding(),
       targets: { lostZero: lost === 0, memoryGrowthUnder10Percent: growth < 0.1 },
@@ -95,7 +124,7 @@ async function main(): Promise<void> {
           },
           {
             measure: 'server memory after the first minute',
-            result: `${first} → ${last} MiB (${(100 * growth).toFixed(1)}%)`,
+            result: `median ${first} → ${last} MiB (${(100 * growth).toFixed(1)}%), trend ${trend.toFixed(1)} MiB/min`,
             target: `< 10%: ${growth < 0.1 ? 'met' : 'NOT met'}`,
           },
         ]) +

@@ -2,8 +2,8 @@
  * `npm run bench:why`: explanations and segments. On a seeded world with trained models:
  *
  *  - explanation latency per user, p50/p99, for each path: stored with the score (read back through
- *    the service, the path User.explanation takes), on-demand linear (exact), on-demand integrated
- *    gradients (the deep model), and KernelSHAP (the model-agnostic fallback);
+ *    the service, the path User.explanation takes), on-demand linear (exact), on-demand DeepLIFT
+ *    (the deep MLP), and KernelSHAP (the model-agnostic fallback);
  *  - segmentation of 100,000 subscribers (behaviour rows of the world's snapshot, resampled to 100k)
  *    including k selection, and a whole `churn segment` run on the world;
  *  - whether the top global features match the simulator's true hazard drivers: Spearman rank
@@ -21,7 +21,7 @@ import { createLogger } from '../src/common/logger';
 import { loadConfig } from '../src/app/config';
 import { createDataSource } from '../src/db/data-source';
 import { ensureFeatures } from '../src/app/ensure-model';
-import { createRng, kernelShap, segmentUsers } from '../src/ml';
+import { createRng, kernelShap, segmentUsers, type Explanation } from '../src/ml';
 import { toFeatureMatrix } from '../src/modules/features/feature-matrix';
 import {
   SEGMENT_DESCRIPTORS,
@@ -124,6 +124,40 @@ async function timeEach(ids: string[], fn: (id: string) => Promise<unknown>): Pr
   return out;
 }
 
+/**
+ * How the served deep-model explanations compare with integrated gradients at 1,024 steps on the same
+ * rows: the share naming the same strongest feature, the share of shared top-three features, and the
+ * mean Spearman correlation of the contributions.
+ */
+function methodAgreement(
+  served: readonly Explanation[],
+  ig: readonly Explanation[],
+): { rows: number; sameTopFeature: number; topThreeOverlap: number; meanSpearman: number } {
+  const order = (c: number[]) =>
+    c
+      .map((v, k) => [Math.abs(v), k] as const)
+      .sort((a, b) => b[0] - a[0])
+      .map(([, k]) => k);
+  let same = 0;
+  let overlap = 0;
+  let rho = 0;
+  served.forEach((e, i) => {
+    const a = order(e.contributions);
+    const b = order(ig[i].contributions);
+    if (a[0] === b[0]) same++;
+    overlap += a.slice(0, 3).filter((k) => b.slice(0, 3).includes(k)).length / 3;
+    rho += spearman(e.contributions, ig[i].contributions);
+  });
+  const n = Math.max(1, served.length);
+  const r = (x: number) => Math.round((1000 * x) / n) / 1000;
+  return {
+    rows: served.length,
+    sameTopFeature: r(same),
+    topThreeOverlap: r(overlap),
+    meanSpearman: r(rho),
+  };
+}
+
 async function main(): Promise<void> {
   const db = await createBenchDatabase();
   const pool = new Pool({ connectionString: db.url, max: 4 });
@@ -147,7 +181,11 @@ async function main(): Promise<void> {
     );
     const versions = await services.registry.list();
     const linear = versions.find((v) => v.kind === 'logistic-regression')!;
-    const deep = versions.find((v) => v.kind === 'deep-churn')!;
+    // The MLP when training kept one (its explanations are DeepLIFT), else the sequence network.
+    const deep =
+      versions.find((v) => v.kind === 'deep-churn' && !v.metadata.sequence) ??
+      versions.find((v) => v.kind === 'deep-churn')!;
+    const deepMethod = deep.metadata.sequence ? 'integrated gradients' : 'DeepLIFT';
     const ids: string[] = (
       await ds.query(
         `SELECT id::text FROM users WHERE status = 'ACTIVE' ORDER BY random() LIMIT $1`,
@@ -160,7 +198,7 @@ async function main(): Promise<void> {
     for (const v of [linear, deep]) {
       await services.registry.activate(v.version);
       await services.scoring.scoreUsers(ids); // their latest scores carry stored attributions
-      const name = v.kind === 'deep-churn' ? 'integrated gradients' : 'linear (exact)';
+      const name = v.kind === 'deep-churn' ? deepMethod : 'linear (exact)';
       latency[`stored (${name} at scoring)`] = {
         model: v.version,
         ...stats(await timeEach(ids, (id) => services.explanations.explain([id], 5))),
@@ -193,6 +231,10 @@ async function main(): Promise<void> {
       model: deepModel.version,
       ...stats(shapMs),
     };
+    const agreement = methodAgreement(
+      deepModel.explain(toFeatureMatrix(shapRows), reference),
+      deepModel.integratedGradients(toFeatureMatrix(shapRows), reference, 1024) ?? [],
+    );
     await services.registry.activate(summary.result.winner);
 
     // 2. Segmentation: 100k resampled behaviour rows (pure), and a whole run on the world.
@@ -257,6 +299,11 @@ async function main(): Promise<void> {
     const results = {
       world: { users: USERS, days: 150, activeModel: summary.result.winner },
       explanationLatency: latency,
+      servedAgainstIntegratedGradients: {
+        model: deepModel.version,
+        method: deepMethod,
+        ...agreement,
+      },
       segmentation: {
         rows: SEGMENT_ROWS,
         features: SEGMENT_FEATURES.length,
@@ -285,7 +332,7 @@ async function main(): Promise<void> {
         storedP99Under5Ms: Object.entries(latency)
           .filter(([k]) => k.startsWith('stored'))
           .every(([, v]) => v.p99Ms < 5),
-        integratedGradientsP99Under50Ms: latency['on demand, integrated gradients'].p99Ms < 50,
+        deepExplanationP99Under50Ms: latency[`on demand, ${deepMethod}`].p99Ms < 50,
         segmentation100kUnder30s: seg.timings.totalMs < 30_000,
       },
     };
@@ -301,6 +348,9 @@ async function main(): Promise<void> {
             users: v.n,
           })),
         ) +
+        `\n\n${deepMethod} (served) against integrated gradients at 1,024 steps, ${agreement.rows} subscribers: ` +
+        `same strongest feature ${(100 * agreement.sameTopFeature).toFixed(0)}%, top-three overlap ` +
+        `${(100 * agreement.topThreeOverlap).toFixed(0)}%, mean Spearman ${agreement.meanSpearman.toFixed(2)}` +
         `\n\nsegmentation of ${SEGMENT_ROWS} subscribers × ${SEGMENT_FEATURES.length} features: ${(seg.timings.totalMs / 1000).toFixed(1)} s ` +
         `(k selection ${(seg.timings.selectKMs / 1000).toFixed(1)} s), k = ${seg.k}, silhouette ${seg.silhouette.toFixed(3)} — target < 30 s: ${seg.timings.totalMs < 30_000 ? 'met' : 'NOT met'}\n` +
         `churn segment on the world: ${segRun.assignedUsers} subscribers placed, k = ${segRun.k}, ${segRun.seconds.toFixed(1)} s\n\n` +

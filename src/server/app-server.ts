@@ -1,5 +1,6 @@
 /**
- * Apollo Server over Express 5 and graphql-ws on the same HTTP server and path (/graphql), plus
+ * Apollo Server (on node:http, graphql-http.ts) and graphql-ws on the same HTTP server and path
+ * (/graphql); Express 5 for the rest:
  * GraphiQL (/graphiql, /playground), the live dashboard (/dashboard), /healthz and /metrics. Both
  * transports authenticate the same way, enforce the same limits and role checks, build the same
  * context and report the same error codes. Responses are compressed; browsers on CORS_ORIGINS may
@@ -10,10 +11,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import compression from 'compression';
-import cors from 'cors';
 import express from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
@@ -27,8 +29,8 @@ import { dashboardRouter, faviconHandler } from './dashboard/routes';
 import { domainGraphQLError, formatError } from './format-error';
 import { graphiqlHtml } from './graphiql';
 import { checkHealth } from './health';
-import { TransportErrorCode } from './error-codes';
-import { jsonErrors, notFound, sendJsonError } from './http-errors';
+import { jsonErrors, notFound } from './http-errors';
+import { graphqlHttpHandler, isGraphqlRequest } from './graphql-http';
 import { httpOperationMetrics, httpResponseMetrics, metricsHandler } from './server-metrics';
 import { startWsServer, type WsLimits } from './ws';
 
@@ -71,7 +73,13 @@ export interface AppServer {
 export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
   const { schema, services, logger, authenticator, surface } = options;
   const app = express();
-  const httpServer = http.createServer(app);
+  // /graphql itself is served without Express (graphql-http.ts); set once Apollo has started.
+  const routes: { graphql?: (req: http.IncomingMessage, res: http.ServerResponse) => void } = {};
+  const httpServer = http.createServer((req, res) =>
+    routes.graphql && isGraphqlRequest(req, surface.graphiql)
+      ? routes.graphql(req, res)
+      : app(req, res),
+  );
   const format = (formatted: GraphQLFormattedError, error: unknown) =>
     formatError(formatted, error, {
       maskInternal: options.production,
@@ -118,6 +126,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
         stopGracePeriodMillis: options.shutdownTimeoutMs,
       }),
       ApolloServerPluginLandingPageDisabled(),
+      // No cache hints are set; Apollo's cache-control plugin would otherwise wrap every field resolver.
+      ApolloServerPluginCacheControlDisabled(),
       {
         async serverWillStart() {
           return {
@@ -130,6 +140,22 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     ],
   });
   await apollo.start();
+  routes.graphql = graphqlHttpHandler({
+    apollo,
+    context: async (req) => {
+      try {
+        return options.contextFor(
+          'http',
+          authenticator.fromAuthorization(req.headers.authorization),
+        );
+      } catch (err) {
+        throw err instanceof DomainError ? domainGraphQLError(err) : err;
+      }
+    },
+    corsOrigins: surface.corsOrigins,
+    maxRequestBytes: surface.maxRequestBytes,
+    logger,
+  });
 
   app.disable('x-powered-by');
   app.use(httpResponseMetrics());
@@ -165,40 +191,6 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       }),
     );
   }
-  app.use(
-    '/graphql',
-    cors({
-      // Same-origin requests carry no Origin or their own; other pages only from the allow-list.
-      origin: (origin, done) =>
-        done(null, origin === undefined || surface.corsOrigins.includes(origin)),
-      methods: ['GET', 'POST'],
-      allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight'],
-      maxAge: 600,
-    }),
-    // cors answers the preflights of allowed origins; the rest are refused here, not by CSRF checks.
-    (req: express.Request, res: express.Response, next: express.NextFunction) =>
-      req.method === 'OPTIONS'
-        ? sendJsonError(
-            res,
-            403,
-            TransportErrorCode.ORIGIN_NOT_ALLOWED,
-            'This origin may not call the API from a browser (see CORS_ORIGINS)',
-          )
-        : next(),
-    express.json({ limit: surface.maxRequestBytes }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        try {
-          return options.contextFor(
-            'http',
-            authenticator.fromAuthorization(req.headers.authorization),
-          );
-        } catch (err) {
-          throw err instanceof DomainError ? domainGraphQLError(err) : err;
-        }
-      },
-    }),
-  );
   app.use(notFound());
   app.use(jsonErrors(logger, surface.maxRequestBytes));
 

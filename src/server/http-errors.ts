@@ -4,25 +4,26 @@
  * `extensions.code`, never Express's HTML page, never a stack trace. Only server faults are logged
  * as errors.
  */
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../common/logger';
 import { transportCategory, TransportErrorCode } from './error-codes';
 
+/** A transport error as a GraphQL JSON body (Express responses and plain node:http ones alike). */
 export function sendJsonError(
-  res: Response,
+  res: ServerResponse,
   status: number,
   code: TransportErrorCode,
   message: string,
 ): void {
-  res
-    .status(status)
-    .type('application/json')
-    .set('Cache-Control', 'no-store')
-    .send(
-      JSON.stringify({
-        errors: [{ message, extensions: { code, category: transportCategory(code) } }],
-      }),
-    );
+  const body = JSON.stringify({
+    errors: [{ message, extensions: { code, category: transportCategory(code) } }],
+  });
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /** Any path no route answered. */
@@ -40,44 +41,54 @@ export function notFound(): RequestHandler {
 export function jsonErrors(logger: Logger, maxRequestBytes: number): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const e = err as { type?: string; status?: number; statusCode?: number };
-    const status = e.status ?? e.statusCode ?? 500;
-    switch (e.type) {
-      case 'entity.too.large':
-        return sendJsonError(
-          res,
-          413,
-          TransportErrorCode.PAYLOAD_TOO_LARGE,
-          `The request body is larger than ${maxRequestBytes} bytes (MAX_REQUEST_BYTES)`,
-        );
-      case 'entity.parse.failed':
-        return sendJsonError(
-          res,
-          400,
-          TransportErrorCode.BAD_REQUEST,
-          'The request body is not valid JSON',
-        );
-      case 'encoding.unsupported':
-      case 'charset.unsupported':
-        return sendJsonError(
-          res,
-          415,
-          TransportErrorCode.UNSUPPORTED_MEDIA_TYPE,
-          'The request body must be UTF-8 JSON',
-        );
-    }
-    if (status >= 400 && status < 500) {
-      return sendJsonError(res, status, TransportErrorCode.BAD_REQUEST, 'The request is malformed');
-    }
-    logger.error('Unexpected error before GraphQL', {
-      path: req.path,
-      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
-    });
-    return sendJsonError(
-      res,
-      500,
-      TransportErrorCode.INTERNAL_SERVER_ERROR,
-      'Internal server error',
-    );
+    answerRequestError(err, req.path, res, logger, maxRequestBytes);
   };
+}
+
+/** Answers an error raised before GraphQL ran (reading or parsing the body, a fault) at `path`. */
+export function answerRequestError(
+  err: unknown,
+  path: string,
+  res: ServerResponse,
+  logger: Logger,
+  maxRequestBytes: number,
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const e = err as { type?: string; status?: number; statusCode?: number };
+  const status = e.status ?? e.statusCode ?? 500;
+  switch (e.type) {
+    case 'entity.too.large':
+      return sendJsonError(
+        res,
+        413,
+        TransportErrorCode.PAYLOAD_TOO_LARGE,
+        `The request body is larger than ${maxRequestBytes} bytes (MAX_REQUEST_BYTES)`,
+      );
+    case 'entity.parse.failed':
+      return sendJsonError(
+        res,
+        400,
+        TransportErrorCode.BAD_REQUEST,
+        'The request body is not valid JSON',
+      );
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return sendJsonError(
+        res,
+        415,
+        TransportErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        'The request body must be UTF-8 JSON',
+      );
+  }
+  if (status >= 400 && status < 500) {
+    return sendJsonError(res, status, TransportErrorCode.BAD_REQUEST, 'The request is malformed');
+  }
+  logger.error('Unexpected error before GraphQL', {
+    path,
+    error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+  });
+  return sendJsonError(res, 500, TransportErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
 }

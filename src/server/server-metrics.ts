@@ -117,12 +117,14 @@ export function httpOperationMetrics(): ApolloServerPlugin<AppContext> {
 /** Counts responses per route (a fixed list; anything else is `other`). */
 export function httpResponseMetrics(): RequestHandler {
   return (req, res, next) => {
-    res.once('finish', () => {
-      const route = ROUTES.includes(req.path) ? req.path : 'other';
-      httpResponses.inc({ route, status: String(res.statusCode) });
-    });
+    res.once('finish', () => countHttpResponse(req.path, res.statusCode));
     next();
   };
+}
+
+/** One answered HTTP request; routes outside the fixed list count as `other`. */
+export function countHttpResponse(path: string, status: number): void {
+  httpResponses.inc({ route: ROUTES.includes(path) ? path : 'other', status: String(status) });
 }
 
 export interface ScrapeSources {

@@ -100,6 +100,28 @@ describe('users', () => {
     expect(seen).toEqual([ids.u0, ids.u2, ids.u4]);
   });
 
+  it('pages every subscriber once, in id order, across a change in the number of digits', async () => {
+    // Ids 9 → 10 → 11 sort differently as text: a page ordered by the text id skipped subscribers.
+    for (let i = 0; i < 6; i++)
+      await createUser(db.dataSource, { plan: Plan.BASIC, country: 'US' });
+    const query = `query($after: String) {
+      users(first: 3, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } }
+    }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 20; page++) {
+      const res: any = await gql(app.url, query, { after });
+      seen.push(...res.data.users.edges.map((e: any) => e.node.id));
+      if (!res.data.users.pageInfo.hasNextPage) break;
+      after = res.data.users.pageInfo.endCursor;
+    }
+    const all: { id: string }[] = await db.dataSource.query(
+      'SELECT id::text FROM users ORDER BY users.id',
+    );
+    expect(all.length).toBeGreaterThanOrEqual(10);
+    expect(seen).toEqual(all.map((u) => u.id));
+  });
+
   it('filters by country', async () => {
     const res = await gql(
       app.url,

@@ -17,6 +17,8 @@ import {
   checkCompleteness,
   deepChurnForward,
   explainDeepChurn,
+  explainDeepChurnDeepLift,
+  supportsDeepLift,
   explainLogistic,
   fitTrainingBaseline,
   integratedGradients,
@@ -365,6 +367,74 @@ describe('integrated gradients', () => {
   });
 });
 
+describe('DeepLIFT (Rescale) on the DeepChurn MLP', () => {
+  const data = syntheticChurn(900, 8, { days: 28 });
+  const users = selectRows(
+    data.features,
+    Array.from({ length: 40 }, (_, i) => i * 11),
+  );
+  let mlp: DeepChurn;
+  let linear: DeepChurn;
+  let withSequence: DeepChurn;
+
+  beforeAll(async () => {
+    const fast = { epochs: 3, patience: 3, batchSize: 128, seed: 5 };
+    mlp = await DeepChurn.fit(data.features, data.labels, { ...fast, hidden: [16, 8] });
+    linear = await DeepChurn.fit(data.features, data.labels, { ...fast, hidden: [], dropout: 0 });
+    withSequence = await DeepChurn.fit(data.features, data.labels, {
+      ...fast,
+      hidden: [8],
+      useSequence: true,
+    });
+  });
+
+  afterAll(() => [mlp, linear, withSequence].forEach((m) => m.dispose()));
+
+  it('adds up to logit − baseline logit exactly, at the logits the served model gives', () => {
+    const baseline = fitTrainingBaseline(mlp.preprocessor, data.features);
+    const explanations = explainDeepChurnDeepLift(mlp, baseline, users);
+    expect(explanations).toHaveLength(40);
+    expect(explanations[0].features).toEqual([
+      ...data.features.numericNames,
+      ...data.features.categoricalNames,
+    ]);
+    for (const e of explanations) {
+      expect(e.method).toBe('deeplift-rescale');
+      expect(checkCompleteness(e).error).toBeLessThan(1e-9);
+    }
+    const probs = mlp.predictProba(users);
+    explanations.forEach((e, i) => expect(e.logit).toBeCloseTo(logit(probs[i]), 4));
+  });
+
+  it('equals integrated gradients where the network is linear in its inputs', () => {
+    const baseline = fitTrainingBaseline(linear.preprocessor, data.features);
+    const lift = explainDeepChurnDeepLift(linear, baseline, users);
+    const ig = explainDeepChurn(linear, baseline, users, { steps: 32 });
+    lift.forEach((e, i) =>
+      e.contributions.forEach((c, k) => expect(c).toBeCloseTo(ig[i].contributions[k], 4)),
+    );
+  });
+
+  it('mostly agrees with integrated gradients on the feature that pushes a subscriber most', () => {
+    const baseline = fitTrainingBaseline(mlp.preprocessor, data.features);
+    const lift = explainDeepChurnDeepLift(mlp, baseline, users);
+    const ig = explainDeepChurn(mlp, baseline, users, { steps: 1024, maxSteps: 1024 });
+    const top = (c: number[]) =>
+      c.reduce((best, v, k) => (Math.abs(v) > Math.abs(c[best]) ? k : best), 0);
+    const same = lift.filter((e, i) => top(e.contributions) === top(ig[i].contributions)).length;
+    // The two methods split a unit's change differently when it changes sign along the path; they
+    // name the same strongest feature for most subscribers (34 of 40 on this network).
+    expect(same / lift.length).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('is used for MLPs only: a network with a sequence branch keeps integrated gradients', () => {
+    expect(supportsDeepLift(mlp)).toBe(true);
+    expect(supportsDeepLift(withSequence)).toBe(false);
+    const baseline = fitTrainingBaseline(withSequence.preprocessor, data.features);
+    expect(() => explainDeepChurnDeepLift(withSequence, baseline, users)).toThrow(/sequence/);
+  });
+});
+
 describe('KernelSHAP', () => {
   it('recovers exact Shapley values of an additive function with categorical features', () => {
     const g = (a: number, b: number, c: number, plan: string): number =>
@@ -563,6 +633,7 @@ describe('completeness check and aggregation', () => {
     expect(COMPLETENESS_TOLERANCE).toEqual({
       linear: 1e-6,
       'kernel-shap': 1e-6,
+      'deeplift-rescale': 1e-6,
       'integrated-gradients': 0.01,
     });
   });

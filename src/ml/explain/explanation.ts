@@ -5,7 +5,8 @@
  * ranking of features. Calibration is monotone but not additive, so it is left to the caller.
  */
 
-export type AttributionMethod = 'linear' | 'integrated-gradients' | 'kernel-shap';
+export type AttributionMethod =
+  'linear' | 'deeplift-rescale' | 'integrated-gradients' | 'kernel-shap';
 
 /** One subscriber's attributions. Plain JSON (arrays, numbers), ready to store or serve. */
 export interface Explanation {
@@ -20,7 +21,10 @@ export interface Explanation {
   logit: number;
   /** |Σ contributions − (logit − baselineLogit)|, in logits. */
   completenessError: number;
-  /** Integration steps (integrated gradients) or coalitions evaluated (KernelSHAP); absent for linear. */
+  /**
+   * Integration steps (integrated gradients) or coalitions evaluated (KernelSHAP); absent for the
+   * single-pass methods (linear, DeepLIFT).
+   */
   steps?: number;
 }
 

@@ -27,6 +27,12 @@ export {
 } from './integrated-gradients';
 export { deepChurnForward, type DeepChurnForward } from './deep-churn-forward';
 export { explainDeepChurn, type DeepChurnExplainOptions } from './deep-churn-attribution';
+export {
+  explainDeepChurnDeepLift,
+  plainDeepChurn,
+  supportsDeepLift,
+  type PlainDeepChurn,
+} from './deep-churn-deeplift';
 export { COMPLETENESS_TOLERANCE, checkCompleteness, type CompletenessCheck } from './completeness';
 export {
   originalFeatures,

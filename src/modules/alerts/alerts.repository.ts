@@ -246,7 +246,7 @@ export class AlertsRepository {
     result: unknown;
   } | null> {
     const rows = await this.db.query(
-      `SELECT id::text, created_at AS "createdAt", params, result FROM alert_quality_runs ORDER BY id DESC LIMIT 1`,
+      `SELECT id::text, created_at AS "createdAt", params, result FROM alert_quality_runs ORDER BY alert_quality_runs.id DESC LIMIT 1`,
     );
     return rows[0] ?? null;
   }

@@ -50,7 +50,7 @@ export async function subscriptionSpells(
                 WHERE kind IN ('SIGNUP', 'REACTIVATE', 'CANCEL') AND at <= $1
                WINDOW w AS (PARTITION BY user_id ORDER BY at, id)) s
         WHERE kind IN ('SIGNUP', 'REACTIVATE')
-        ORDER BY user_id, at`,
+        ORDER BY s.user_id, s.at`,
       [until.toISOString()],
     );
   return rows.map((r) => ({

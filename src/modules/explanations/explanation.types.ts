@@ -138,7 +138,10 @@ export class ChurnExplanation {
   @Field({ description: 'Model version of the explained score.' })
   modelVersion!: string;
 
-  @Field({ description: 'linear (exact), integrated-gradients or kernel-shap.' })
+  @Field({
+    description:
+      'linear (exact, logistic model), deeplift-rescale (exact, deep MLP), integrated-gradients (deep model with a sequence branch) or kernel-shap (fallback).',
+  })
   method!: string;
 
   @Field(() => ExplanationSource, { description: 'Stored with the score, or computed now.' })

@@ -3,10 +3,12 @@ import {
   checkCompleteness,
   DeepChurn,
   explainDeepChurn,
+  explainDeepChurnDeepLift,
   explainLogistic,
   kernelShap,
   LogisticRegression,
   selectRows,
+  supportsDeepLift,
   type Calibrator,
   type Explanation,
   type FeatureMatrix,
@@ -54,9 +56,10 @@ export class ChurnModel {
 
   /**
    * Attributions of each row in the raw model's logit space, relative to `reference` (see
-   * ModelMetadata.explanation): exact for the logistic regression, integrated gradients for the deep
-   * model, KernelSHAP (against the typical subscriber) for any row whose integrated gradients still
-   * miss the completeness tolerance. Every explanation returned has passed its completeness check.
+   * ModelMetadata.explanation): exact for the logistic regression, DeepLIFT (Rescale, one backward
+   * pass) for the deep MLP, integrated gradients for a deep model with a sequence branch, KernelSHAP
+   * (against the typical subscriber) for any row whose attributions still miss the completeness
+   * tolerance. Every explanation returned has passed its completeness check.
    * Shape: features [n, ·] → n explanations.
    */
   explain(features: FeatureMatrix, reference: ExplanationReference): Explanation[] {
@@ -65,7 +68,9 @@ export class ChurnModel {
     const first =
       this.model instanceof LogisticRegression
         ? explainLogistic(this.model, reference.baseline, features)
-        : explainDeepChurn(this.model, reference.baseline, features);
+        : supportsDeepLift(this.model)
+          ? explainDeepChurnDeepLift(this.model, reference.baseline, features)
+          : explainDeepChurn(this.model, reference.baseline, features);
     const failed = first.flatMap((e, i) => (checkCompleteness(e).ok ? [] : [i]));
     if (failed.length === 0) return first;
     const fallback = kernelShap(
@@ -84,6 +89,19 @@ export class ChurnModel {
       first[row] = fallback[k];
     });
     return first;
+  }
+
+  /**
+   * Integrated-gradients attributions of a deep model (`steps` interpolation steps, no fallback), to
+   * compare with what `explain` serves (bench:why). Null for the logistic regression.
+   */
+  integratedGradients(
+    features: FeatureMatrix,
+    reference: ExplanationReference,
+    steps: number,
+  ): Explanation[] | null {
+    if (this.model instanceof LogisticRegression) return null;
+    return explainDeepChurn(this.model, reference.baseline, features, { steps, maxSteps: steps });
   }
 
   /** Raw (uncalibrated) log-odds. Shape: [n, ·] → [n]. */

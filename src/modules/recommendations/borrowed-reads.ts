@@ -99,6 +99,6 @@ export async function anyViewingEvents(ds: DataSource): Promise<boolean> {
 /** catalog: every title with what the recommender reads, by id. */
 export function catalogTitles(ds: DataSource): Promise<CatalogRow[]> {
   return ds.query(
-    `SELECT id::text, name, type, genres, tags, description, episode_count FROM ${TITLES} titles ORDER BY id`,
+    `SELECT id::text, name, type, genres, tags, description, episode_count FROM ${TITLES} titles ORDER BY titles.id`,
   );
 }

@@ -144,7 +144,7 @@ export class RetentionRepository {
 
   async experiments(limit = 100): Promise<ExperimentRow[]> {
     const rows = await this.db.query(
-      `SELECT ${EXPERIMENT_COLUMNS} FROM retention_experiments ORDER BY id DESC LIMIT $1`,
+      `SELECT ${EXPERIMENT_COLUMNS} FROM retention_experiments ORDER BY retention_experiments.id DESC LIMIT $1`,
       [limit],
     );
     return rows.map(experimentFrom);
@@ -167,7 +167,7 @@ export class RetentionRepository {
     const [row] = await this.db.query(
       `SELECT ${EXPERIMENT_COLUMNS} FROM retention_experiments
         WHERE strategy = $1 AND horizon_days = $2 AND parameters = $3::jsonb
-        ORDER BY id DESC LIMIT 1`,
+        ORDER BY retention_experiments.id DESC LIMIT 1`,
       [strategy, horizonDays, JSON.stringify(parameters)],
     );
     return row ? experimentFrom(row) : null;

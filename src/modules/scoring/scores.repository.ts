@@ -33,8 +33,20 @@ export interface NewScore {
   top: [string[], (number | null)[], (string | null)[], number[]] | null;
 }
 
-/** Parameters of `writeScoresCtes`, from `$first`: 10 arrays, then the model version and time. */
+/**
+ * One PostgreSQL array literal (`{"a","b",NULL}`), so that a row's variable-length attribution arrays
+ * travel as one text element of a text[] parameter and are read with a cast (array_in, in C) rather
+ * than unpacked from jsonb element by element (0.1 ms per score).
+ */
+export function arrayLiteral(values: readonly (string | number | null)[]): string {
+  const element = (v: string | number | null) =>
+    v === null ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `{${values.map(element).join(',')}}`;
+}
+
+/** Parameters of `writeScoresCtes`, from `$first`: 13 arrays, then the model version and time. */
 export function scoresParams(scores: readonly NewScore[], version: string, at: Date): unknown[] {
+  const top = (k: 0 | 1 | 2 | 3) => scores.map((s) => (s.top ? arrayLiteral(s.top[k]) : null));
   return [
     scores.map((s) => s.userId),
     scores.map((s) => s.probability),
@@ -45,12 +57,15 @@ export function scoresParams(scores: readonly NewScore[], version: string, at: D
     scores.map((s) => s.baselineLogit),
     scores.map((s) => s.method),
     scores.map((s) => s.rest),
-    scores.map((s) => (s.top ? JSON.stringify(s.top) : null)),
+    top(0),
+    top(1),
+    top(2),
+    top(3),
     version,
     at.toISOString(),
   ];
 }
-export const SCORES_PARAM_COUNT = 12;
+export const SCORES_PARAM_COUNT = 15;
 
 /**
  * CTEs that append scores (`s`: the inserted churn_scores rows) with their attributions, move each
@@ -62,28 +77,32 @@ export function writeScoresCtes(first: number, goneParam: string, gate?: string)
   const p = (k: number) => `$${first + k}`;
   return `
   v AS (
-    SELECT * FROM unnest(${p(0)}::bigint[], ${p(1)}::float8[], ${p(2)}::risk_level[], ${p(3)}::bigint[],
-                         ${p(4)}::bigint[], ${p(5)}::float8[], ${p(6)}::float8[], ${p(7)}::text[],
-                         ${p(8)}::float8[], ${p(9)}::jsonb[])
-      AS v(user_id, p, level, cause, acct, lg, bl, method, rest, top)
-    ${gate ? `WHERE v.user_id IN (SELECT user_id FROM ${gate})` : ''}),
+    -- Score ids are drawn here, in subscriber order, so that the attributions insert takes them from
+    -- v instead of joining v to s: two CTEs joined under a generic plan (estimated at one row each)
+    -- become a nested loop, quadratic in the batch (15 ms of a 40 ms write at 190 subscribers).
+    SELECT v.*, nextval(pg_get_serial_sequence('churn_scores', 'id')) AS score_id
+      FROM (SELECT * FROM unnest(${p(0)}::bigint[], ${p(1)}::float8[], ${p(2)}::risk_level[], ${p(3)}::bigint[],
+                                 ${p(4)}::bigint[], ${p(5)}::float8[], ${p(6)}::float8[], ${p(7)}::text[],
+                                 ${p(8)}::float8[], ${p(9)}::text[], ${p(10)}::text[], ${p(11)}::text[],
+                                 ${p(12)}::text[])
+              AS v(user_id, p, level, cause, acct, lg, bl, method, rest, top_features, top_values,
+                   top_texts, top_contributions)
+             ${gate ? `WHERE v.user_id IN (SELECT user_id FROM ${gate})` : ''}
+             ORDER BY v.user_id) v),
   s AS (
-    INSERT INTO churn_scores (user_id, model_version, probability, risk_level, scored_at, cause_event_id,
+    INSERT INTO churn_scores (id, user_id, model_version, probability, risk_level, scored_at, cause_event_id,
                               cause_account_event_id, logit, baseline_logit, attribution_method, attribution_rest)
-    SELECT user_id, ${p(10)}, p, level, ${p(11)}::timestamptz, cause, acct, lg, bl, method, rest
+    SELECT score_id, user_id, ${p(13)}, p, level, ${p(14)}::timestamptz, cause, acct, lg, bl, method, rest
       FROM v ORDER BY user_id
     RETURNING *),
   attributions AS (
     INSERT INTO feature_attributions (score_id, features, "values", value_texts, contributions)
-    SELECT s.id,
-           ARRAY(SELECT jsonb_array_elements_text(v.top->0)),
-           ARRAY(SELECT (x #>> '{}')::float8 FROM jsonb_array_elements(v.top->1) x),
-           ARRAY(SELECT x #>> '{}' FROM jsonb_array_elements(v.top->2) x),
-           ARRAY(SELECT (x #>> '{}')::float8 FROM jsonb_array_elements(v.top->3) x)
-      FROM v JOIN s ON s.user_id = v.user_id
-     WHERE v.top IS NOT NULL
+    SELECT v.score_id, v.top_features::text[], v.top_values::float8[], v.top_texts::text[],
+           v.top_contributions::float8[]
+      FROM v
+     WHERE v.top_features IS NOT NULL
     RETURNING 1),
-  old_risk AS (SELECT user_id, risk_level, probability FROM user_risk WHERE user_id IN (SELECT user_id FROM v)),
+  old_risk AS (SELECT user_id, risk_level, probability FROM user_risk WHERE user_id = ANY(${p(0)}::bigint[])),
   risk AS (
     INSERT INTO user_risk (user_id, score_id, probability, risk_level, model_version, scored_at)
     SELECT user_id, id, probability, risk_level, model_version, scored_at FROM s ORDER BY user_id
@@ -98,7 +117,8 @@ export function writeScoresCtes(first: number, goneParam: string, gate?: string)
     UPDATE risk_level_totals t SET users = t.users + d.n, probability_sum = t.probability_sum + d.p
       FROM (SELECT level, sum(n)::int AS n, sum(p) AS p FROM (
               SELECT risk_level AS level, 1 AS n, probability AS p FROM risk
-              UNION ALL SELECT o.risk_level, -1, -o.probability FROM old_risk o JOIN risk r ON r.user_id = o.user_id
+              UNION ALL SELECT o.risk_level, -1, -o.probability FROM old_risk o
+                         WHERE o.user_id = ANY(ARRAY(SELECT user_id FROM risk))
               UNION ALL SELECT risk_level, -1, -probability FROM gone) x GROUP BY level) d
      WHERE t.risk_level = d.level
     RETURNING 1)`;
@@ -142,12 +162,16 @@ export class ScoresRepository {
     return (row.scores ?? []).map(reviveScore);
   }
 
-  /** Latest score per user (active or not). Shape: userIds[i] → score or null. */
+  /**
+   * Latest score per user (active or not). Shape: userIds[i] → score or null. The join repeats
+   * `user_id = ANY($1)` so PostgreSQL reads user_risk through its key (0.15 ms for a page of 20)
+   * instead of hashing the whole table (0.8–1.4 ms): it estimates a seq scan cheaper than 20 probes.
+   */
   async latestFor(runner: Queryable, userIds: readonly string[]): Promise<ChurnScore[]> {
     return preparedQuery(
       runner,
       `SELECT x.* FROM unnest($1::bigint[]) AS u(id)
-       LEFT JOIN user_risk r ON r.user_id = u.id
+       LEFT JOIN user_risk r ON r.user_id = u.id AND r.user_id = ANY($1::bigint[])
        CROSS JOIN LATERAL (
          SELECT ${SCORE_COLUMNS} FROM churn_scores WHERE r.score_id IS NOT NULL AND id = r.score_id
          UNION ALL
@@ -171,7 +195,7 @@ export class ScoresRepository {
       this.db,
       `SELECT x.*, a.features, a."values", a.value_texts AS "valueTexts", a.contributions
          FROM unnest($1::bigint[]) AS u(id)
-         LEFT JOIN user_risk r ON r.user_id = u.id
+         LEFT JOIN user_risk r ON r.user_id = u.id AND r.user_id = ANY($1::bigint[])
          CROSS JOIN LATERAL (
            SELECT ${SCORE_COLUMNS} FROM churn_scores WHERE r.score_id IS NOT NULL AND id = r.score_id
            UNION ALL
@@ -304,7 +328,7 @@ export class ScoresRepository {
   /** Ids of every active subscriber (batch scoring). */
   async activeUserIds(): Promise<string[]> {
     const rows: { id: string }[] = await this.db.query(
-      `SELECT id::text FROM ${USERS} users WHERE status = 'ACTIVE' ORDER BY id`,
+      `SELECT id::text FROM ${USERS} users WHERE status = 'ACTIVE' ORDER BY users.id`,
     );
     return rows.map((r) => r.id);
   }

@@ -201,7 +201,7 @@ export class SegmentsRepository {
     const rows = await this.db.query(
       `SELECT id::text, created_at, snapshot_at, horizon_days, model_version, k, silhouette, silhouette_by_k,
               features, fitted_users, assigned_users, seed, timings
-         FROM segment_runs ${id ? 'WHERE id = $1' : ''} ORDER BY id DESC LIMIT 1`,
+         FROM segment_runs ${id ? 'WHERE id = $1' : ''} ORDER BY segment_runs.id DESC LIMIT 1`,
       id ? [id] : [],
     );
     return rows[0] ?? null;

@@ -62,7 +62,7 @@ export class UsersRepository {
       `SELECT ${USER_COLUMNS} FROM users
         WHERE ($1::plan IS NULL OR plan = $1::plan) AND ($2::user_status IS NULL OR status = $2::user_status)
           AND ($3::text IS NULL OR country = $3) AND ($4::bigint IS NULL OR id > $4::bigint)
-        ORDER BY id LIMIT $5`,
+        ORDER BY users.id LIMIT $5`,
       [filter.plan ?? null, filter.status ?? null, filter.country ?? null, after, first + 1],
     );
   }
@@ -80,7 +80,7 @@ export class UsersRepository {
 
   async activeIds(): Promise<string[]> {
     const rows: { id: string }[] = await this.db.query(
-      `SELECT id::text FROM users WHERE status = 'ACTIVE' ORDER BY id`,
+      `SELECT id::text FROM users WHERE status = 'ACTIVE' ORDER BY users.id`,
     );
     return rows.map((r) => r.id);
   }
