@@ -102,7 +102,9 @@ export function writeScoresCtes(first: number, goneParam: string, gate?: string)
       FROM v
      WHERE v.top_features IS NOT NULL
     RETURNING 1),
-  old_risk AS (SELECT user_id, risk_level, probability FROM user_risk WHERE user_id = ANY(${p(0)}::bigint[])),
+  -- Joined from v so that a generic plan probes user_risk by key per score (an array parameter it
+  -- cannot size made it scan the whole table).
+  old_risk AS (SELECT r.user_id, r.risk_level, r.probability FROM v JOIN user_risk r ON r.user_id = v.user_id),
   risk AS (
     INSERT INTO user_risk (user_id, score_id, probability, risk_level, model_version, scored_at)
     SELECT user_id, id, probability, risk_level, model_version, scored_at FROM s ORDER BY user_id
