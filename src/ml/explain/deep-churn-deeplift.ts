@@ -46,10 +46,15 @@ export interface PlainDeepChurn {
 
 const plainCache = new WeakMap<DeepChurn, PlainDeepChurn>();
 
-/** Whether the network is an MLP DeepLIFT handles here (no sequence branch, ReLU hidden layers). */
+/** The layers of the MLP that buildNetwork makes; dropout is the identity at inference. */
+const MLP_LAYER = /^(numeric|concat|churn|(cat|emb|emb_flat)_\d+|(hidden|dropout)_\d+)$/;
+
+/**
+ * Whether the network is an MLP DeepLIFT handles here: only the layers buildNetwork makes for one
+ * (no sequence branch, nothing unknown), ReLU hidden layers.
+ */
 export function supportsDeepLift(model: DeepChurn): boolean {
-  const names = new Set(model.model.layers.map((l) => l.name));
-  if (names.has('sequence')) return false;
+  if (!model.model.layers.every((l) => MLP_LAYER.test(l.name))) return false;
   return model.model.layers
     .filter((l) => /^hidden_\d+$/.test(l.name))
     .every((l) => (l.getConfig() as { activation?: string }).activation === 'relu');
