@@ -54,11 +54,20 @@ const MLP_LAYER = /^(numeric|concat|churn|(cat|emb|emb_flat)_\d+|(hidden|dropout
  * (no sequence branch, nothing unknown), ReLU hidden layers.
  */
 export function supportsDeepLift(model: DeepChurn): boolean {
-  if (!model.model.layers.every((l) => MLP_LAYER.test(l.name))) return false;
-  return model.model.layers
-    .filter((l) => /^hidden_\d+$/.test(l.name))
-    .every((l) => (l.getConfig() as { activation?: string }).activation === 'relu');
+  // Asked on every scored batch: the answer is the model's, read once.
+  let supported = supportCache.get(model);
+  if (supported === undefined) {
+    supported =
+      model.model.layers.every((l) => MLP_LAYER.test(l.name)) &&
+      model.model.layers
+        .filter((l) => /^hidden_\d+$/.test(l.name))
+        .every((l) => (l.getConfig() as { activation?: string }).activation === 'relu');
+    supportCache.set(model, supported);
+  }
+  return supported;
 }
+
+const supportCache = new WeakMap<DeepChurn, boolean>();
 
 /** The network's weights, read once per model. */
 export function plainDeepChurn(model: DeepChurn): PlainDeepChurn {
