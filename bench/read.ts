@@ -5,8 +5,10 @@
  * the same page of users with their latest score, run by 20 clients as fast as they go.
  *
  * Prints the figures and writes bench/results/read.json. Flags: --connections N (default 20),
- * --seconds N (per query, default 20), --users N (world size, default 5000). --quick: 3 s per query on a
- * 1,000-subscriber world.
+ * --seconds N (per query, default 20), --users N (world size, default 5000), --only TEXT (only the
+ * queries whose name holds TEXT, e.g. to profile one with BENCH_SERVER_NODE_ARGS="--cpu-prof ...").
+ * --quick: 3 s per query on a 1,000-subscriber world. Every query is asked once first and must answer
+ * without errors, so a figure is never the rate of an error response.
  */
 import 'reflect-metadata';
 import os from 'node:os';
@@ -20,6 +22,7 @@ import { createDataSource } from '../src/db/data-source';
 import { ensureFeatures } from '../src/app/ensure-model';
 import { createAppPubSub } from '../src/pubsub/pubsub';
 import { createServices } from '../src/app/services';
+import { cpuMsPer, cpuSnapshot } from './cpu-accounting';
 import {
   BENCH_KEY,
   createBenchDatabase,
@@ -34,6 +37,11 @@ const flag = (name: string, fallback: number) => numberFlag('bench:read', name, 
 const CONNECTIONS = flag('connections', 20);
 const SECONDS = flag('seconds', QUICK ? 3 : 20);
 const USERS = flag('users', QUICK ? 1000 : 5000);
+/** --only TEXT: load only the queries whose name contains TEXT (profiling one query). */
+const ONLY = (() => {
+  const i = process.argv.indexOf('--only');
+  return i >= 0 ? process.argv[i + 1] : undefined;
+})();
 
 /** The same page the users query returns, with each user's latest score, as one statement. */
 const RAW_PAGE = `SELECT u.id::text, u.plan, u.status, r.probability, r.risk_level
@@ -79,7 +87,7 @@ async function main(): Promise<void> {
         ['{ __typename }', '{ __typename }'],
         [
           "a subscriber's detail (score, explanation)",
-          `{ user(id: "${someone}") { id plan churnScore { probability riskLevel scoredAt } explanation { reasons { text } } } }`,
+          `{ user(id: "${someone}") { id plan churnScore { probability riskLevel scoredAt } explanation { summary contributions { label contribution } } } }`,
         ],
         [
           'churnOverview + segments',
@@ -89,26 +97,39 @@ async function main(): Promise<void> {
       const rows: Record<string, string | number>[] = [];
       const results: Record<string, unknown> = {};
       for (const [name, query] of queries) {
+        if (ONLY && !name.includes(ONLY)) continue;
+        // A query the schema rejects would measure an error response: refuse to bench it.
+        await assertAnswers(server.url, name, query);
+        const before = await cpuSnapshot(pool, server.child.pid!);
         const r = await load(server.url, query);
-        results[name] = r;
+        const cpu = cpuMsPer(before, await cpuSnapshot(pool, server.child.pid!), r.requests);
+        results[name] = { ...r, cpuMsPerRequest: cpu };
         rows.push({
           query: name,
           'req/s': Math.round(r.requestsPerSecond),
           p50Ms: r.p50Ms,
           p99Ms: r.p99Ms,
           errors: r.errors,
+          'CPU ms server/PG/client': `${cpu.server} / ${cpu.postgres} / ${cpu.client}`,
         });
         process.stderr.write(`  ${name}: ${Math.round(r.requestsPerSecond)} req/s\n`);
       }
+      const beforeFloor = await cpuSnapshot(pool, server.child.pid!);
       const floor = await rawFloor(pool);
+      const floorCpu = cpuMsPer(
+        beforeFloor,
+        await cpuSnapshot(pool, server.child.pid!),
+        floor * SECONDS,
+      );
       rows.push({
         query: 'raw pg: the same page of users and scores',
         'req/s': Math.round(floor),
         p50Ms: '',
         p99Ms: '',
         errors: 0,
+        'CPU ms server/PG/client': `- / ${floorCpu.postgres} / ${floorCpu.client}`,
       });
-      const page = results[queries[0][0]] as { requestsPerSecond: number };
+      const page = results[queries[0][0]] as { requestsPerSecond: number } | undefined;
       const out = {
         settings: {
           connections: CONNECTIONS,
@@ -118,11 +139,14 @@ async function main(): Promise<void> {
         },
         queries: results,
         rawPageStatementsPerSecond: Math.round(floor),
-        pageVsRaw: Math.round((1000 * page.requestsPerSecond) / floor) / 1000,
+        rawPageCpuMsPerStatement: { postgres: floorCpu.postgres, client: floorCpu.client },
+        pageVsRaw: page ? Math.round((1000 * page.requestsPerSecond) / floor) / 1000 : null,
       };
       process.stdout.write(
         `\nbench:read (${CONNECTIONS} connections, ${SECONDS} s per query, production mode)\n\n${table(rows)}\n\n` +
-          `users page at ${(100 * out.pageVsRaw).toFixed(0)}% of the raw statement\n` +
+          (out.pageVsRaw === null
+            ? ''
+            : `users page at ${(100 * out.pageVsRaw).toFixed(0)}% of the raw statement\n`) +
           `written to ${writeResults('read', out)}\n`,
       );
     } finally {
@@ -134,10 +158,31 @@ async function main(): Promise<void> {
   }
 }
 
+/** One request of the query: it must answer 200 with data and no errors. */
+async function assertAnswers(url: string, name: string, query: string): Promise<void> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await res.json()) as { data?: unknown; errors?: { message: string }[] };
+  if (res.status !== 200 || body.errors || !body.data) {
+    throw new Error(
+      `bench:read: "${name}" does not answer (${res.status}): ${JSON.stringify(body.errors ?? body)}`,
+    );
+  }
+}
+
 async function load(
   url: string,
   query: string,
-): Promise<{ requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }> {
+): Promise<{
+  requestsPerSecond: number;
+  requests: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}> {
   const r = await autocannon({
     url: `${url}/graphql`,
     method: 'POST',
@@ -148,6 +193,7 @@ async function load(
   });
   return {
     requestsPerSecond: r.requests.average,
+    requests: r.requests.total,
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     errors: r.errors + r.non2xx,

@@ -17,6 +17,7 @@ import { SurvivalLifetimeValue } from '../modules/retention/lifetime-value';
 import { RetentionService } from '../modules/retention/retention.service';
 import { RescoringService } from '../modules/live/rescoring.service';
 import { ScoringService } from '../modules/scoring/scoring.service';
+import { latestScorePageInclude } from '../modules/scoring/latest-score-page-include';
 import { TimeRescoringScheduler } from '../modules/live/time-rescoring';
 import { TrainingService } from '../modules/training/training.service';
 import { UserService } from '../modules/users/user.service';
@@ -86,6 +87,7 @@ export function createServices(
   const events = new EventsService(dataSource, pubSub, clock, batch, onlineFeaturesFold);
   const accountEvents = new AccountEventsService(dataSource, clock, batch);
   const users = new UserService(dataSource);
+  users.pageIncludes.push(latestScorePageInclude);
   const survival = new SurvivalService(dataSource, features, segments, config.modelDir, logger);
   const lifetimeValue = new LifetimeValueService(survival, segments, users, {
     marginRate: config.clvMarginRate,

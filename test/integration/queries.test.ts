@@ -3,6 +3,7 @@ import type { App } from '../../src/app/start-app';
 import { Plan, UserStatus } from '../../src/modules/users/user.entity';
 import { TitleType } from '../../src/modules/catalog/title.entity';
 import { createTitle, createUser } from '../factories';
+import { installFixtureModel } from '../factories/fixture-model';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { countQueries } from '../support/count-queries';
 import { gql, startTestApp } from '../support/test-app';
@@ -178,9 +179,49 @@ describe('users', () => {
   it('counts the subscribers only when the client asks for totalCount', async () => {
     const page = `{ users(first: 20) { edges { node { id plan churnScore { probability riskLevel } } } } }`;
     const withCount = `{ users(first: 20) { totalCount edges { node { id } } } }`;
-    // The page, then the latest scores of its users.
-    expect(await countStatements(db, () => gql(app.url, page))).toBe(2);
+    // The page reads its users' latest scores in its own statement; the count is a second one.
+    expect(await countStatements(db, () => gql(app.url, page))).toBe(1);
     expect(await countStatements(db, () => gql(app.url, withCount))).toBe(2);
+  });
+
+  it('gives each user of a page the same churnScore as the user query', async () => {
+    // u0 scored twice (user_risk names the later), u1 once, u6 scored before it cancelled (no
+    // user_risk row: the latest of its history), the others never.
+    const version = await installFixtureModel(app.services);
+    const score = (user: string, at: string, p: number) =>
+      db.pool.query<{ id: string }>(
+        `INSERT INTO churn_scores (user_id, model_version, probability, risk_level, scored_at, logit)
+         VALUES ($1, $2, $3, 'LOW', $4, 0.5) RETURNING id::text`,
+        [user, version, p, at],
+      );
+    await score(ids.u0, '2026-06-01T00:00:00Z', 0.1);
+    const latest = (await score(ids.u0, '2026-06-02T00:00:00Z', 0.2)).rows[0].id;
+    const only = (await score(ids.u1, '2026-06-02T00:00:00Z', 0.3)).rows[0].id;
+    await score(ids.u6, '2026-04-01T00:00:00Z', 0.4);
+    await score(ids.u6, '2026-04-02T00:00:00Z', 0.5);
+    await db.pool.query(
+      `INSERT INTO user_risk (user_id, score_id, probability, risk_level, model_version, scored_at)
+       SELECT user_id, id, probability, risk_level, model_version, scored_at FROM churn_scores
+        WHERE id = ANY($1::bigint[])`,
+      [[latest, only]],
+    );
+    const fields = 'userId modelVersion probability riskLevel scoredAt';
+    const page = await gql<{
+      users: { edges: { node: { id: string; churnScore: unknown } }[] };
+    }>(app.url, `{ users(first: 100) { edges { node { id churnScore { ${fields} } } } } }`);
+    const nodes = page.data!.users.edges.map((e) => e.node);
+    expect(nodes.some((n) => n.churnScore !== null)).toBe(true);
+    for (const node of nodes) {
+      const one = await gql<{ user: { churnScore: unknown } }>(
+        app.url,
+        `query($id: ID!) { user(id: $id) { churnScore { ${fields} } } }`,
+        { id: node.id },
+      );
+      expect(node.churnScore).toEqual(one.data!.user.churnScore);
+    }
+    const probability = (id: string) =>
+      (nodes.find((n) => n.id === id)?.churnScore as { probability: number } | null)?.probability;
+    expect([ids.u0, ids.u1, ids.u6, ids.u2].map(probability)).toEqual([0.2, 0.3, 0.5, undefined]);
   });
 });
 

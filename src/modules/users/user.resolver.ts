@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Args, Ctx, Info, Query, Resolver } from 'type-graphql';
-import { selectsField } from '../../common/requested-fields';
+import { selectsField, selectsPath } from '../../common/requested-fields';
 import { parseId } from '../../common/ids';
 import { invalidArgument } from '../../common/domain-error';
 import { pageSize, toConnection } from '../../common/pagination';
@@ -37,12 +37,18 @@ export class UserResolver {
         },
       );
     }
+    const includes = ctx.services.users.pageIncludes.filter((inc) =>
+      selectsPath(info, ['edges', 'node', inc.field]),
+    );
     const page = await ctx.services.users.list(
       filter ?? {},
       size,
       after,
       selectsField(info, 'totalCount'),
+      includes,
     );
-    return toConnection(page, 'user', (u) => u.id);
+    for (const { user, included } of page.nodes)
+      includes.forEach((inc, k) => inc.prime(ctx, user.id, included[k]));
+    return toConnection({ ...page, nodes: page.nodes.map((n) => n.user) }, 'user', (u) => u.id);
   }
 }

@@ -2,10 +2,24 @@
 import type { Queryable } from '../../common/prepared-query';
 import { preparedQuery } from '../../common/prepared-query';
 import type { User } from './user.entity';
+import type { UserPageInclude } from './page-includes';
 
 /** A users row as the User shape. */
 const USER_COLUMNS = `id::text, external_id AS "externalId", signup_at AS "signupAt", country, age_band AS "ageBand",
   plan, monthly_fee::float8 AS "monthlyFee", status, cancelled_at AS "cancelledAt"`;
+
+/** The names USER_COLUMNS gives its columns. */
+const USER_KEYS = [
+  'id',
+  'externalId',
+  'signupAt',
+  'country',
+  'ageBand',
+  'plan',
+  'monthlyFee',
+  'status',
+  'cancelledAt',
+] as const;
 
 export interface UserFilterValues {
   plan?: string | null;
@@ -40,6 +54,29 @@ export function lockedAccountsSql(lastEventExpr: string): string {
         FROM users u WHERE u.id = ANY($1::bigint[]) ORDER BY u.id FOR UPDATE) x)`;
 }
 
+/**
+ * The WHERE clause of a filtered page with only the conditions given, so that each combination is
+ * its own prepared statement (at most 16). One statement for all of them (`$1 IS NULL OR plan = $1`
+ * ...) got a generic plan that estimated one matching row and so sorted every subscriber for each
+ * page instead of walking the primary key: 1 ms of PostgreSQL per page at 5,000 subscribers.
+ */
+function pageConditions(
+  filter: UserFilterValues,
+  after: string | null,
+): { where: string; values: unknown[] } {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  const add = (sql: (param: string) => string, value: unknown) => {
+    values.push(value);
+    conditions.push(sql(`$${values.length}`));
+  };
+  if (filter.plan != null) add((p) => `plan = ${p}::plan`, filter.plan);
+  if (filter.status != null) add((p) => `status = ${p}::user_status`, filter.status);
+  if (filter.country != null) add((p) => `country = ${p}::text`, filter.country);
+  if (after != null) add((p) => `id > ${p}::bigint`, after);
+  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', values };
+}
+
 export class UsersRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -54,26 +91,53 @@ export class UsersRepository {
 
   /**
    * A page of users ordered by id after `after` (one more than `first`, to tell whether another
-   * page follows). Null filters match everything, so the statement is one prepared plan.
+   * page follows), read through the primary key whatever the table's size. Each
+   * include adds its subquery's row for every user of the page to the same statement (`included[k]`
+   * for `includes[k]`; null when it had none).
    */
-  async page(filter: UserFilterValues, first: number, after: string | null): Promise<User[]> {
-    return preparedQuery(
-      this.db,
-      `SELECT ${USER_COLUMNS} FROM users
-        WHERE ($1::plan IS NULL OR plan = $1::plan) AND ($2::user_status IS NULL OR status = $2::user_status)
-          AND ($3::text IS NULL OR country = $3) AND ($4::bigint IS NULL OR id > $4::bigint)
-        ORDER BY users.id LIMIT $5`,
-      [filter.plan ?? null, filter.status ?? null, filter.country ?? null, after, first + 1],
+  async page(
+    filter: UserFilterValues,
+    first: number,
+    after: string | null,
+    includes: readonly UserPageInclude[] = [],
+  ): Promise<{ user: User; included: (Record<string, unknown> | null)[] }[]> {
+    const joined = includes.map(
+      (inc, k) => `LEFT JOIN LATERAL (${inc.lateral('page.key')}) AS i${k} ON true`,
     );
+    const selected = includes.flatMap((inc, k) =>
+      inc.columns.map((c) => `i${k}."${c}" AS "i${k}:${c}"`),
+    );
+    const { where, values } = pageConditions(filter, after);
+    const rows = await preparedQuery<Record<string, unknown>>(
+      this.db,
+      `SELECT ${['page.*', ...selected].join(', ')} FROM (
+         SELECT ${USER_COLUMNS}, id AS key FROM users ${where}
+          ORDER BY users.id LIMIT $${values.length + 1}) page
+       ${joined.join('\n       ')}
+       ORDER BY page.key`,
+      [...values, first + 1],
+    );
+    const prefixed = includes.map((inc, k) => inc.columns.map((c) => `i${k}:${c}`));
+    return rows.map((row) => {
+      const included = includes.map((inc, k) => {
+        const keys = prefixed[k];
+        if (row[keys[0]] == null) return null;
+        const value: Record<string, unknown> = {};
+        for (let c = 0; c < keys.length; c++) value[inc.columns[c]] = row[keys[c]];
+        return value;
+      });
+      const user: Record<string, unknown> = {};
+      for (const key of USER_KEYS) user[key] = row[key];
+      return { user: user as unknown as User, included };
+    });
   }
 
   async count(filter: UserFilterValues): Promise<number> {
+    const { where, values } = pageConditions(filter, null);
     const [{ n }] = await preparedQuery<{ n: number }>(
       this.db,
-      `SELECT count(*)::int AS n FROM users
-        WHERE ($1::plan IS NULL OR plan = $1::plan) AND ($2::user_status IS NULL OR status = $2::user_status)
-          AND ($3::text IS NULL OR country = $3)`,
-      [filter.plan ?? null, filter.status ?? null, filter.country ?? null],
+      `SELECT count(*)::int AS n FROM users ${where}`,
+      values,
     );
     return n;
   }
