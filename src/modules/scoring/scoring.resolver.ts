@@ -9,6 +9,7 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
+import { includedLatestScore } from './latest-score-page-include';
 import { encodeCursor, pageSize } from '../../common/pagination';
 import type { AppContext } from '../../api/context';
 import { User } from '../users/user.entity';
@@ -30,8 +31,12 @@ export class ScoringResolver {
     nullable: true,
     description: 'The latest churn score; null before the first scoring.',
   })
-  async churnScore(@Root() user: User, @Ctx() ctx: AppContext): Promise<ChurnScore | null> {
-    return ctx.loaders.latestScore.load(user.id);
+  churnScore(
+    @Root() user: User,
+    @Ctx() ctx: AppContext,
+  ): ChurnScore | null | Promise<ChurnScore | null> {
+    const included = includedLatestScore(user);
+    return included !== undefined ? included : ctx.loaders.latestScore.load(user.id);
   }
 
   @FieldResolver(() => [ChurnScore], { description: 'Scores over time, newest first.' })

@@ -48,7 +48,7 @@ export class UserResolver {
       includes,
     );
     for (const { user, included } of page.nodes)
-      includes.forEach((inc, k) => inc.prime(ctx, user.id, included[k]));
+      includes.forEach((inc, k) => inc.attach(ctx, user, included[k]));
     return toConnection({ ...page, nodes: page.nodes.map((n) => n.user) }, 'user', (u) => u.id);
   }
 }

@@ -77,6 +77,29 @@ function pageConditions(
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', values };
 }
 
+/** Page statements by shape (filters given, includes): built once, so a page costs no string work. */
+const pageStatements = new Map<string, string>();
+
+function pageSql(where: string, limitParam: number, includes: readonly UserPageInclude[]): string {
+  const shape = `${where}|${includes.map((inc) => inc.field).join(',')}`;
+  let sql = pageStatements.get(shape);
+  if (sql === undefined) {
+    const joined = includes.map(
+      (inc, k) => `LEFT JOIN LATERAL (${inc.lateral('page.key')}) AS i${k} ON true`,
+    );
+    const selected = includes.flatMap((inc, k) =>
+      inc.columns.map((c) => `i${k}."${c}" AS "i${k}:${c}"`),
+    );
+    sql = `SELECT ${['page.*', ...selected].join(', ')} FROM (
+         SELECT ${USER_COLUMNS}, id AS key FROM users ${where}
+          ORDER BY users.id LIMIT $${limitParam}) page
+       ${joined.join('\n       ')}
+       ORDER BY page.key`;
+    pageStatements.set(shape, sql);
+  }
+  return sql;
+}
+
 export class UsersRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -101,20 +124,10 @@ export class UsersRepository {
     after: string | null,
     includes: readonly UserPageInclude[] = [],
   ): Promise<{ user: User; included: (Record<string, unknown> | null)[] }[]> {
-    const joined = includes.map(
-      (inc, k) => `LEFT JOIN LATERAL (${inc.lateral('page.key')}) AS i${k} ON true`,
-    );
-    const selected = includes.flatMap((inc, k) =>
-      inc.columns.map((c) => `i${k}."${c}" AS "i${k}:${c}"`),
-    );
     const { where, values } = pageConditions(filter, after);
     const rows = await preparedQuery<Record<string, unknown>>(
       this.db,
-      `SELECT ${['page.*', ...selected].join(', ')} FROM (
-         SELECT ${USER_COLUMNS}, id AS key FROM users ${where}
-          ORDER BY users.id LIMIT $${values.length + 1}) page
-       ${joined.join('\n       ')}
-       ORDER BY page.key`,
+      pageSql(where, values.length + 1, includes),
       [...values, first + 1],
     );
     const prefixed = includes.map((inc, k) => inc.columns.map((c) => `i${k}:${c}`));
