@@ -1,20 +1,21 @@
 /**
  * `User.churnScore` read with a page of users in the page's own statement (see the users module's
- * page-includes.ts). The row is kept by the user object the page returned, so the field resolver
+ * page-includes.ts). The row is kept for the request by user id, so the field resolver
  * answers each node at once (no DataLoader promise per node for graphql-js to await), and primed into
  * the request's `latestScore` loader for anything else that asks for the same user's score.
  */
+import type { AppContext } from '../../api/context';
 import type { User } from '../users/user.entity';
 import type { UserPageInclude } from '../users/page-includes';
 import type { ChurnScore } from './churn-score.entity';
 import { latestScoreOf, SCORE_COLUMN_NAMES } from './scores.repository';
 
-/** Latest scores read with a page, by the page's user objects (which live as long as the request). */
-const includedScores = new WeakMap<User, ChurnScore | null>();
+/** Latest scores read with pages of users, by request and user id (gone with the request). */
+const includedScores = new WeakMap<AppContext, Map<string, ChurnScore | null>>();
 
-/** The latest score read with the page this user came from; undefined when it was not. */
-export function includedLatestScore(user: User): ChurnScore | null | undefined {
-  return includedScores.get(user);
+/** The user's latest score if a page of this request read it; undefined when none did. */
+export function includedLatestScore(ctx: AppContext, user: User): ChurnScore | null | undefined {
+  return includedScores.get(ctx)?.get(user.id);
 }
 
 export const latestScorePageInclude: UserPageInclude = {
@@ -23,7 +24,9 @@ export const latestScorePageInclude: UserPageInclude = {
   lateral: latestScoreOf,
   attach(ctx, user, row) {
     const score = row as ChurnScore | null;
-    includedScores.set(user, score);
+    let scores = includedScores.get(ctx);
+    if (!scores) includedScores.set(ctx, (scores = new Map()));
+    scores.set(user.id, score);
     ctx.loaders.latestScore.prime(user.id, score);
   },
 };

@@ -35,7 +35,7 @@ export class ScoringResolver {
     @Root() user: User,
     @Ctx() ctx: AppContext,
   ): ChurnScore | null | Promise<ChurnScore | null> {
-    const included = includedLatestScore(user);
+    const included = includedLatestScore(ctx, user);
     return included !== undefined ? included : ctx.loaders.latestScore.load(user.id);
   }
 

@@ -1,7 +1,7 @@
 /** Every statement over users. */
 import type { Queryable } from '../../common/prepared-query';
 import { preparedQuery } from '../../common/prepared-query';
-import type { User } from './user.entity';
+import { User } from './user.entity';
 import type { UserPageInclude } from './page-includes';
 
 /** A users row as the User shape. */
@@ -139,7 +139,9 @@ export class UsersRepository {
         for (let c = 0; c < keys.length; c++) value[inc.columns[c]] = row[keys[c]];
         return value;
       });
-      const user: Record<string, unknown> = {};
+      // An instance of the entity class, so type-graphql hands field resolvers this very object
+      // instead of copying it into a new instance for each field.
+      const user = Object.create(User.prototype) as Record<string, unknown>;
       for (const key of USER_KEYS) user[key] = row[key];
       return { user: user as unknown as User, included };
     });
