@@ -8,7 +8,6 @@
  * (replayed, default 60). --quick: 1,000 subscribers, 40 days.
  */
 import 'reflect-metadata';
-import { Pool } from 'pg';
 import { seedWorld } from '../seeds';
 import { formatAlertQuality } from '../src/commands/alert-commands';
 import { replayAlertQuality } from '../src/commands/alert-replay';
@@ -16,7 +15,7 @@ import { startOfTodayUtc } from '../src/common/dates';
 import { createLogger } from '../src/common/logger';
 import { loadConfig } from '../src/app/config';
 import { createDataSource } from '../src/db/data-source';
-import { createBenchDatabase, numberFlag, QUICK, writeResults } from './support';
+import { benchPool, createBenchDatabase, numberFlag, QUICK, writeResults } from './support';
 
 const flag = (name: string, fallback: number) => numberFlag('bench:alerts', name, fallback);
 const USERS = flag('users', QUICK ? 1000 : 5000);
@@ -24,7 +23,7 @@ const DAYS = flag('days', QUICK ? 40 : 60);
 
 async function main(): Promise<void> {
   const db = await createBenchDatabase();
-  const pool = new Pool({ connectionString: db.url, max: 2 });
+  const pool = benchPool(db.url, 2);
   const ds = createDataSource({ url: db.url });
   try {
     await seedWorld(pool, { users: USERS, days: 180, seed: 42, end: startOfTodayUtc() });

@@ -14,6 +14,7 @@ import { seedWorld } from '../seeds';
 import { startOfTodayUtc } from '../src/common/dates';
 import { createProgress, formatCount } from '../src/common/progress';
 import {
+  benchPool,
   BENCH_KEY,
   createBenchDatabase,
   numberFlag,
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
     `bench:ingest: ${perRun} events per run, ${concurrency} requests in flight\n`,
   );
   const db = await createBenchDatabase();
-  const pool = new Pool({ connectionString: db.url, max: concurrency + 1 });
+  const pool = benchPool(db.url, concurrency + 1);
   const server = await startServerProcess(db.url, {
     NODE_ENV: 'production',
     API_KEYS: `admin:${BENCH_KEY}`,

@@ -17,7 +17,13 @@ import { ensureFeatures } from '../src/app/ensure-model';
 import { createAppPubSub } from '../src/pubsub/pubsub';
 import { createServices } from '../src/app/services';
 import { cpuMsPer, cpuSnapshot, type CpuSnapshot } from './cpu-accounting';
-import { BENCH_KEY, createBenchDatabase, startServerProcess, type BenchDatabase } from './support';
+import {
+  benchPool,
+  BENCH_KEY,
+  createBenchDatabase,
+  startServerProcess,
+  type BenchDatabase,
+} from './support';
 
 const DEVICES = ['TV', 'MOBILE', 'WEB', 'TABLET'];
 const RECORD = `mutation($events: [ViewingEventInput!]!) { recordViewingEvents(events: $events) { accepted } }`;
@@ -103,7 +109,7 @@ export async function startLiveHarness(options: {
     `${os.cpus().length} cores: ${options.users} subscribers, ${options.subscribers} ws subscribers`,
   );
   const db: BenchDatabase = await createBenchDatabase();
-  const pool = new Pool({ connectionString: db.url, max: 4 });
+  const pool = benchPool(db.url, 4);
   const modelDir = `${os.tmpdir()}/churn-${options.bench.replace(/\W/g, '-')}-models-${process.pid}`;
   await seedWorld(pool, { users: options.users, days: 120, seed: 42, end: startOfTodayUtc() });
   const ds = createDataSource({ url: db.url });

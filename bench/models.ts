@@ -41,7 +41,15 @@ import type { EvaluatedScorer } from '../src/modules/model-registry/model-metada
 import { formatTrainingSummary, streamReporter } from '../src/modules/training/training-report';
 import { createAppPubSub } from '../src/pubsub/pubsub';
 import { createServices, type Services } from '../src/app/services';
-import { bestOf, createBenchDatabase, numberFlag, ROOT, table, writeResults } from './support';
+import {
+  benchPool,
+  bestOf,
+  createBenchDatabase,
+  numberFlag,
+  ROOT,
+  table,
+  writeResults,
+} from './support';
 
 const SEED = 42;
 const DAYS = 180;
@@ -463,7 +471,7 @@ async function main(): Promise<void> {
 
   const db = await createBenchDatabase();
   const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-bench-models-'));
-  const pool = new Pool({ connectionString: db.url, max: 4 });
+  const pool = benchPool(db.url, 4);
   let dataSource: DataSource | undefined;
   let fitted: FittedModels | undefined;
   try {

@@ -22,7 +22,6 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Pool } from 'pg';
 import { seedWorld } from '../seeds';
 import { startOfTodayUtc } from '../src/common/dates';
 import { createLogger } from '../src/common/logger';
@@ -50,7 +49,7 @@ import type { LabelledFeatureRow } from '../src/modules/features/feature.service
 import { splitValidation } from '../src/modules/training/training-sets';
 import { createAppPubSub } from '../src/pubsub/pubsub';
 import { createServices } from '../src/app/services';
-import { createBenchDatabase, ROOT, table, writeResults } from './support';
+import { benchPool, createBenchDatabase, ROOT, table, writeResults } from './support';
 
 const QUICK = process.argv.includes('--quick');
 const FOLDS = QUICK ? 3 : 5;
@@ -250,7 +249,7 @@ async function world(python: string | null, dir: string): Promise<Record<string,
   const days = QUICK ? 120 : 180;
   const db = await createBenchDatabase();
   const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-bench-peers-'));
-  const pool = new Pool({ connectionString: db.url, max: 2 });
+  const pool = benchPool(db.url, 2);
   const dataSource = createDataSource({ url: db.url });
   try {
     say(`world: seeding ${users} subscribers × ${days} days (seed ${SEED}), training our models`);

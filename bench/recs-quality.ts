@@ -33,6 +33,7 @@ import {
   type Interactions,
 } from '../src/ml';
 import {
+  benchPool,
   createBenchDatabase,
   numberFlag,
   ROOT,
@@ -62,7 +63,7 @@ const say = (m: string) => process.stderr.write(`bench:recs-quality: ${m}\n`);
 
 async function seeded(): Promise<World> {
   const db = await createBenchDatabase();
-  const pool = new Pool({ connectionString: db.url, max: 4 });
+  const pool = benchPool(db.url, 4);
   await seedWorld(pool, { users: USERS, days: DAYS, seed: 42, end: startOfTodayUtc() });
   const titleIds: string[] = (await pool.query('SELECT id::text FROM titles ORDER BY id')).rows.map(
     (r) => r.id,

@@ -17,7 +17,6 @@
  */
 import 'reflect-metadata';
 import os from 'node:os';
-import { Pool } from 'pg';
 import { seedWorld } from '../seeds';
 import { startOfTodayUtc } from '../src/common/dates';
 import { createLogger } from '../src/common/logger';
@@ -31,6 +30,7 @@ import { RiskLevel } from '../src/modules/model-registry/risk-levels';
 import { createAppPubSub } from '../src/pubsub/pubsub';
 import { createServices, type Services } from '../src/app/services';
 import {
+  benchPool,
   createBenchDatabase,
   latencyStats as stats,
   numberFlag,
@@ -49,7 +49,7 @@ const CONCURRENCY = 50;
 
 async function world(users: number, days: number, titles: number | undefined) {
   const db = await createBenchDatabase();
-  const pool = new Pool({ connectionString: db.url, max: 4 });
+  const pool = benchPool(db.url, 4);
   const summary = await seedWorld(pool, { users, days, seed: 42, end: startOfTodayUtc(), titles });
   await pool.end();
   const ds = createDataSource({ url: db.url });

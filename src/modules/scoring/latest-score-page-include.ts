@@ -1,32 +1,53 @@
 /**
  * `User.churnScore` read with a page of users in the page's own statement (see the users module's
- * page-includes.ts). The row is kept for the request by user id, so the field resolver
- * answers each node at once (no DataLoader promise per node for graphql-js to await), and primed into
- * the request's `latestScore` loader for anything else that asks for the same user's score.
+ * page-includes.ts). user_risk holds what the ChurnScore type shows of each active subscriber's
+ * latest score, so it is one primary-key probe per user; churn_scores is searched only for a user
+ * user_risk does not know (cancelled, scored before). The row is kept for the request by user id, so
+ * the field resolver answers each node at once, without a statement or a DataLoader promise for
+ * graphql-js to await.
  */
 import type { AppContext } from '../../api/context';
 import type { User } from '../users/user.entity';
 import type { UserPageInclude } from '../users/page-includes';
 import type { ChurnScore } from './churn-score.entity';
-import { latestScoreOf, SCORE_COLUMN_NAMES } from './scores.repository';
+
+/** The part of a latest score the `ChurnScore` type shows (and the score's id). */
+export type ShownScore = Pick<
+  ChurnScore,
+  'id' | 'userId' | 'modelVersion' | 'probability' | 'riskLevel' | 'scoredAt'
+>;
 
 /** Latest scores read with pages of users, by request and user id (gone with the request). */
-const includedScores = new WeakMap<AppContext, Map<string, ChurnScore | null>>();
+const includedScores = new WeakMap<AppContext, Map<string, ShownScore | null>>();
 
 /** The user's latest score if a page of this request read it; undefined when none did. */
-export function includedLatestScore(ctx: AppContext, user: User): ChurnScore | null | undefined {
+export function includedLatestScore(ctx: AppContext, user: User): ShownScore | null | undefined {
   return includedScores.get(ctx)?.get(user.id);
 }
 
 export const latestScorePageInclude: UserPageInclude = {
   field: 'churnScore',
-  columns: SCORE_COLUMN_NAMES,
-  lateral: latestScoreOf,
+  joins: (userId, a) =>
+    // LIMIT 1 keeps the subquery from being flattened into a join that a generic plan may hash
+    // (a scan of all of user_risk for a page of 20): each user is one probe of the primary key.
+    `LEFT JOIN LATERAL (
+       SELECT score_id, user_id, model_version, probability, risk_level, scored_at FROM user_risk
+        WHERE user_risk.user_id = ${userId} LIMIT 1) ${a}_risk ON true
+     LEFT JOIN LATERAL (
+       SELECT id, user_id, model_version, probability, risk_level, scored_at FROM churn_scores
+        WHERE ${a}_risk.user_id IS NULL AND churn_scores.user_id = ${userId}
+        ORDER BY scored_at DESC, churn_scores.id DESC LIMIT 1) ${a}_past ON true`,
+  columns: (a) => [
+    ['id', `coalesce(${a}_risk.score_id, ${a}_past.id)::text`],
+    ['userId', `coalesce(${a}_risk.user_id, ${a}_past.user_id)::text`],
+    ['modelVersion', `coalesce(${a}_risk.model_version, ${a}_past.model_version)`],
+    ['probability', `coalesce(${a}_risk.probability, ${a}_past.probability)`],
+    ['riskLevel', `coalesce(${a}_risk.risk_level, ${a}_past.risk_level)`],
+    ['scoredAt', `coalesce(${a}_risk.scored_at, ${a}_past.scored_at)`],
+  ],
   attach(ctx, user, row) {
-    const score = row as ChurnScore | null;
     let scores = includedScores.get(ctx);
     if (!scores) includedScores.set(ctx, (scores = new Map()));
-    scores.set(user.id, score);
-    ctx.loaders.latestScore.prime(user.id, score);
+    scores.set(user.id, row as ShownScore | null);
   },
 };

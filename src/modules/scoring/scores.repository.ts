@@ -18,22 +18,6 @@ export const SCORE_COLUMNS = `id::text, user_id::text AS "userId", model_version
   logit, baseline_logit AS "baselineLogit", attribution_method AS "attributionMethod",
   attribution_rest AS "attributionRest"`;
 
-/** The names SCORE_COLUMNS gives its columns, `id` first. */
-export const SCORE_COLUMN_NAMES = [
-  'id',
-  'userId',
-  'modelVersion',
-  'probability',
-  'riskLevel',
-  'scoredAt',
-  'causeEventId',
-  'causeAccountEventId',
-  'logit',
-  'baselineLogit',
-  'attributionMethod',
-  'attributionRest',
-] as const;
-
 /**
  * The latest score of the user whose id is the SQL expression `userId`, as one row of SCORE_COLUMNS
  * (none before the first scoring): for `CROSS/LEFT JOIN LATERAL`. user_risk holds each subscriber's

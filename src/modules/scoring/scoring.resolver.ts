@@ -9,7 +9,7 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { includedLatestScore } from './latest-score-page-include';
+import { includedLatestScore, type ShownScore } from './latest-score-page-include';
 import { encodeCursor, pageSize } from '../../common/pagination';
 import type { AppContext } from '../../api/context';
 import { User } from '../users/user.entity';
@@ -34,7 +34,7 @@ export class ScoringResolver {
   churnScore(
     @Root() user: User,
     @Ctx() ctx: AppContext,
-  ): ChurnScore | null | Promise<ChurnScore | null> {
+  ): ShownScore | null | Promise<ShownScore | null> {
     const included = includedLatestScore(ctx, user);
     return included !== undefined ? included : ctx.loaders.latestScore.load(user.id);
   }

@@ -84,11 +84,9 @@ function pageSql(where: string, limitParam: number, includes: readonly UserPageI
   const shape = `${where}|${includes.map((inc) => inc.field).join(',')}`;
   let sql = pageStatements.get(shape);
   if (sql === undefined) {
-    const joined = includes.map(
-      (inc, k) => `LEFT JOIN LATERAL (${inc.lateral('page.key')}) AS i${k} ON true`,
-    );
+    const joined = includes.map((inc, k) => inc.joins('page.key', `i${k}`));
     const selected = includes.flatMap((inc, k) =>
-      inc.columns.map((c) => `i${k}."${c}" AS "i${k}:${c}"`),
+      inc.columns(`i${k}`).map(([name, expr]) => `${expr} AS "i${k}:${name}"`),
     );
     sql = `SELECT ${['page.*', ...selected].join(', ')} FROM (
          SELECT ${USER_COLUMNS}, id AS key FROM users ${where}
@@ -130,13 +128,14 @@ export class UsersRepository {
       pageSql(where, values.length + 1, includes),
       [...values, first + 1],
     );
-    const prefixed = includes.map((inc, k) => inc.columns.map((c) => `i${k}:${c}`));
+    const names = includes.map((inc, k) => inc.columns(`i${k}`).map(([name]) => name));
+    const prefixed = names.map((list, k) => list.map((name) => `i${k}:${name}`));
     return rows.map((row) => {
-      const included = includes.map((inc, k) => {
+      const included = includes.map((_, k) => {
         const keys = prefixed[k];
         if (row[keys[0]] == null) return null;
         const value: Record<string, unknown> = {};
-        for (let c = 0; c < keys.length; c++) value[inc.columns[c]] = row[keys[c]];
+        for (let c = 0; c < keys.length; c++) value[names[k][c]] = row[keys[c]];
         return value;
       });
       // An instance of the entity class, so type-graphql hands field resolvers this very object
