@@ -1,0 +1,223 @@
+/**
+ * A genre-mixture model of choice: a viewer picks a genre from their own taste, then a title of that
+ * genre by its appeal (an aspect model whose aspects are the catalog's genres, as in pLSA with fixed
+ * topics):
+ *
+ *   P(t | u) = (1 − ε) Σ_g θ_ug · a_t m_tg / W_g  +  ε · a_t / Σ a,     W_g = Σ_t a_t m_tg
+ *
+ * θ_u is the user's taste over genres, a_t the title's appeal, m_tg its membership in genre g (1 for
+ * the primary genre, `secondaryWeight` for the others; MovieLens-style unordered genres all count as
+ * primary) and ε the share of picks made regardless of genre.
+ *
+ * Fitting, from who watched what (distinct titles, completion not used):
+ * - appeal: a title's viewer count is its appeal times how much of the audience likes its genres, so
+ *   raw counts overrate titles of popular genres. Dividing the counts by that genre factor (under the
+ *   audience's mean taste), a few times, recovers appeal;
+ * - a user's taste: EM over their titles (which genre each pick came from), with a Dirichlet prior
+ *   at the audience's mean taste (`priorStrength` pseudo-picks per genre on average), so a short
+ *   history leans on the audience.
+ *
+ * It scores a user's candidates by P(t | u): the choice rule itself, not a similarity.
+ */
+import type { Interactions } from './interactions';
+import { itemGenres, type ItemFeatures } from './item-features';
+
+export interface GenreMixtureOptions {
+  /** Membership of a title's second and later genres (the first counts 1). */
+  secondaryWeight: number;
+  /** ε: the share of picks that ignore genre (by appeal alone). */
+  explore: number;
+  /** Pseudo-picks of the prior per genre on average, spread by the audience's mean taste. */
+  priorStrength: number;
+  /** Rounds of the appeal correction. */
+  appealRounds: number;
+  /** EM rounds of a user's taste. */
+  tasteRounds: number;
+}
+
+export const GENRE_MIXTURE_DEFAULTS: GenreMixtureOptions = {
+  secondaryWeight: 0.5,
+  explore: 0.3,
+  priorStrength: 1,
+  appealRounds: 3,
+  tasteRounds: 3,
+};
+
+/** What a fitted model keeps (JSON-safe through `toJSON`). */
+export interface GenreMixtureState {
+  options: GenreMixtureOptions;
+  genreCount: number;
+  /** a_t. Shape: [itemCount] */
+  appeal: number[];
+  /** The audience's mean taste θ̄. Shape: [genreCount] */
+  meanTaste: number[];
+}
+
+export class GenreMixtureModel {
+  /** Per item: its genres and m_tg / W_g, flattened (CSR by `offsets`). */
+  private readonly offsets: Int32Array;
+  private readonly genres: Int32Array;
+  private readonly share: Float64Array;
+  private readonly appealTotal: number;
+
+  private constructor(
+    readonly options: GenreMixtureOptions,
+    readonly genreCount: number,
+    readonly appeal: Float64Array,
+    readonly meanTaste: Float64Array,
+    features: ItemFeatures,
+  ) {
+    const itemCount = appeal.length;
+    const norm = genreNorms(appeal, features, options.secondaryWeight);
+    this.offsets = new Int32Array(itemCount + 1);
+    const genres: number[] = [];
+    const share: number[] = [];
+    for (let t = 0; t < itemCount; t++) {
+      itemGenres(features, t).forEach((g, k) => {
+        if (norm[g] <= 0) return;
+        genres.push(g);
+        share.push(membership(k, options.secondaryWeight) / norm[g]);
+      });
+      this.offsets[t + 1] = genres.length;
+    }
+    this.genres = Int32Array.from(genres);
+    this.share = Float64Array.from(share);
+    this.appealTotal = appeal.reduce((a, b) => a + b, 0);
+  }
+
+  /** Fits appeal and the audience's mean taste on the distinct (user, item) pairs of `train`. */
+  static fit(
+    train: Interactions,
+    features: ItemFeatures,
+    options: Partial<GenreMixtureOptions> = {},
+  ): GenreMixtureModel {
+    const o = { ...GENRE_MIXTURE_DEFAULTS, ...options };
+    const { itemCount } = train;
+    const G = features.genreCount;
+    // Distinct viewers per title (+1, so that an unseen title keeps a little appeal).
+    const viewers = new Float64Array(itemCount).fill(1);
+    const seen = new Set<number>();
+    for (let r = 0; r < train.users.length; r++) {
+      const key = train.users[r] * itemCount + train.items[r];
+      if (seen.has(key)) continue;
+      seen.add(key);
+      viewers[train.items[r]] += 1;
+    }
+    // The audience's mean taste: each view's genres, shared by membership.
+    const meanTaste = new Float64Array(G);
+    for (let t = 0; t < itemCount; t++) {
+      const gs = itemGenres(features, t);
+      const total = gs.reduce((a, _, k) => a + membership(k, o.secondaryWeight), 0);
+      gs.forEach((g, k) => {
+        meanTaste[g] += ((viewers[t] - 1) * membership(k, o.secondaryWeight)) / total;
+      });
+    }
+    normalise(meanTaste, 1 / G);
+    // Appeal: viewers divided by the genre factor the audience's taste gives each title.
+    const total = viewers.reduce((a, b) => a + b, 0);
+    const appeal = Float64Array.from(viewers);
+    for (let round = 0; round < o.appealRounds; round++) {
+      const norm = genreNorms(appeal, features, o.secondaryWeight);
+      for (let t = 0; t < itemCount; t++) {
+        let factor = 0;
+        itemGenres(features, t).forEach((g, k) => {
+          if (norm[g] > 0) factor += (meanTaste[g] * membership(k, o.secondaryWeight)) / norm[g];
+        });
+        appeal[t] = viewers[t] / ((1 - o.explore) * factor * total + o.explore);
+      }
+      const sum = appeal.reduce((a, b) => a + b, 0);
+      for (let t = 0; t < itemCount; t++) appeal[t] *= total / sum;
+    }
+    return new GenreMixtureModel(o, G, appeal, meanTaste, features);
+  }
+
+  static fromJSON(state: GenreMixtureState, features: ItemFeatures): GenreMixtureModel {
+    if (state.appeal.length !== features.itemCount)
+      throw new Error(
+        `genre mixture: ${state.appeal.length} items, the catalog has ${features.itemCount}`,
+      );
+    if (state.genreCount !== features.genreCount)
+      throw new Error(
+        `genre mixture: ${state.genreCount} genres, the catalog has ${features.genreCount}`,
+      );
+    return new GenreMixtureModel(
+      { ...GENRE_MIXTURE_DEFAULTS, ...state.options },
+      state.genreCount,
+      Float64Array.from(state.appeal),
+      Float64Array.from(state.meanTaste),
+      features,
+    );
+  }
+
+  toJSON(): GenreMixtureState {
+    return {
+      options: this.options,
+      genreCount: this.genreCount,
+      appeal: Array.from(this.appeal),
+      meanTaste: Array.from(this.meanTaste),
+    };
+  }
+
+  /** θ_u from the user's distinct titles (EM with the prior at the audience's mean taste). Shape: [G] */
+  taste(items: Iterable<number>): Float64Array {
+    const G = this.genreCount;
+    const { priorStrength, tasteRounds } = this.options;
+    const history = [...new Set(items)].filter((t) => t >= 0 && t < this.appeal.length);
+    let theta = Float64Array.from(this.meanTaste);
+    for (let round = 0; round < tasteRounds; round++) {
+      const next = new Float64Array(G);
+      for (let g = 0; g < G; g++) next[g] = priorStrength * G * this.meanTaste[g];
+      for (const t of history) {
+        // Which genre this pick came from: ∝ θ_g m_tg / W_g over the title's genres.
+        let z = 0;
+        for (let k = this.offsets[t]; k < this.offsets[t + 1]; k++)
+          z += theta[this.genres[k]] * this.share[k];
+        if (!(z > 0)) continue;
+        for (let k = this.offsets[t]; k < this.offsets[t + 1]; k++)
+          next[this.genres[k]] += (theta[this.genres[k]] * this.share[k]) / z;
+      }
+      normalise(next, 1 / G);
+      theta = next;
+    }
+    return theta;
+  }
+
+  /** P(t | u) of each candidate for a user of taste `taste`. Shapes: taste [G], items [m] → [m]. */
+  scoreItems(taste: ArrayLike<number>, items: ArrayLike<number>): Float64Array {
+    const { explore } = this.options;
+    const out = new Float64Array(items.length);
+    for (let j = 0; j < items.length; j++) {
+      const t = items[j];
+      let s = 0;
+      for (let k = this.offsets[t]; k < this.offsets[t + 1]; k++)
+        s += taste[this.genres[k]] * this.share[k];
+      out[j] = this.appeal[t] * ((1 - explore) * s + explore / this.appealTotal);
+    }
+    return out;
+  }
+}
+
+/** m_tg of a title's k-th genre. */
+function membership(k: number, secondaryWeight: number): number {
+  return k === 0 ? 1 : secondaryWeight;
+}
+
+/** W_g = Σ_t a_t m_tg. Shape: [genreCount] */
+function genreNorms(
+  appeal: Float64Array,
+  features: ItemFeatures,
+  secondaryWeight: number,
+): Float64Array {
+  const norm = new Float64Array(features.genreCount);
+  for (let t = 0; t < appeal.length; t++)
+    itemGenres(features, t).forEach((g, k) => {
+      norm[g] += appeal[t] * membership(k, secondaryWeight);
+    });
+  return norm;
+}
+
+/** Scales to sum 1 in place; uniform (`fallback` each) when it sums to 0. */
+function normalise(v: Float64Array, fallback: number): void {
+  const sum = v.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < v.length; i++) v[i] = sum > 0 ? v[i] / sum : fallback;
+}
