@@ -46,7 +46,14 @@ const QUICK = process.argv.includes('--quick');
 const USERS = numberFlag('bench:recs-quality', 'users', QUICK ? 1500 : 5000);
 const DAYS = numberFlag('bench:recs-quality', 'days', QUICK ? 120 : 180);
 const KEY = 'bench-recs-quality-key-0123456789abcdef';
-const SOURCES = ['HYBRID', 'COLLABORATIVE', 'CONTENT', 'POPULAR_IN_SEGMENT', 'TRENDING'] as const;
+const SOURCES = [
+  'HYBRID',
+  'COLLABORATIVE',
+  'CONTENT',
+  'GENRE_MIXTURE',
+  'POPULAR_IN_SEGMENT',
+  'TRENDING',
+] as const;
 /** Subscribers per GraphQL request (aliases; the server allows 15). */
 const PER_REQUEST = 10;
 

@@ -119,7 +119,14 @@ describe('User.recommendations', () => {
         )
       ).map((r: any) => r.id),
     );
-    for (const source of ['HYBRID', 'COLLABORATIVE', 'CONTENT', 'POPULAR_IN_SEGMENT', 'TRENDING']) {
+    for (const source of [
+      'HYBRID',
+      'COLLABORATIVE',
+      'CONTENT',
+      'GENRE_MIXTURE',
+      'POPULAR_IN_SEGMENT',
+      'TRENDING',
+    ]) {
       const list = await recs(id, 50, source);
       expect(list).toHaveLength(50);
       for (const r of list) expect(started.has(r.titleId)).toBe(false);

@@ -12,7 +12,9 @@ import {
   syntheticTastes,
   blendWeights,
   BLEND_DEFAULTS,
+  SOURCE_CODES,
   type BlendCase,
+  type SourceCode,
   type RandomSplitReport,
 } from '../../src/ml/recommend';
 
@@ -33,20 +35,20 @@ const side = {
 };
 
 /** A case whose relevant item is ranked first by source `best` and last by the others. */
-function caseFavouring(best: number, historySize: number): BlendCase {
+function caseFavouring(best: SourceCode, historySize: number): BlendCase {
   const items = Int32Array.from([0, 1, 2, 3]);
-  const scores = new Float32Array(16);
-  for (let s = 0; s < 4; s++) {
-    for (let m = 0; m < 4; m++) scores[s * 4 + m] = s === best ? (m === 0 ? 1 : 0.1) : m / 3;
-  }
+  const scores = new Float32Array(4 * SOURCE_CODES.length);
+  SOURCE_CODES.forEach((code, s) => {
+    for (let m = 0; m < 4; m++) scores[s * 4 + m] = code === best ? (m === 0 ? 1 : 0.1) : m / 3;
+  });
   return { historySize, items, scores, relevant: new Set([0]) };
 }
 
 describe('learnBlend', () => {
   it('puts the weight on the source that ranks the held-out titles, per history bucket', () => {
     const cases = [
-      ...Array.from({ length: 40 }, () => caseFavouring(0, 30)), // long histories: collaborative
-      ...Array.from({ length: 40 }, () => caseFavouring(2, 0)), // newcomers: popularity
+      ...Array.from({ length: 40 }, () => caseFavouring('collaborative', 30)), // long histories
+      ...Array.from({ length: 40 }, () => caseFavouring('popular-in-segment', 0)), // newcomers
     ];
     const blend = learnBlend(cases, { k: 1, minUsers: 30 });
     const long = blend.buckets.at(-1)!;
@@ -59,7 +61,13 @@ describe('learnBlend', () => {
       if (b.users > 0) expect(b.ndcg).toBeGreaterThanOrEqual(b.bestSingle.ndcg);
     }
     // A learned bucket drives blendWeights; unavailable sources are dropped and the rest renormalised.
-    const all = { collaborative: true, content: true, 'popular-in-segment': true, trending: true };
+    const all = {
+      collaborative: true,
+      content: true,
+      'genre-mixture': true,
+      'popular-in-segment': true,
+      trending: true,
+    };
     expect(blendWeights(30, all, { ...BLEND_DEFAULTS, learned: blend })).toEqual(long.weights);
     const w = blendWeights(
       30,
@@ -85,9 +93,13 @@ describe('the served recommender', () => {
     });
     const ndcg = (m: string) =>
       (rows.find((r) => r.model === m)!.metrics as RandomSplitReport).ndcg;
-    const singles = ['collaborative', 'content', 'popular-in-segment', 'trending'].map((s) =>
-      ndcg(`served:${s}`),
-    );
+    const singles = [
+      'collaborative',
+      'content',
+      'genre-mixture',
+      'popular-in-segment',
+      'trending',
+    ].map((s) => ndcg(`served:${s}`));
     expect(ndcg('served:hybrid')).toBeGreaterThanOrEqual(Math.max(...singles));
     expect(fit.candidates.map((c) => c.code)).toEqual(['als-d16-l20', 'als-d16-l1']);
     for (const b of fit.blend.buckets) {

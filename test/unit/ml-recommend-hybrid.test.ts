@@ -141,7 +141,13 @@ describe('HybridRecommender', () => {
   });
 
   it('shifts blend weight from popularity to content and then to collaborative as history grows', () => {
-    const on = { collaborative: true, content: true, 'popular-in-segment': true, trending: true };
+    const on = {
+      collaborative: true,
+      content: true,
+      'genre-mixture': true,
+      'popular-in-segment': true,
+      trending: true,
+    };
     const w0 = blendWeights(0, on);
     const w2 = blendWeights(2, on);
     const w50 = blendWeights(50, on);

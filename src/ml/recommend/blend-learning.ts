@@ -1,7 +1,7 @@
 /**
- * Learns the hybrid's blend from data: for each history-size bucket, the weights of the four
- * sources that maximise NDCG@k of the held-out latest titles (latest-holdout.ts), by a grid over
- * the weight simplex (step 0.1, 286 points for four sources) refined by coordinate moves of 0.025.
+ * Learns the hybrid's blend from data: for each history-size bucket, the weights of the sources
+ * that maximise NDCG@k of the held-out latest titles (latest-holdout.ts), by a grid over the weight
+ * simplex (step 0.1: 1,001 points for five sources) refined by coordinate moves of 0.025.
  * The grid contains every corner (one source alone), so on the validation users the blend is never
  * below its best single source, and a blend replaces that source only when it is better by more
  * than noise (paired standard errors); a bucket with too few users takes the weights learned on
@@ -20,7 +20,7 @@ export interface BlendCase {
   historySize: number;
   /** Candidate items. Shape: [m] */
   items: Int32Array;
-  /** Per source (SOURCE_CODES order) the score of each candidate, NaN when unavailable. Shape: [4 × m] */
+  /** Per source (SOURCE_CODES order) the score of each candidate, NaN when unavailable. Shape: [S × m] */
   scores: Float32Array;
   /** Held-out items. */
   relevant: ReadonlySet<number>;

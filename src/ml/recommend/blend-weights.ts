@@ -3,7 +3,8 @@
  *
  *   w_collaborative = base_c · n / (n + rampCollaborative)
  *   w_content       = base_t · n / (n + rampContent)
- *   the rest (1 − both) goes to popular-in-segment and trending in the ratio of their bases.
+ *   w_genre-mixture = base_g · n / (n + rampContent)
+ *   the rest goes to popular-in-segment and trending in the ratio of their bases.
  *
  * n is the number of distinct titles watched. With rampContent < rampCollaborative, content takes
  * over first (three titles already say which genres a user likes, while a factor vector from three
@@ -17,18 +18,25 @@ import type { LearnedBlend } from './blend-learning';
 import type { SourceCode } from './reasons';
 
 export interface BlendOptions {
-  /** Weights at a long history; the four should sum to 1. */
+  /** Weights at a long history; they should sum to 1. */
   base: Record<SourceCode, number>;
   /** History size at which collaborative gets half its base weight. */
   rampCollaborative: number;
-  /** History size at which content gets half its base weight. */
+  /** History size at which content and the genre mixture get half their base weight. */
   rampContent: number;
   /** Weights learned per history bucket; when set they replace the ramps above. */
   learned?: LearnedBlend | null;
 }
 
 export const BLEND_DEFAULTS: BlendOptions = {
-  base: { collaborative: 0.6, content: 0.2, 'popular-in-segment': 0.12, trending: 0.08 },
+  // The genre mixture enters through the learned blend (train-recs); these ramps are the fallback.
+  base: {
+    collaborative: 0.6,
+    content: 0.2,
+    'genre-mixture': 0,
+    'popular-in-segment': 0.12,
+    trending: 0.08,
+  },
   rampCollaborative: 8,
   rampContent: 2,
 };
@@ -36,6 +44,7 @@ export const BLEND_DEFAULTS: BlendOptions = {
 export const SOURCE_CODES: readonly SourceCode[] = [
   'collaborative',
   'content',
+  'genre-mixture',
   'popular-in-segment',
   'trending',
 ];
@@ -57,10 +66,13 @@ export function blendWeights(
       ? base.collaborative * ramp(n, options.rampCollaborative)
       : 0,
     content: available.content ? base.content * ramp(n, options.rampContent) : 0,
+    'genre-mixture': available['genre-mixture']
+      ? (base['genre-mixture'] ?? 0) * ramp(n, options.rampContent)
+      : 0,
     'popular-in-segment': 0,
     trending: 0,
   };
-  const rest = 1 - w.collaborative - w.content;
+  const rest = 1 - w.collaborative - w.content - w['genre-mixture'];
   const popBase = available['popular-in-segment'] ? base['popular-in-segment'] : 0;
   const trendBase = available.trending ? base.trending : 0;
   if (popBase + trendBase > 0) {
@@ -68,10 +80,11 @@ export function blendWeights(
     w.trending = (rest * trendBase) / (popBase + trendBase);
   } else {
     // No popularity source: renormalise what there is.
-    const sum = w.collaborative + w.content;
+    const sum = w.collaborative + w.content + w['genre-mixture'];
     if (sum > 0) {
       w.collaborative /= sum;
       w.content /= sum;
+      w['genre-mixture'] /= sum;
     }
   }
   return w;
@@ -88,8 +101,9 @@ function learnedWeights(
   const w = { ...bucket.weights };
   let sum = 0;
   for (const c of SOURCE_CODES) {
-    if (!available[c] || (c === 'collaborative' && n === 0) || (c === 'content' && n === 0))
-      w[c] = 0;
+    // A blend learned before a source existed gives it nothing.
+    w[c] ??= 0;
+    if (!available[c] || (n === 0 && c !== 'popular-in-segment' && c !== 'trending')) w[c] = 0;
     sum += w[c];
   }
   if (!(sum > 0)) return null;

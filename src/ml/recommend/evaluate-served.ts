@@ -67,6 +67,7 @@ export async function evaluateServed(
     ['hybrid', undefined],
     ['collaborative', ['collaborative']],
     ['content', ['content']],
+    ['genre-mixture', ['genre-mixture']],
     ['popular-in-segment', ['popular-in-segment']],
     ['trending', ['trending']],
   ];

@@ -182,6 +182,25 @@ export class GenreMixtureModel {
     return theta;
   }
 
+  /**
+   * The genre the user most likely picked `item` through (argmax of θ_g m_tg / W_g over its
+   * genres) and that genre's share of the title's mixture; null for a title without genres.
+   */
+  strongestGenre(taste: ArrayLike<number>, item: number): { genre: number; share: number } | null {
+    let best = -1;
+    let bestValue = 0;
+    let total = 0;
+    for (let k = this.offsets[item]; k < this.offsets[item + 1]; k++) {
+      const v = taste[this.genres[k]] * this.share[k];
+      total += v;
+      if (best < 0 || v > bestValue) {
+        best = this.genres[k];
+        bestValue = v;
+      }
+    }
+    return best < 0 || !(total > 0) ? null : { genre: best, share: bestValue / total };
+  }
+
   /** P(t | u) of each candidate for a user of taste `taste`. Shapes: taste [G], items [m] → [m]. */
   scoreItems(taste: ArrayLike<number>, items: ArrayLike<number>): Float64Array {
     const { explore } = this.options;

@@ -63,6 +63,12 @@ export {
   type ProfileEntry,
 } from './content-model';
 export { genreTaste, topGenreFor } from './genre-taste';
+export {
+  GENRE_MIXTURE_DEFAULTS,
+  GenreMixtureModel,
+  type GenreMixtureOptions,
+  type GenreMixtureState,
+} from './genre-mixture';
 export { PopularityIndex, POPULARITY_DEFAULTS, type PopularityOptions } from './popularity';
 
 export {

@@ -4,7 +4,8 @@
  * `describeReason` gives the default English text.
  */
 
-export type SourceCode = 'collaborative' | 'content' | 'popular-in-segment' | 'trending';
+export type SourceCode =
+  'collaborative' | 'content' | 'genre-mixture' | 'popular-in-segment' | 'trending';
 
 export type RecommendationReason =
   | {

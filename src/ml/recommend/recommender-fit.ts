@@ -22,6 +22,7 @@ import {
 } from './collaborative-models';
 import { CandidatePool } from './candidate-pool';
 import { ContentModel, type TitleText } from './content-model';
+import { GenreMixtureModel } from './genre-mixture';
 import { HybridRecommender } from './hybrid-recommender';
 import { indexByUser, type Interactions } from './interactions';
 import { noItemFeatures, type ItemFeatures } from './item-features';
@@ -91,12 +92,14 @@ export function hybridParts(
     segments: side.segments ?? undefined,
     segmentCount: side.segmentCount,
   });
+  const features = side.features ?? noItemFeatures(train.itemCount);
   return {
     itemCount: train.itemCount,
     kinds: side.kinds,
-    features: side.features ?? noItemFeatures(train.itemCount),
+    features,
     collaborative,
     content,
+    genreMixture: features.genreCount > 0 ? GenreMixtureModel.fit(train, features) : null,
     popularity,
     pool: CandidatePool.build(train, popularity),
   };

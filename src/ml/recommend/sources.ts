@@ -12,6 +12,7 @@ import type { CollaborativeModel } from './collaborative-models';
 import type { ContentModel } from './content-model';
 import type { HistoryEvent, WatchStatus } from './eligibility';
 import type { FoldedUser } from './fold-in';
+import type { GenreMixtureModel } from './genre-mixture';
 import { topGenreFor } from './genre-taste';
 import type { ItemFeatures } from './item-features';
 import type { PopularityIndex } from './popularity';
@@ -26,6 +27,8 @@ export interface HybridParts {
   features: ItemFeatures;
   collaborative?: CollaborativeModel | null;
   content?: ContentModel | null;
+  /** How viewers choose among genres and titles (genre-mixture.ts); null without genres. */
+  genreMixture?: GenreMixtureModel | null;
   popularity: PopularityIndex;
   /** When set, each request scores its pool instead of the whole catalog. */
   pool?: CandidatePool | null;
@@ -228,6 +231,44 @@ const content: RecommendationSource = {
   },
 };
 
+/**
+ * The user's taste under the genre mixture, kept with what the history determines (one per
+ * derivation: a few EM rounds over the history).
+ */
+const mixtureTastes = new WeakMap<DerivedHistory, Float64Array>();
+
+function mixtureTaste(parts: HybridParts, user: PreparedUser): Float64Array {
+  let taste = mixtureTastes.get(user.derived);
+  if (!taste) {
+    taste = parts.genreMixture!.taste(user.historyItems);
+    mixtureTastes.set(user.derived, taste);
+  }
+  return taste;
+}
+
+const genreMixture: RecommendationSource = {
+  code: 'genre-mixture',
+  description:
+    "How subscribers choose: a genre from the user's taste (EM over their titles, the audience's taste as prior), then a title of it by its appeal (viewers corrected for how liked its genres are); scored on a log scale.",
+  // With no history its taste is the audience's: corrected popularity, which the popularity
+  // sources already give a new user without claiming a taste.
+  coldStart: false,
+  available: ({ parts, user }) => parts.genreMixture != null && user.historyItems.length > 0,
+  score: ({ parts, user }) => {
+    const p = parts.genreMixture!.scoreItems(mixtureTaste(parts, user), user.candidates);
+    // Log scale: appeal is long-tailed, and a weighted sum of log-probabilities blends as a product.
+    for (let j = 0; j < p.length; j++) p[j] = Math.log(p[j] > 0 ? p[j] : Number.MIN_VALUE);
+    return normaliseInPlace(p);
+  },
+  reasons: ({ parts, user }, item) => {
+    const model = parts.genreMixture!;
+    const taste = mixtureTaste(parts, user);
+    const genre = model.strongestGenre(taste, item);
+    if (genre === null) return [];
+    return [{ kind: 'matches-taste', genre: genre.genre, strength: genre.share }];
+  },
+};
+
 const popularInSegment: RecommendationSource = {
   code: 'popular-in-segment',
   description:
@@ -258,6 +299,7 @@ const trending: RecommendationSource = {
 export const RECOMMENDATION_SOURCES: Readonly<Record<SourceCode, RecommendationSource>> = {
   collaborative,
   content,
+  'genre-mixture': genreMixture,
   'popular-in-segment': popularInSegment,
   trending,
 };

@@ -12,6 +12,10 @@ registerEnumType(RecommendationSource, {
       description: 'Matrix factorisation: viewers who watch what you watch also watch…',
     },
     CONTENT: { description: 'Genres, tags and descriptions like those of what you watched.' },
+    GENRE_MIXTURE: {
+      description:
+        'How subscribers choose: a genre from your taste, then a title of it by its own appeal (a genre-mixture model).',
+    },
     POPULAR_IN_SEGMENT: { description: 'Popular among subscribers of your segment (or everyone).' },
     TRENDING: { description: 'Watched most in the last few days.' },
   },

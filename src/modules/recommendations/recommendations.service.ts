@@ -53,6 +53,7 @@ const SOURCE_CODE: Record<
 > = {
   [RecommendationSource.COLLABORATIVE]: 'collaborative',
   [RecommendationSource.CONTENT]: 'content',
+  [RecommendationSource.GENRE_MIXTURE]: 'genre-mixture',
   [RecommendationSource.POPULAR_IN_SEGMENT]: 'popular-in-segment',
   [RecommendationSource.TRENDING]: 'trending',
 };

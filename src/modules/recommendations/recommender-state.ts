@@ -12,6 +12,7 @@ import {
   CandidatePool,
   collaborativeFromArtifacts,
   ContentModel,
+  GenreMixtureModel,
   HybridRecommender,
   interactionsFromRows,
   itemFeaturesFromLists,
@@ -90,10 +91,18 @@ export async function buildRecommenderState(
     features: catalog.features,
     collaborative: saved ? collaborativeFromArtifacts(saved.artifacts) : null,
     content: ContentModel.fit(catalog.titles),
+    genreMixture:
+      catalog.features.genreCount > 0 ? GenreMixtureModel.fit(viewing.x, catalog.features) : null,
     popularity,
     pool: CandidatePool.build(viewing.x, popularity),
   };
-  const sources: SourceCode[] = ['collaborative', 'content', 'popular-in-segment', 'trending'];
+  const sources: SourceCode[] = [
+    'collaborative',
+    'content',
+    'genre-mixture',
+    'popular-in-segment',
+    'trending',
+  ];
   return {
     version: saved ? version : null,
     builtAt: Date.now(),

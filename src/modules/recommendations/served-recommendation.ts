@@ -8,6 +8,7 @@ import { RecommendationSource } from './recommendation-source';
 export const SOURCE_ENUM: Record<SourceCode, RecommendationSource> = {
   collaborative: RecommendationSource.COLLABORATIVE,
   content: RecommendationSource.CONTENT,
+  'genre-mixture': RecommendationSource.GENRE_MIXTURE,
   'popular-in-segment': RecommendationSource.POPULAR_IN_SEGMENT,
   trending: RecommendationSource.TRENDING,
 };
