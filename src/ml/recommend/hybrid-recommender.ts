@@ -227,7 +227,7 @@ export class HybridRecommender {
    */
   recommend(ctx: UserContext, k = 10, among: ArrayLike<number> | null = null): RecommendationList {
     const top = this.rank(ctx, k, among);
-    const items = Array.from(top.items, (item) => this.explain(top.blend, item));
+    const items = this.explainMany(top.blend, top.items);
     return { items, weights: top.blend.weights, historySize: top.blend.user.historyItems.length };
   }
 
@@ -254,28 +254,59 @@ export class HybridRecommender {
 
   /** Source, contributions and reasons of one candidate under a blend. */
   explain(blended: Omit<BlendedScores, 'scores'>, item: number): Recommendation {
+    return this.explainMany(blended, [item])[0];
+  }
+
+  /**
+   * `explain` for several candidates (a shown list): each source that gives reasons for several of
+   * them explains them together (the collaborative split reads the history's vectors once for all).
+   */
+  explainMany(blended: Omit<BlendedScores, 'scores'>, items: ArrayLike<number>): Recommendation[] {
     const { user, perSource, weights } = blended;
     const input: SourceInput = { parts: this.parts, user };
-    const at = binarySearch(user.candidates, item);
-    const contributions = Object.fromEntries(
-      SOURCE_CODES.map((c) => [c, perSource[c] && at >= 0 ? weights[c] * perSource[c]![at] : 0]),
-    ) as Record<SourceCode, number>;
-    const ranked = SOURCE_CODES.filter((c) => perSource[c] !== undefined).sort(
-      (a, b) => contributions[b] - contributions[a],
-    );
-    const score = at >= 0 ? blended.blended[at] : NaN;
-    const reasons: RecommendationReason[] = [];
-    ranked.forEach((code, rank) => {
-      if (rank > 0 && !(contributions[code] >= this.options.reasonShare * score)) return;
-      reasons.push(...RECOMMENDATION_SOURCES[code].reasons(input, item));
+    const plans = Array.from(items, (item) => {
+      const at = binarySearch(user.candidates, item);
+      const contributions = Object.fromEntries(
+        SOURCE_CODES.map((c) => [c, perSource[c] && at >= 0 ? weights[c] * perSource[c]![at] : 0]),
+      ) as Record<SourceCode, number>;
+      const ranked = SOURCE_CODES.filter((c) => perSource[c] !== undefined).sort(
+        (a, b) => contributions[b] - contributions[a],
+      );
+      const score = at >= 0 ? blended.blended[at] : NaN;
+      // The sources whose reasons are listed, most contributing first.
+      const listed = ranked.filter(
+        (code, rank) => rank === 0 || contributions[code] >= this.options.reasonShare * score,
+      );
+      return { item, contributions, ranked, score, listed };
     });
-    return {
-      item,
-      score,
-      source: ranked[0] ?? 'popular-in-segment',
-      contributions,
-      reasons: dedupeReasons(reasons),
-    };
+    const reasonsOf = new Map<SourceCode, RecommendationReason[][]>();
+    for (const code of SOURCE_CODES) {
+      const source = RECOMMENDATION_SOURCES[code];
+      const asked = plans.filter((p) => p.listed.includes(code)).map((p) => p.item);
+      if (asked.length === 0) continue;
+      reasonsOf.set(
+        code,
+        source.reasonsMany
+          ? source.reasonsMany(input, asked)
+          : asked.map((item) => source.reasons(input, item)),
+      );
+    }
+    const next = new Map<SourceCode, number>();
+    return plans.map(({ item, contributions, ranked, score, listed }) => {
+      const reasons: RecommendationReason[] = [];
+      for (const code of listed) {
+        const at = next.get(code) ?? 0;
+        next.set(code, at + 1);
+        reasons.push(...reasonsOf.get(code)![at]);
+      }
+      return {
+        item,
+        score,
+        source: ranked[0] ?? 'popular-in-segment',
+        contributions,
+        reasons: dedupeReasons(reasons),
+      };
+    });
   }
 }
 

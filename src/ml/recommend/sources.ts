@@ -94,6 +94,8 @@ export interface RecommendationSource {
   score(input: SourceInput): Float64Array;
   /** Why this source likes `item` for this user (may be empty). */
   reasons(input: SourceInput, item: number): RecommendationReason[];
+  /** The same for several items at once, when the source has a cheaper way than one by one. */
+  reasonsMany?(input: SourceInput, items: readonly number[]): RecommendationReason[][];
 }
 
 /** Min–max to [0, 1] over eligible items, in place; NaN on the others; all 0 if flat. */
@@ -171,17 +173,31 @@ const collaborative: RecommendationSource = {
   available: ({ parts, user }) => parts.collaborative != null && user.folded !== null,
   score: ({ parts, user }) =>
     normaliseInPlace(dotAt(parts.collaborative!, user.folded!.vector, user.candidates)),
-  reasons: ({ parts, user }, item) => {
-    const model = parts.collaborative!;
-    const folded = user.folded!;
-    const contrib = model.foldIn().contributions(folded, item);
+  reasons: (input, item) => collaborativeReasons(input, [item])[0],
+  reasonsMany: collaborativeReasons,
+};
+
+/**
+ * "Because you watched" from the split of each item's score over the history (fold-in.ts): the
+ * history item contributing most, with its share of the positive contributions. The items are
+ * attributed together, in one pass over the history's vectors.
+ */
+function collaborativeReasons(
+  { parts, user }: SourceInput,
+  items: readonly number[],
+): RecommendationReason[][] {
+  const folded = user.folded!;
+  const contrib = parts.collaborative!.foldIn().contributionsMany(folded, items);
+  const h = folded.items.length;
+  return items.map((item, j) => {
+    const row = j * h;
     let best = -1;
     let total = 0;
-    for (let h = 0; h < contrib.length; h++) {
-      const c = contrib[h];
-      if (folded.items[h] === item || !(c > 0)) continue;
+    for (let k = 0; k < h; k++) {
+      const c = contrib[row + k];
+      if (folded.items[k] === item || !(c > 0)) continue;
       total += c;
-      if (best < 0 || c > contrib[best]) best = h;
+      if (best < 0 || c > contrib[row + best]) best = k;
     }
     if (best < 0) return [];
     return [
@@ -189,11 +205,11 @@ const collaborative: RecommendationSource = {
         kind: 'because-you-watched',
         item: folded.items[best],
         source: 'collaborative',
-        strength: contrib[best] / total,
+        strength: contrib[row + best] / total,
       },
     ];
-  },
-};
+  });
+}
 
 const content: RecommendationSource = {
   code: 'content',
