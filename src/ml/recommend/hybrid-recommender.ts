@@ -264,19 +264,33 @@ export class HybridRecommender {
   explainMany(blended: Omit<BlendedScores, 'scores'>, items: ArrayLike<number>): Recommendation[] {
     const { user, perSource, weights } = blended;
     const input: SourceInput = { parts: this.parts, user };
+    const scored = SOURCE_CODES.filter((c) => perSource[c] !== undefined);
+    const share = this.options.reasonShare;
+    // Plain loops: this runs for every shown item of every request.
     const plans = Array.from(items, (item) => {
       const at = binarySearch(user.candidates, item);
-      const contributions = Object.fromEntries(
-        SOURCE_CODES.map((c) => [c, perSource[c] && at >= 0 ? weights[c] * perSource[c]![at] : 0]),
-      ) as Record<SourceCode, number>;
-      const ranked = SOURCE_CODES.filter((c) => perSource[c] !== undefined).sort(
-        (a, b) => contributions[b] - contributions[a],
-      );
+      const contributions = {} as Record<SourceCode, number>;
+      for (const c of SOURCE_CODES) {
+        const s = perSource[c];
+        contributions[c] = s && at >= 0 ? weights[c] * s[at] : 0;
+      }
+      // Most contributing first, ties in catalogue order (a stable insertion sort of four codes).
+      const ranked = scored.slice();
+      for (let a = 1; a < ranked.length; a++) {
+        const code = ranked[a];
+        let b = a - 1;
+        for (; b >= 0 && contributions[code] - contributions[ranked[b]] > 0; b--) {
+          ranked[b + 1] = ranked[b];
+        }
+        ranked[b + 1] = code;
+      }
       const score = at >= 0 ? blended.blended[at] : NaN;
       // The sources whose reasons are listed, most contributing first.
-      const listed = ranked.filter(
-        (code, rank) => rank === 0 || contributions[code] >= this.options.reasonShare * score,
-      );
+      const listed: SourceCode[] = [];
+      for (let rank = 0; rank < ranked.length; rank++) {
+        const code = ranked[rank];
+        if (rank === 0 || contributions[code] >= share * score) listed.push(code);
+      }
       return { item, contributions, ranked, score, listed };
     });
     const reasonsOf = new Map<SourceCode, RecommendationReason[][]>();
