@@ -219,9 +219,22 @@ const content: RecommendationSource = {
   available: ({ parts, user }) => parts.content != null && user.profile !== null,
   score: ({ parts, user }) =>
     normaliseInPlace(parts.content!.scoreItems(user.profile!, user.candidates)),
-  reasons: ({ parts, user }, item) => {
+  reasons: (input, item) => contentReasons(input, [item])[0],
+  reasonsMany: contentReasons,
+};
+
+/**
+ * The watched (not dropped) title most like each item, and the user's favourite of its genres. What
+ * the history alone gives (the titles compared against, the taste's total) is taken once per list.
+ */
+function contentReasons(
+  { parts, user }: SourceInput,
+  items: readonly number[],
+): RecommendationReason[][] {
+  const watched = user.historyItems.filter((h) => user.statuses.get(h)?.state !== 'dropped');
+  const total = user.taste.reduce((a, b) => a + b, 0);
+  return items.map((item) => {
     const out: RecommendationReason[] = [];
-    const watched = user.historyItems.filter((h) => user.statuses.get(h)?.state !== 'dropped');
     const closest = parts.content!.closestInHistory(item, watched);
     if (closest !== null) {
       out.push({
@@ -233,7 +246,6 @@ const content: RecommendationSource = {
     }
     const genre = topGenreFor(user.taste, parts.features, item);
     if (genre !== null) {
-      const total = user.taste.reduce((a, b) => a + b, 0);
       out.push({
         kind: 'matches-taste',
         genre,
@@ -241,8 +253,8 @@ const content: RecommendationSource = {
       });
     }
     return out;
-  },
-};
+  });
+}
 
 const popularInSegment: RecommendationSource = {
   code: 'popular-in-segment',
