@@ -133,13 +133,11 @@ export class HybridRecommender {
     const derived =
       ctx.derived?.parts === parts ? ctx.derived : this.deriveHistory(ctx.history, ctx.now);
     const { historyItems, statuses } = derived;
-    const eligible = unstartedItems(parts.itemCount, statuses);
     return {
       ctx,
       historyItems,
       statuses,
-      eligible,
-      candidates: candidatesOf(parts, derived, ctx.segment, eligible, among),
+      candidates: candidatesOf(parts, derived, ctx.segment, among),
       folded: derived.folded,
       profile: derived.profile,
       taste: derived.taste,
@@ -324,15 +322,19 @@ export class HybridRecommender {
   }
 }
 
-/** Which eligible items a request scores (ascending). */
+/**
+ * Which unstarted items a request scores (ascending). The catalogue-wide mask of unstarted items is
+ * built only when needed: not for a held user's pool (it would be 10,000 bytes per request).
+ */
 function candidatesOf(
   parts: HybridParts,
   derived: DerivedHistory,
   segment: number | undefined,
-  eligible: Uint8Array,
   among: ArrayLike<number> | null,
 ): Int32Array {
+  const unstarted = () => unstartedItems(parts.itemCount, derived.statuses);
   if (!parts.pool) {
+    const eligible = unstarted();
     const out: number[] = [];
     for (let i = 0; i < eligible.length; i++) if (eligible[i]) out.push(i);
     return Int32Array.from(out);
@@ -340,11 +342,12 @@ function candidatesOf(
   // The pool depends only on the history and the segment: kept with the derived history.
   let pooled = derived.pooled.get(segment ?? -1);
   if (pooled === undefined) {
-    pooled = parts.pool.candidates(derived.historyItems, segment, eligible);
+    pooled = parts.pool.candidates(derived.historyItems, segment, unstarted());
     derived.pooled.set(segment ?? -1, pooled);
   }
   if (among === null) return pooled;
   // The pool plus the named titles: they are scored (and normalised) as the full list would be.
+  const eligible = unstarted();
   const set = new Set(pooled);
   for (let i = 0; i < eligible.length; i++) if (among[i] && eligible[i]) set.add(i);
   return Int32Array.from(set).sort();

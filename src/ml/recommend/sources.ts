@@ -64,8 +64,6 @@ export interface PreparedUser {
   /** Distinct watched items, most recent first. */
   historyItems: number[];
   statuses: ReadonlyMap<number, WatchStatus>;
-  /** 1 = may be recommended. Shape: [itemCount] */
-  eligible: Uint8Array;
   /** The eligible items the sources score, ascending. Shape: [m] */
   candidates: Int32Array;
   /** Fold-in from the full history; null without a collaborative model or history. */
