@@ -196,6 +196,21 @@ describe('HybridRecommender', () => {
       }
     }
     expect(collaborativeReasons).toBeGreaterThan(0);
+    // The shown list is attributed in one pass: the same numbers to the bit as one at a time.
+    const folded = blended.user.folded!;
+    const h = folded.items.length;
+    // Ten and nine titles: candidates go in pairs, an odd one alone.
+    for (const shown of [list.map((r) => r.item), list.slice(1).map((r) => r.item)]) {
+      const together = parts.collaborative!.foldIn().contributionsMany(folded, shown);
+      shown.forEach((item, j) => {
+        const alone = parts.collaborative!.foldIn().contributions(folded, item);
+        expect(Array.from(together.subarray(j * h, (j + 1) * h))).toEqual(Array.from(alone));
+      });
+    }
+    const top = recommender.rank({ history, now }, 10);
+    expect(recommender.explainMany(top.blend, top.items)).toEqual(
+      Array.from(top.items, (item) => recommender.explain(top.blend, item)),
+    );
     const names = { title: (i: number) => `T${i}`, genre: (g: number) => world.genreNames[g] };
     expect(
       describeReason(

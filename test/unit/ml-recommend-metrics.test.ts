@@ -112,6 +112,19 @@ describe('topK', () => {
     expect(Array.from(rankAll(scores))).toEqual([1, 5, 0, 2, 4]);
     expect(topK(scores, 0).length).toBe(0);
   });
+
+  it('agrees with a full sort on long lists with many ties', () => {
+    for (const seed of [1, 2, 3]) {
+      // Scores on a coarse grid so that ties are common; every tenth one NaN.
+      const scores = Array.from({ length: 800 }, (_, i) =>
+        i % 10 === seed ? NaN : Math.round(20 * Math.abs(Math.sin(seed * 977 + i * 7.3))) / 20,
+      );
+      const sorted = rankAll(scores);
+      for (const k of [1, 10, 30, 799]) {
+        expect(Array.from(topK(scores, k))).toEqual(Array.from(sorted.slice(0, k)));
+      }
+    }
+  });
 });
 
 function pairsOf(x: Interactions, rows: ArrayLike<number> = x.users.map((_, i) => i)): string[] {

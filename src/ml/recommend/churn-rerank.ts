@@ -174,6 +174,9 @@ export function recommendForRetention(
     .sort((a, b) => b.score - a.score || a.rank - b.rank)
     .slice(0, k)
     .sort((a, b) => a.rank - b.rank);
-  const list = kept.map(({ rank }) => recommender.explain(top.blend, top.items[rank]));
+  const list = recommender.explainMany(
+    top.blend,
+    kept.map(({ rank }) => top.items[rank]),
+  );
   return rerankForRetention(list, predicted, risk, { k });
 }

@@ -212,4 +212,55 @@ export class ImplicitFoldIn {
     }
     return out;
   }
+
+  /**
+   * `contributions` for several candidates in one pass over the history: each history vector is
+   * read once for all of them instead of once per candidate (the ten titles a list shows). Row j
+   * holds candidate j's entries, computed with exactly the arithmetic of `contributions`, so the
+   * values are the same to the bit. Shapes: candidates [m] → [m × h] row-major.
+   */
+  contributionsMany(user: FoldedUser, candidates: ArrayLike<number>): Float64Array {
+    const { d, itemFactors } = this;
+    const m = candidates.length;
+    const solved = new Float64Array(m * d);
+    for (let j = 0; j < m; j++) {
+      const c = candidates[j];
+      choleskySolve(
+        user.factor,
+        d,
+        itemFactors.subarray(c * d, c * d + d),
+        solved.subarray(j * d, j * d + d),
+      );
+    }
+    const { items, confidences } = user;
+    const h = items.length;
+    const out = new Float64Array(m * h);
+    for (let k = 0; k < h; k++) {
+      const base = items[k] * d;
+      const weight = this.scale * confidences[k];
+      let j = 0;
+      // Two candidates per read of the history vector (each sum keeps its own order: same bits);
+      // measured a third faster than one at a time at d = 16, 120 titles, 10 candidates.
+      for (; j + 1 < m; j += 2) {
+        const w0 = j * d;
+        const w1 = w0 + d;
+        let s0 = 0;
+        let s1 = 0;
+        for (let x = 0; x < d; x++) {
+          const f = itemFactors[base + x];
+          s0 += f * solved[w0 + x];
+          s1 += f * solved[w1 + x];
+        }
+        out[j * h + k] = weight * s0;
+        out[(j + 1) * h + k] = weight * s1;
+      }
+      if (j < m) {
+        const w = j * d;
+        let s = 0;
+        for (let x = 0; x < d; x++) s += itemFactors[base + x] * solved[w + x];
+        out[j * h + k] = weight * s;
+      }
+    }
+    return out;
+  }
 }

@@ -133,13 +133,11 @@ export class HybridRecommender {
     const derived =
       ctx.derived?.parts === parts ? ctx.derived : this.deriveHistory(ctx.history, ctx.now);
     const { historyItems, statuses } = derived;
-    const eligible = unstartedItems(parts.itemCount, statuses);
     return {
       ctx,
       historyItems,
       statuses,
-      eligible,
-      candidates: candidatesOf(parts, derived, ctx.segment, eligible, among),
+      candidates: candidatesOf(parts, derived, ctx.segment, among),
       folded: derived.folded,
       profile: derived.profile,
       taste: derived.taste,
@@ -227,7 +225,7 @@ export class HybridRecommender {
    */
   recommend(ctx: UserContext, k = 10, among: ArrayLike<number> | null = null): RecommendationList {
     const top = this.rank(ctx, k, among);
-    const items = Array.from(top.items, (item) => this.explain(top.blend, item));
+    const items = this.explainMany(top.blend, top.items);
     return { items, weights: top.blend.weights, historySize: top.blend.user.historyItems.length };
   }
 
@@ -254,40 +252,89 @@ export class HybridRecommender {
 
   /** Source, contributions and reasons of one candidate under a blend. */
   explain(blended: Omit<BlendedScores, 'scores'>, item: number): Recommendation {
+    return this.explainMany(blended, [item])[0];
+  }
+
+  /**
+   * `explain` for several candidates (a shown list): each source that gives reasons for several of
+   * them explains them together (the collaborative split reads the history's vectors once for all).
+   */
+  explainMany(blended: Omit<BlendedScores, 'scores'>, items: ArrayLike<number>): Recommendation[] {
     const { user, perSource, weights } = blended;
     const input: SourceInput = { parts: this.parts, user };
-    const at = binarySearch(user.candidates, item);
-    const contributions = Object.fromEntries(
-      SOURCE_CODES.map((c) => [c, perSource[c] && at >= 0 ? weights[c] * perSource[c]![at] : 0]),
-    ) as Record<SourceCode, number>;
-    const ranked = SOURCE_CODES.filter((c) => perSource[c] !== undefined).sort(
-      (a, b) => contributions[b] - contributions[a],
-    );
-    const score = at >= 0 ? blended.blended[at] : NaN;
-    const reasons: RecommendationReason[] = [];
-    ranked.forEach((code, rank) => {
-      if (rank > 0 && !(contributions[code] >= this.options.reasonShare * score)) return;
-      reasons.push(...RECOMMENDATION_SOURCES[code].reasons(input, item));
+    const scored = SOURCE_CODES.filter((c) => perSource[c] !== undefined);
+    const share = this.options.reasonShare;
+    // Plain loops: this runs for every shown item of every request.
+    const plans = Array.from(items, (item) => {
+      const at = binarySearch(user.candidates, item);
+      const contributions = {} as Record<SourceCode, number>;
+      for (const c of SOURCE_CODES) {
+        const s = perSource[c];
+        contributions[c] = s && at >= 0 ? weights[c] * s[at] : 0;
+      }
+      // Most contributing first, ties in catalogue order (a stable insertion sort of four codes).
+      const ranked = scored.slice();
+      for (let a = 1; a < ranked.length; a++) {
+        const code = ranked[a];
+        let b = a - 1;
+        for (; b >= 0 && contributions[code] - contributions[ranked[b]] > 0; b--) {
+          ranked[b + 1] = ranked[b];
+        }
+        ranked[b + 1] = code;
+      }
+      const score = at >= 0 ? blended.blended[at] : NaN;
+      // The sources whose reasons are listed, most contributing first.
+      const listed: SourceCode[] = [];
+      for (let rank = 0; rank < ranked.length; rank++) {
+        const code = ranked[rank];
+        if (rank === 0 || contributions[code] >= share * score) listed.push(code);
+      }
+      return { item, contributions, ranked, score, listed };
     });
-    return {
-      item,
-      score,
-      source: ranked[0] ?? 'popular-in-segment',
-      contributions,
-      reasons: dedupeReasons(reasons),
-    };
+    const reasonsOf = new Map<SourceCode, RecommendationReason[][]>();
+    for (const code of SOURCE_CODES) {
+      const source = RECOMMENDATION_SOURCES[code];
+      const asked = plans.filter((p) => p.listed.includes(code)).map((p) => p.item);
+      if (asked.length === 0) continue;
+      reasonsOf.set(
+        code,
+        source.reasonsMany
+          ? source.reasonsMany(input, asked)
+          : asked.map((item) => source.reasons(input, item)),
+      );
+    }
+    const next = new Map<SourceCode, number>();
+    return plans.map(({ item, contributions, ranked, score, listed }) => {
+      const reasons: RecommendationReason[] = [];
+      for (const code of listed) {
+        const at = next.get(code) ?? 0;
+        next.set(code, at + 1);
+        reasons.push(...reasonsOf.get(code)![at]);
+      }
+      return {
+        item,
+        score,
+        source: ranked[0] ?? 'popular-in-segment',
+        contributions,
+        reasons: dedupeReasons(reasons),
+      };
+    });
   }
 }
 
-/** Which eligible items a request scores (ascending). */
+/**
+ * Which unstarted items a request scores (ascending). The catalogue-wide mask of unstarted items is
+ * built only when needed: not for a held user's pool (it would be 10,000 bytes per request).
+ */
 function candidatesOf(
   parts: HybridParts,
   derived: DerivedHistory,
   segment: number | undefined,
-  eligible: Uint8Array,
   among: ArrayLike<number> | null,
 ): Int32Array {
+  const unstarted = () => unstartedItems(parts.itemCount, derived.statuses);
   if (!parts.pool) {
+    const eligible = unstarted();
     const out: number[] = [];
     for (let i = 0; i < eligible.length; i++) if (eligible[i]) out.push(i);
     return Int32Array.from(out);
@@ -295,11 +342,12 @@ function candidatesOf(
   // The pool depends only on the history and the segment: kept with the derived history.
   let pooled = derived.pooled.get(segment ?? -1);
   if (pooled === undefined) {
-    pooled = parts.pool.candidates(derived.historyItems, segment, eligible);
+    pooled = parts.pool.candidates(derived.historyItems, segment, unstarted());
     derived.pooled.set(segment ?? -1, pooled);
   }
   if (among === null) return pooled;
   // The pool plus the named titles: they are scored (and normalised) as the full list would be.
+  const eligible = unstarted();
   const set = new Set(pooled);
   for (let i = 0; i < eligible.length; i++) if (among[i] && eligible[i]) set.add(i);
   return Int32Array.from(set).sort();

@@ -67,8 +67,6 @@ export interface PreparedUser {
   /** Distinct watched items, most recent first. */
   historyItems: number[];
   statuses: ReadonlyMap<number, WatchStatus>;
-  /** 1 = may be recommended. Shape: [itemCount] */
-  eligible: Uint8Array;
   /** The eligible items the sources score, ascending. Shape: [m] */
   candidates: Int32Array;
   /** Fold-in from the full history; null without a collaborative model or history. */
@@ -97,6 +95,8 @@ export interface RecommendationSource {
   score(input: SourceInput): Float64Array;
   /** Why this source likes `item` for this user (may be empty). */
   reasons(input: SourceInput, item: number): RecommendationReason[];
+  /** The same for several items at once, when the source has a cheaper way than one by one. */
+  reasonsMany?(input: SourceInput, items: readonly number[]): RecommendationReason[][];
 }
 
 /** Min–max to [0, 1] over eligible items, in place; NaN on the others; all 0 if flat. */
@@ -174,17 +174,31 @@ const collaborative: RecommendationSource = {
   available: ({ parts, user }) => parts.collaborative != null && user.folded !== null,
   score: ({ parts, user }) =>
     normaliseInPlace(dotAt(parts.collaborative!, user.folded!.vector, user.candidates)),
-  reasons: ({ parts, user }, item) => {
-    const model = parts.collaborative!;
-    const folded = user.folded!;
-    const contrib = model.foldIn().contributions(folded, item);
+  reasons: (input, item) => collaborativeReasons(input, [item])[0],
+  reasonsMany: collaborativeReasons,
+};
+
+/**
+ * "Because you watched" from the split of each item's score over the history (fold-in.ts): the
+ * history item contributing most, with its share of the positive contributions. The items are
+ * attributed together, in one pass over the history's vectors.
+ */
+function collaborativeReasons(
+  { parts, user }: SourceInput,
+  items: readonly number[],
+): RecommendationReason[][] {
+  const folded = user.folded!;
+  const contrib = parts.collaborative!.foldIn().contributionsMany(folded, items);
+  const h = folded.items.length;
+  return items.map((item, j) => {
+    const row = j * h;
     let best = -1;
     let total = 0;
-    for (let h = 0; h < contrib.length; h++) {
-      const c = contrib[h];
-      if (folded.items[h] === item || !(c > 0)) continue;
+    for (let k = 0; k < h; k++) {
+      const c = contrib[row + k];
+      if (folded.items[k] === item || !(c > 0)) continue;
       total += c;
-      if (best < 0 || c > contrib[best]) best = h;
+      if (best < 0 || c > contrib[row + best]) best = k;
     }
     if (best < 0) return [];
     return [
@@ -192,11 +206,11 @@ const collaborative: RecommendationSource = {
         kind: 'because-you-watched',
         item: folded.items[best],
         source: 'collaborative',
-        strength: contrib[best] / total,
+        strength: contrib[row + best] / total,
       },
     ];
-  },
-};
+  });
+}
 
 const content: RecommendationSource = {
   code: 'content',
@@ -206,9 +220,22 @@ const content: RecommendationSource = {
   available: ({ parts, user }) => parts.content != null && user.profile !== null,
   score: ({ parts, user }) =>
     normaliseInPlace(parts.content!.scoreItems(user.profile!, user.candidates)),
-  reasons: ({ parts, user }, item) => {
+  reasons: (input, item) => contentReasons(input, [item])[0],
+  reasonsMany: contentReasons,
+};
+
+/**
+ * The watched (not dropped) title most like each item, and the user's favourite of its genres. What
+ * the history alone gives (the titles compared against, the taste's total) is taken once per list.
+ */
+function contentReasons(
+  { parts, user }: SourceInput,
+  items: readonly number[],
+): RecommendationReason[][] {
+  const watched = user.historyItems.filter((h) => user.statuses.get(h)?.state !== 'dropped');
+  const total = user.taste.reduce((a, b) => a + b, 0);
+  return items.map((item) => {
     const out: RecommendationReason[] = [];
-    const watched = user.historyItems.filter((h) => user.statuses.get(h)?.state !== 'dropped');
     const closest = parts.content!.closestInHistory(item, watched);
     if (closest !== null) {
       out.push({
@@ -220,7 +247,6 @@ const content: RecommendationSource = {
     }
     const genre = topGenreFor(user.taste, parts.features, item);
     if (genre !== null) {
-      const total = user.taste.reduce((a, b) => a + b, 0);
       out.push({
         kind: 'matches-taste',
         genre,
@@ -228,8 +254,8 @@ const content: RecommendationSource = {
       });
     }
     return out;
-  },
-};
+  });
+}
 
 /**
  * The user's taste under the genre mixture, kept with what the history determines (one per

@@ -56,10 +56,13 @@ export function topK(
       i = m;
     }
   };
+  // Once the heap is full, the score of its root: anything strictly lower cannot enter, which
+  // settles most of a long list with one comparison.
+  let floor = -Infinity;
   for (let i = 0; i < scores.length; i++) {
     if (allowed && !allowed[i]) continue;
     const s = scores[i];
-    if (s !== s) continue;
+    if (s !== s || s < floor) continue;
     if (size < k) {
       heap[size] = i;
       let c = size++;
@@ -71,13 +74,22 @@ export function topK(
         heap[p] = t;
         c = p;
       }
+      if (size === k) floor = scores[heap[0]];
     } else if (k > 0 && below(heap[0], i)) {
       heap[0] = i;
       siftDown(0);
+      floor = scores[heap[0]];
     }
   }
-  const out = heap.slice(0, size);
-  return out.sort((a, b) => scores[b] - scores[a] || a - b);
+  // Best first: the root is the lowest-ranked of the kept, so popping fills the list from its end
+  // (the same order as sorting by score, then index, without a comparator call per pair).
+  const out = new Int32Array(size);
+  for (let n = size - 1; n >= 0; n--) {
+    out[n] = heap[0];
+    heap[0] = heap[--size];
+    siftDown(0);
+  }
+  return out;
 }
 
 /** All indices ordered by score, best first, ties by index. Shape: [n] → [n allowed]. */
