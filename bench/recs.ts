@@ -5,8 +5,9 @@
  *  - implicit ALS training time on every event, per catalogue size (the < 60 s target), and the
  *    whole `churn train-recs` (candidates validated, blend learned, chosen model refitted);
  *  - recommendation latency through the service User.recommendations calls (history read,
- *    fold-in, candidate pool, four sources, reasons): one request at a time, and 50 concurrent
- *    requests (50 clients each sending the next as soon as the last returns), p50/p99; at-risk
+ *    fold-in, candidate pool, five sources, reasons): one request at a time, and 50 concurrent
+ *    requests (50 clients each sending the next as soon as the last returns, after one unmeasured
+ *    round of each to warm up), p50/p99; at-risk
  *    users (re-ranked) too; and 50 concurrent requests each for a subscriber asked for the first
  *    time (their history read and everything derived from it, as after a new event);
  *  - fold-in time: the user's vector from their full history after one more event.
@@ -156,6 +157,10 @@ async function main(): Promise<void> {
     const latency = await sequential(RiskLevel.LOW);
     const atRisk = await sequential(RiskLevel.HIGH);
     process.stderr.write(`bench:recs: ${CONCURRENCY} concurrent clients, ${REQUESTS} requests\n`);
+    // One unmeasured round of each first: the concurrent code paths warm up (JIT, pools) before
+    // the figures count, as on a server that has been up for a while.
+    await concurrent(services, ids, RiskLevel.LOW);
+    await concurrent(services, ids, RiskLevel.HIGH);
     const loaded = await concurrent(services, ids, RiskLevel.LOW);
     const loadedAtRisk = await concurrent(services, ids, RiskLevel.HIGH);
     // Subscribers never asked for before: nothing of theirs is held, as for one who just watched.
