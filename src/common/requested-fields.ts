@@ -15,18 +15,20 @@ export function selectsField(info: GraphQLResolveInfo, field: string): boolean {
 }
 
 /**
- * Whether the client selected the field at `path` below the field being resolved, e.g.
- * `['edges', 'node', 'churnScore']` under a connection (through fragments too, on any branch).
+ * The names of the fields the client selected at `path` below the field being resolved (through
+ * fragments, on every branch), e.g. `['edges', 'node']` of a connection: what a list may read.
  */
-export function selectsPath(info: GraphQLResolveInfo, path: readonly string[]): boolean {
-  const visit = (set: SelectionSetNode | undefined, depth: number): boolean =>
-    (set?.selections ?? []).some((s) => {
+export function selectedFieldsAt(info: GraphQLResolveInfo, path: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  const visit = (set: SelectionSetNode | undefined, depth: number): void => {
+    for (const s of set?.selections ?? []) {
       if (s.kind === Kind.FIELD) {
-        if (s.name.value !== path[depth]) return false;
-        return depth === path.length - 1 || visit(s.selectionSet, depth + 1);
-      }
-      if (s.kind === Kind.INLINE_FRAGMENT) return visit(s.selectionSet, depth);
-      return visit(info.fragments[s.name.value]?.selectionSet, depth);
-    });
-  return path.length > 0 && info.fieldNodes.some((node) => visit(node.selectionSet, 0));
+        if (depth === path.length) names.add(s.name.value);
+        else if (s.name.value === path[depth]) visit(s.selectionSet, depth + 1);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) visit(s.selectionSet, depth);
+      else visit(info.fragments[s.name.value]?.selectionSet, depth);
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet, 0);
+  return names;
 }

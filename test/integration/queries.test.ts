@@ -184,6 +184,31 @@ describe('users', () => {
     expect(await countStatements(db, () => gql(app.url, withCount))).toBe(2);
   });
 
+  it('reads the columns a page selects, through fragments too, as the user query gives them', async () => {
+    const fields = 'id externalId signupAt country ageBand plan monthlyFee status cancelledAt';
+    const page = await gql<{ users: { edges: { node: Record<string, unknown> }[] } }>(
+      app.url,
+      `{ users(first: 7) { edges { node { id ...A ... on User { status cancelledAt } } } } }
+       fragment A on User { externalId signupAt country ageBand plan monthlyFee }`,
+    );
+    expect(page.errors).toBeUndefined();
+    const nodes = page.data!.users.edges.map((e) => e.node);
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const node of nodes) {
+      const one = await gql<{ user: Record<string, unknown> }>(
+        app.url,
+        `query($id: ID!) { user(id: $id) { ${fields} } }`,
+        { id: node.id },
+      );
+      expect(node).toEqual(one.data!.user);
+    }
+    const thin = await gql<{ users: { edges: { node: Record<string, unknown> }[] } }>(
+      app.url,
+      '{ users(first: 1) { edges { node { plan } } } }',
+    );
+    expect(Object.keys(thin.data!.users.edges[0].node)).toEqual(['plan']);
+  });
+
   it('gives each user of a page the same churnScore as the user query', async () => {
     // u0 scored twice (user_risk names the later), u1 once, u6 scored before it cancelled (no
     // user_risk row: the latest of its history), the others never.

@@ -1,12 +1,13 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Args, Ctx, Info, Query, Resolver } from 'type-graphql';
-import { selectsField, selectsPath } from '../../common/requested-fields';
+import { selectedFieldsAt, selectsField } from '../../common/requested-fields';
 import { parseId } from '../../common/ids';
 import { invalidArgument } from '../../common/domain-error';
 import { pageSize, toConnection } from '../../common/pagination';
 import type { AppContext } from '../../api/context';
 import { User } from './user.entity';
 import { UserArgs, UserConnection, UsersArgs } from './user.inputs';
+import { USER_FIELDS } from './users.repository';
 import { Allow } from '../../api/allow';
 import { Role } from '../../api/roles';
 
@@ -37,15 +38,16 @@ export class UserResolver {
         },
       );
     }
-    const includes = ctx.services.users.pageIncludes.filter((inc) =>
-      selectsPath(info, ['edges', 'node', inc.field]),
-    );
+    const nodeFields = selectedFieldsAt(info, ['edges', 'node']);
+    const includes = ctx.services.users.pageIncludes.filter((inc) => nodeFields.has(inc.field));
     const page = await ctx.services.users.list(
       filter ?? {},
       size,
       after,
       selectsField(info, 'totalCount'),
       includes,
+      // Only the columns the client selected; the other User fields resolve from `id` alone.
+      USER_FIELDS.filter((f) => nodeFields.has(f)),
     );
     for (const { user, included } of page.nodes)
       includes.forEach((inc, k) => inc.attach(ctx, user, included[k]));

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { decodeCursor, type Page } from '../../common/pagination';
 import type { User } from './user.entity';
-import { UsersRepository, type UserFilterValues } from './users.repository';
+import { UsersRepository, type UserColumn, type UserFilterValues } from './users.repository';
 import type { UserPageInclude } from './page-includes';
 
 export type { UserFilterValues };
@@ -35,10 +35,11 @@ export class UserService {
     after: string | null | undefined,
     countTotal: boolean,
     includes: readonly UserPageInclude[] = [],
+    fields?: readonly UserColumn[],
   ): Promise<Page<{ user: User; included: (Record<string, unknown> | null)[] }>> {
     const key = after ? decodeCursor('user', after) : null;
     const [rows, totalCount] = await Promise.all([
-      this.repository.page(filter, first, key, includes),
+      this.repository.page(filter, first, key, includes, fields),
       countTotal ? this.repository.count(filter) : Promise.resolve(-1),
     ]);
     return { nodes: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
