@@ -115,3 +115,18 @@ describe('the served recommender', () => {
     expect(a.collaborative.itemFactors).toEqual(b.collaborative.itemFactors);
   });
 });
+
+describe('blendWeights', () => {
+  it('gives a source asked for alone all the weight, even one the default ramps leave out', () => {
+    const only = {
+      collaborative: false,
+      content: false,
+      'genre-mixture': true,
+      'popular-in-segment': false,
+      trending: false,
+    };
+    expect(blendWeights(12, only)['genre-mixture']).toBe(1);
+    // With no history it has nothing to score.
+    expect(Object.values(blendWeights(0, only)).every((w) => w === 0)).toBe(true);
+  });
+});

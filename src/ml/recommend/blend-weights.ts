@@ -87,8 +87,16 @@ export function blendWeights(
       w['genre-mixture'] /= sum;
     }
   }
+  // Only sources without a base weight can score (e.g. one asked for alone): they share it all.
+  if (!(SOURCE_CODES.reduce((a, c) => a + w[c], 0) > 0)) {
+    const on = SOURCE_CODES.filter((c) => available[c] && (n > 0 || RAMPLESS.has(c)));
+    for (const c of on) w[c] = 1 / on.length;
+  }
   return w;
 }
+
+/** Sources that score a user with no history. */
+const RAMPLESS: ReadonlySet<SourceCode> = new Set(['popular-in-segment', 'trending']);
 
 /** The learned weights of n's bucket over the available sources, or null if none is left. */
 function learnedWeights(
