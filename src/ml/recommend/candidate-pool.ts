@@ -2,8 +2,7 @@
  * Candidate pools for serving: instead of scoring every title of a 10,000-title catalog with four
  * sources per request, score the few hundred a user could plausibly get (as Gorse and most
  * production recommenders do): the co-watched neighbours of what they watched lately (item-kNN
- * lists computed once per state), the top of their segment's popularity and of trending, and the
- * top of their own genre mixture (what the choice model expects them to pick). The
+ * lists computed once per state), the top of their segment's popularity and of trending. The
  * sources then normalise and blend over the pool only.
  *
  * Measured on the default synthetic world (1,000 titles, pool ≈ 450): the blend's NDCG@10 moved
@@ -23,8 +22,6 @@ export interface CandidatePoolOptions {
   popular: number;
   /** Top trending titles. */
   trending: number;
-  /** Top titles of the user's genre mixture (sources.ts), when the caller passes them. */
-  genreMixture: number;
 }
 
 export const CANDIDATE_POOL_DEFAULTS: CandidatePoolOptions = {
@@ -32,7 +29,6 @@ export const CANDIDATE_POOL_DEFAULTS: CandidatePoolOptions = {
   recentHistory: 20,
   popular: 200,
   trending: 100,
-  genreMixture: 100,
 };
 
 export class CandidatePool {
@@ -65,21 +61,17 @@ export class CandidatePool {
   }
 
   /**
-   * The eligible candidates of a user, ascending, with `more` (e.g. the genre mixture's top titles
-   * for them). Shapes: recent (most recent first) [h], eligible [itemCount], more [·] → [≤ pool size].
+   * The eligible candidates of a user, ascending. Shapes: recent (most recent first) [h],
+   * eligible [itemCount] → [≤ pool size].
    */
   candidates(
     recent: readonly number[],
     segment: number | undefined,
     eligible: Uint8Array,
-    more: ArrayLike<number> = [],
   ): Int32Array {
     const { seen, knn, options: o } = this;
     const out = new Int32Array(
-      Math.min(
-        eligible.length,
-        o.recentHistory * o.neighbours + o.popular + o.trending + more.length,
-      ),
+      Math.min(eligible.length, o.recentHistory * o.neighbours + o.popular + o.trending),
     );
     let size = 0;
     const add = (i: number) => {
@@ -99,7 +91,6 @@ export class CandidatePool {
         : this.popularGlobal;
     for (const i of popular) add(i);
     for (const i of this.trending) add(i);
-    for (let j = 0; j < more.length; j++) add(more[j]);
     const found = out.subarray(0, size);
     for (const i of found) seen[i] = 0;
     return found.sort();

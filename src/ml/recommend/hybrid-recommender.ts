@@ -22,7 +22,6 @@ import {
 import { genreTaste } from './genre-taste';
 import type { RecommendationReason, SourceCode } from './reasons';
 import {
-  mixtureTasteOf,
   RECOMMENDATION_SOURCES,
   type HybridParts,
   type DerivedHistory,
@@ -343,12 +342,7 @@ function candidatesOf(
   // The pool depends only on the history and the segment: kept with the derived history.
   let pooled = derived.pooled.get(segment ?? -1);
   if (pooled === undefined) {
-    pooled = parts.pool.candidates(
-      derived.historyItems,
-      segment,
-      unstarted(),
-      mixtureTop(parts, derived),
-    );
+    pooled = parts.pool.candidates(derived.historyItems, segment, unstarted());
     derived.pooled.set(segment ?? -1, pooled);
   }
   if (among === null) return pooled;
@@ -357,26 +351,6 @@ function candidatesOf(
   const set = new Set(pooled);
   for (let i = 0; i < eligible.length; i++) if (among[i] && eligible[i]) set.add(i);
   return Int32Array.from(set).sort();
-}
-
-/** Every item index once, per catalog size: what the genre mixture scores to pick its top. */
-const everyItem = new Map<number, Int32Array>();
-
-/**
- * The genre mixture's top titles for this history (started ones included; the pool drops them),
- * for the candidate pool: without them the source would rank only what the other sources pooled.
- */
-function mixtureTop(parts: HybridParts, derived: DerivedHistory): Int32Array {
-  const size = parts.pool?.options.genreMixture ?? 0;
-  if (!parts.genreMixture || derived.historyItems.length === 0 || size <= 0)
-    return new Int32Array(0);
-  let items = everyItem.get(parts.itemCount);
-  if (!items) {
-    items = Int32Array.from({ length: parts.itemCount }, (_, i) => i);
-    everyItem.set(parts.itemCount, items);
-  }
-  const scores = parts.genreMixture.scoreItems(mixtureTasteOf(parts, derived), items);
-  return topK(scores, size + derived.historyItems.length);
 }
 
 /** Index of `x` in an ascending array, or −1. */

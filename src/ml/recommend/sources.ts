@@ -263,18 +263,13 @@ function contentReasons(
  */
 const mixtureTastes = new WeakMap<DerivedHistory, Float64Array>();
 
-/** The genre mixture's taste of the user whose history `derived` holds (parts.genreMixture set). */
-export function mixtureTasteOf(parts: HybridParts, derived: DerivedHistory): Float64Array {
-  let taste = mixtureTastes.get(derived);
+function mixtureTaste(parts: HybridParts, user: PreparedUser): Float64Array {
+  let taste = mixtureTastes.get(user.derived);
   if (!taste) {
-    taste = parts.genreMixture!.taste(derived.historyItems);
-    mixtureTastes.set(derived, taste);
+    taste = parts.genreMixture!.taste(user.historyItems);
+    mixtureTastes.set(user.derived, taste);
   }
   return taste;
-}
-
-function mixtureTaste(parts: HybridParts, user: PreparedUser): Float64Array {
-  return mixtureTasteOf(parts, user.derived);
 }
 
 const genreMixture: RecommendationSource = {
