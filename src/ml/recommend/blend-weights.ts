@@ -16,6 +16,7 @@
  */
 import type { LearnedBlend } from './blend-learning';
 import type { SourceCode } from './reasons';
+import { RECOMMENDATION_SOURCES } from './sources';
 
 export interface BlendOptions {
   /** Weights at a long history; they should sum to 1. */
@@ -89,14 +90,13 @@ export function blendWeights(
   }
   // Only sources without a base weight can score (e.g. one asked for alone): they share it all.
   if (!(SOURCE_CODES.reduce((a, c) => a + w[c], 0) > 0)) {
-    const on = SOURCE_CODES.filter((c) => available[c] && (n > 0 || RAMPLESS.has(c)));
+    const on = SOURCE_CODES.filter(
+      (c) => available[c] && (n > 0 || RECOMMENDATION_SOURCES[c].coldStart),
+    );
     for (const c of on) w[c] = 1 / on.length;
   }
   return w;
 }
-
-/** Sources that score a user with no history. */
-const RAMPLESS: ReadonlySet<SourceCode> = new Set(['popular-in-segment', 'trending']);
 
 /** The learned weights of n's bucket over the available sources, or null if none is left. */
 function learnedWeights(
@@ -111,7 +111,7 @@ function learnedWeights(
   for (const c of SOURCE_CODES) {
     // A blend learned before a source existed gives it nothing.
     w[c] ??= 0;
-    if (!available[c] || (n === 0 && c !== 'popular-in-segment' && c !== 'trending')) w[c] = 0;
+    if (!available[c] || (n === 0 && !RECOMMENDATION_SOURCES[c].coldStart)) w[c] = 0;
     sum += w[c];
   }
   if (!(sum > 0)) return null;
