@@ -1,7 +1,7 @@
 /**
  * The genre-mixture model: P(t | u) by its formula on a hand-computed catalog, the appeal
  * correction (a title's viewers come partly from how liked its genres are), tastes that follow a
- * history and lean on the audience when it is short, and a JSON round trip that scores alike.
+ * history and lean on the audience when it is short, and views weighted by their age in appeal.
  */
 import { interactionsFromRows, itemFeaturesFromLists } from '../../src/ml';
 import { GenreMixtureModel } from '../../src/ml/recommend/genre-mixture';
@@ -69,27 +69,6 @@ describe('GenreMixtureModel', () => {
     expect(dramaScores[0]).toBeGreaterThan(dramaScores[1]);
     const comedy = model.scoreItems(model.taste([2, 3, 2, 3]), [0, 2]);
     expect(comedy[1]).toBeGreaterThan(comedy[0]);
-  });
-
-  it('scores alike after a JSON round trip', () => {
-    const model = GenreMixtureModel.fit(
-      rows([
-        [0, 0],
-        [0, 4],
-        [1, 2],
-        [2, 1],
-      ]),
-      features,
-    );
-    const back = GenreMixtureModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())), features);
-    const taste = model.taste([0, 4]);
-    expect(Array.from(back.taste([0, 4]))).toEqual(Array.from(taste));
-    expect(Array.from(back.scoreItems(taste, [0, 1, 2, 3, 4]))).toEqual(
-      Array.from(model.scoreItems(taste, [0, 1, 2, 3, 4])),
-    );
-    expect(() =>
-      GenreMixtureModel.fromJSON(model.toJSON(), itemFeaturesFromLists([[0]], 2)),
-    ).toThrow(/1 items|5 items/);
   });
 });
 

@@ -55,16 +55,6 @@ export const GENRE_MIXTURE_DEFAULTS: GenreMixtureOptions = {
   appealHalfLifeDays: 30,
 };
 
-/** What a fitted model keeps (JSON-safe through `toJSON`). */
-export interface GenreMixtureState {
-  options: GenreMixtureOptions;
-  genreCount: number;
-  /** a_t. Shape: [itemCount] */
-  appeal: number[];
-  /** The audience's mean taste θ̄. Shape: [genreCount] */
-  meanTaste: number[];
-}
-
 export class GenreMixtureModel {
   /** Per item: its genres and m_tg / W_g, flattened (CSR by `offsets`). */
   private readonly offsets: Int32Array;
@@ -146,33 +136,6 @@ export class GenreMixtureModel {
       for (let t = 0; t < itemCount; t++) appeal[t] *= total / sum;
     }
     return new GenreMixtureModel(o, G, appeal, meanTaste, features);
-  }
-
-  static fromJSON(state: GenreMixtureState, features: ItemFeatures): GenreMixtureModel {
-    if (state.appeal.length !== features.itemCount)
-      throw new Error(
-        `genre mixture: ${state.appeal.length} items, the catalog has ${features.itemCount}`,
-      );
-    if (state.genreCount !== features.genreCount)
-      throw new Error(
-        `genre mixture: ${state.genreCount} genres, the catalog has ${features.genreCount}`,
-      );
-    return new GenreMixtureModel(
-      { ...GENRE_MIXTURE_DEFAULTS, ...state.options },
-      state.genreCount,
-      Float64Array.from(state.appeal),
-      Float64Array.from(state.meanTaste),
-      features,
-    );
-  }
-
-  toJSON(): GenreMixtureState {
-    return {
-      options: this.options,
-      genreCount: this.genreCount,
-      appeal: Array.from(this.appeal),
-      meanTaste: Array.from(this.meanTaste),
-    };
   }
 
   /** θ_u from the user's distinct titles (EM with the prior at the audience's mean taste). Shape: [G] */

@@ -67,7 +67,6 @@ export {
   GENRE_MIXTURE_DEFAULTS,
   GenreMixtureModel,
   type GenreMixtureOptions,
-  type GenreMixtureState,
 } from './genre-mixture';
 export { PopularityIndex, POPULARITY_DEFAULTS, type PopularityOptions } from './popularity';
 

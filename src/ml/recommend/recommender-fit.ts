@@ -84,6 +84,8 @@ export function hybridParts(
   side: RecommenderSide,
   collaborative: CollaborativeModel | null,
   content: ContentModel | null,
+  /** Fit the genre mixture too (not when only the collaborative source will score). */
+  withGenreMixture = true,
 ): HybridParts {
   let now = -Infinity;
   for (const t of train.timestamps) now = Math.max(now, t);
@@ -99,7 +101,8 @@ export function hybridParts(
     features,
     collaborative,
     content,
-    genreMixture: features.genreCount > 0 ? GenreMixtureModel.fit(train, features) : null,
+    genreMixture:
+      withGenreMixture && features.genreCount > 0 ? GenreMixtureModel.fit(train, features) : null,
     popularity,
     pool: CandidatePool.build(train, popularity),
   };
@@ -154,7 +157,7 @@ export async function fitRecommender(
       onTick: o.onTick,
     });
     const fitSeconds = (performance.now() - t0) / 1000;
-    const alone = new HybridRecommender(hybridParts(split.train, side, model, null), {
+    const alone = new HybridRecommender(hybridParts(split.train, side, model, null, false), {
       sources: ['collaborative'],
     });
     const ndcg = validationNdcg(alone, split, histories, now, side);
