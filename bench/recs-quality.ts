@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { seedWorld } from '../seeds';
+import { RecommendationSource } from '../src/modules/recommendations/recommendation-source';
 import { startOfTodayUtc } from '../src/common/dates';
 import {
   evaluateModel,
@@ -46,14 +47,8 @@ const QUICK = process.argv.includes('--quick');
 const USERS = numberFlag('bench:recs-quality', 'users', QUICK ? 1500 : 5000);
 const DAYS = numberFlag('bench:recs-quality', 'days', QUICK ? 120 : 180);
 const KEY = 'bench-recs-quality-key-0123456789abcdef';
-const SOURCES = [
-  'HYBRID',
-  'COLLABORATIVE',
-  'CONTENT',
-  'GENRE_MIXTURE',
-  'POPULAR_IN_SEGMENT',
-  'TRENDING',
-] as const;
+/** Every list the API serves: the blend, then each source alone. */
+const SOURCES = Object.values(RecommendationSource);
 /** Subscribers per GraphQL request (aliases; the server allows 15). */
 const PER_REQUEST = 10;
 

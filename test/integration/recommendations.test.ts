@@ -15,6 +15,7 @@ import { startOfTodayUtc } from '../../src/common/dates';
 import { seedWorld } from '../../seeds';
 import { LiveFeed } from '../../seeds/world/live-feed';
 import { showRecommendationRows } from '../../src/commands/live-recommendations';
+import { RecommendationSource } from '../../src/modules/recommendations/recommendation-source';
 import { createUser, viewEvent } from '../factories';
 import { installFixtureModel } from '../factories/fixture-model';
 import { countQueries } from '../support/count-queries';
@@ -122,14 +123,7 @@ describe('User.recommendations', () => {
         )
       ).map((r: any) => r.id),
     );
-    for (const source of [
-      'HYBRID',
-      'COLLABORATIVE',
-      'CONTENT',
-      'GENRE_MIXTURE',
-      'POPULAR_IN_SEGMENT',
-      'TRENDING',
-    ]) {
+    for (const source of Object.values(RecommendationSource)) {
       const list = await recs(id, 50, source);
       expect(list).toHaveLength(50);
       for (const r of list) expect(started.has(r.titleId)).toBe(false);
