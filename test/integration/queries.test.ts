@@ -184,6 +184,36 @@ describe('users', () => {
     expect(await countStatements(db, () => gql(app.url, withCount))).toBe(2);
   });
 
+  it('plans the page statement once per connection, not at every page', async () => {
+    // A LIMIT given as a parameter made PostgreSQL's generic plan look 25× dearer than a custom one
+    // (it assumes a tenth of the table), so every execution was planned anew.
+    const page = `{ users(first: 3) { edges { node { id churnScore { probability } } } } }`;
+    for (let i = 0; i < 30; i++) await gql(app.url, page);
+    // Ask every connection of the app's pool how it ran the statement.
+    const pool = (app.database.dataSource.driver as unknown as { master: import('pg').Pool })
+      .master;
+    const clients = await Promise.all(
+      Array.from({ length: pool.totalCount }, () => pool.connect()),
+    );
+    try {
+      const plans = (
+        await Promise.all(
+          clients.map((c) =>
+            c.query<{ generic: number; custom: number }>(
+              `SELECT generic_plans::int AS generic, custom_plans::int AS custom
+                 FROM pg_prepared_statements WHERE statement LIKE '%FROM users%LIMIT 4)%'`,
+            ),
+          ),
+        )
+      ).flatMap((r) => r.rows);
+      expect(plans.reduce((n, p) => n + p.generic + p.custom, 0)).toBe(30);
+      // PostgreSQL tries five custom plans on a connection before it settles on the generic one.
+      for (const p of plans) expect(p.custom).toBeLessThanOrEqual(5);
+    } finally {
+      for (const c of clients) c.release();
+    }
+  });
+
   it('reads the columns a page selects, through fragments too, as the user query gives them', async () => {
     const fields = 'id externalId signupAt country ageBand plan monthlyFee status cancelledAt';
     const page = await gql<{ users: { edges: { node: Record<string, unknown> }[] } }>(

@@ -81,16 +81,25 @@ function pageConditions(
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', values };
 }
 
-/** Page statements by shape (filters given, includes): built once, so a page costs no string work. */
+/**
+ * Page statements by shape (filters given, page size, includes): built once, so a page costs no
+ * string work. The LIMIT is written into the text, not passed as a parameter: PostgreSQL prices a
+ * generic plan for `LIMIT $n` as if it returned a tenth of the table, so it never chose one and
+ * planned every page anew (0.1–0.2 ms of its CPU per page, more than running it). With the limit in
+ * the text, the unfiltered first page has no parameters and is planned once per connection, and the
+ * others switch to their generic plan after PostgreSQL's five custom ones. Sizes are bounded by
+ * MAX_PAGE_SIZE, so the statements are too.
+ */
 const pageStatements = new Map<string, string>();
 
 function pageSql(
   where: string,
-  limitParam: number,
+  limit: number,
   fields: readonly UserColumn[],
   includes: readonly UserPageInclude[],
 ): string {
-  const shape = `${where}|${fields.join(',')}|${includes.map((inc) => inc.field).join(',')}`;
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`bad page limit ${limit}`);
+  const shape = `${where}|${limit}|${fields.join(',')}|${includes.map((inc) => inc.field).join(',')}`;
   let sql = pageStatements.get(shape);
   if (sql === undefined) {
     const joined = includes.map((inc, k) => inc.joins('page.key', `i${k}`));
@@ -99,7 +108,7 @@ function pageSql(
     );
     sql = `SELECT ${['page.*', ...selected].join(', ')} FROM (
          SELECT ${fields.map((f) => USER_COLUMN_SQL[f]).join(', ')}, id AS key FROM users ${where}
-          ORDER BY users.id LIMIT $${limitParam}) page
+          ORDER BY users.id LIMIT ${limit}) page
        ${joined.join('\n       ')}
        ORDER BY page.key`;
     pageStatements.set(shape, sql);
@@ -138,8 +147,8 @@ export class UsersRepository {
     const read = USER_FIELDS.filter((f) => f === 'id' || fields.includes(f));
     const rows = await preparedQuery<Record<string, unknown>>(
       this.db,
-      pageSql(where, values.length + 1, read, includes),
-      [...values, first + 1],
+      pageSql(where, first + 1, read, includes),
+      values,
     );
     const names = includes.map((inc, k) => inc.columns(`i${k}`).map(([name]) => name));
     const prefixed = names.map((list, k) => list.map((name) => `i${k}:${name}`));
