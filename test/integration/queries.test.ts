@@ -187,32 +187,54 @@ describe('users', () => {
   it('plans the page statement once per connection, not at every page', async () => {
     // A LIMIT given as a parameter made PostgreSQL's generic plan look 25× dearer than a custom one
     // (it assumes a tenth of the table), so every execution was planned anew.
-    const page = `{ users(first: 3) { edges { node { id churnScore { probability } } } } }`;
+    const page = `{ users(first: 11) { edges { node { id churnScore { probability } } } } }`;
+    const before = await pagePlans();
     for (let i = 0; i < 30; i++) await gql(app.url, page);
-    // Ask every connection of the app's pool how it ran the statement.
+    const after = await pagePlans();
+    const executions = (plans: { generic: number; custom: number }[]) =>
+      plans.reduce((n, p) => n + p.generic + p.custom, 0);
+    expect(executions(after) - executions(before)).toBe(30);
+    // PostgreSQL tries five custom plans on a connection before it settles on the generic one.
+    for (const p of after) expect(p.custom).toBeLessThanOrEqual(5);
+  });
+
+  it('reads only the score fields a page selects', async () => {
+    const [thin] = await countQueries(async () => {
+      await gql(app.url, `{ users(first: 2) { edges { node { churnScore { riskLevel } } } } }`);
+    });
+    expect(thin).toMatch(/risk_level/);
+    expect(thin).not.toMatch(/scored_at\)|model_version\)/);
+    const [full] = await countQueries(async () => {
+      await gql(
+        app.url,
+        `{ users(first: 2) { edges { node { ...S } } } } fragment S on User { churnScore { scoredAt modelVersion } }`,
+      );
+    });
+    expect(full).toMatch(/scored_at\)/);
+    expect(full).toMatch(/model_version\)/);
+  });
+
+  /** How each connection of the app's pool has run the page statement of 11 users so far. */
+  async function pagePlans(): Promise<{ generic: number; custom: number }[]> {
     const pool = (app.database.dataSource.driver as unknown as { master: import('pg').Pool })
       .master;
     const clients = await Promise.all(
       Array.from({ length: pool.totalCount }, () => pool.connect()),
     );
     try {
-      const plans = (
-        await Promise.all(
-          clients.map((c) =>
-            c.query<{ generic: number; custom: number }>(
-              `SELECT generic_plans::int AS generic, custom_plans::int AS custom
-                 FROM pg_prepared_statements WHERE statement LIKE '%FROM users%LIMIT 4)%'`,
-            ),
+      const results = await Promise.all(
+        clients.map((c) =>
+          c.query<{ generic: number; custom: number }>(
+            `SELECT generic_plans::int AS generic, custom_plans::int AS custom
+               FROM pg_prepared_statements WHERE statement LIKE '%FROM users%LIMIT 12)%'`,
           ),
-        )
-      ).flatMap((r) => r.rows);
-      expect(plans.reduce((n, p) => n + p.generic + p.custom, 0)).toBe(30);
-      // PostgreSQL tries five custom plans on a connection before it settles on the generic one.
-      for (const p of plans) expect(p.custom).toBeLessThanOrEqual(5);
+        ),
+      );
+      return results.flatMap((r) => r.rows);
     } finally {
       for (const c of clients) c.release();
     }
-  });
+  }
 
   it('reads the columns a page selects, through fragments too, as the user query gives them', async () => {
     const fields = 'id externalId signupAt country ageBand plan monthlyFee status cancelledAt';

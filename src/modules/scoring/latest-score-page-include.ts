@@ -11,11 +11,23 @@ import type { User } from '../users/user.entity';
 import type { UserPageInclude } from '../users/page-includes';
 import type { ChurnScore } from './churn-score.entity';
 
-/** The part of a latest score the `ChurnScore` type shows (and the score's id). */
+/** The part of a latest score the `ChurnScore` type shows (and the score's id). A page's include
+ * holds only the fields its client selected. */
 export type ShownScore = Pick<
   ChurnScore,
   'id' | 'userId' | 'modelVersion' | 'probability' | 'riskLevel' | 'scoredAt'
 >;
+
+/**
+ * The fields of ChurnScore besides probability and their column (in user_risk and churn_scores alike);
+ * a page reads only those its client selected.
+ */
+const SHOWN_COLUMNS: readonly (readonly [keyof ShownScore, string])[] = [
+  ['userId', 'user_id::text'],
+  ['modelVersion', 'model_version'],
+  ['riskLevel', 'risk_level'],
+  ['scoredAt', 'scored_at'],
+];
 
 /** Latest scores read with pages of users, by request and user id (gone with the request). */
 const includedScores = new WeakMap<AppContext, Map<string, ShownScore | null>>();
@@ -37,14 +49,17 @@ export const latestScorePageInclude: UserPageInclude = {
        SELECT id, user_id, model_version, probability, risk_level, scored_at FROM churn_scores
         WHERE ${a}_risk.user_id IS NULL AND churn_scores.user_id = ${userId}
         ORDER BY scored_at DESC, churn_scores.id DESC LIMIT 1) ${a}_past ON true`,
-  columns: (a) => [
-    ['id', `coalesce(${a}_risk.score_id, ${a}_past.id)::text`],
-    ['userId', `coalesce(${a}_risk.user_id, ${a}_past.user_id)::text`],
-    ['modelVersion', `coalesce(${a}_risk.model_version, ${a}_past.model_version)`],
-    ['probability', `coalesce(${a}_risk.probability, ${a}_past.probability)`],
-    ['riskLevel', `coalesce(${a}_risk.risk_level, ${a}_past.risk_level)`],
-    ['scoredAt', `coalesce(${a}_risk.scored_at, ${a}_past.scored_at)`],
-  ],
+  columns: (a, selected) => {
+    const column = (name: keyof ShownScore, sql: string) =>
+      [name, `coalesce(${a}_risk.${sql}, ${a}_past.${sql})`] as const;
+    // probability first: never null in a score, so null exactly when the user has none.
+    return [
+      column('probability', 'probability'),
+      ...SHOWN_COLUMNS.filter(([name]) => selected.has(name)).map(([name, sql]) =>
+        column(name, sql),
+      ),
+    ];
+  },
   attach(ctx, user, row) {
     let scores = includedScores.get(ctx);
     if (!scores) includedScores.set(ctx, (scores = new Map()));

@@ -20,12 +20,22 @@ export interface UserPageInclude {
   joins(userId: string, alias: string): string;
   /**
    * The include's columns as [name, SQL expression over the joins' aliases]; the first is null
-   * exactly when the user has no row.
+   * exactly when the user has no row. `selected`: the fields the client selected under `field`
+   * (through fragments), so that only what is shown is read, formatted and parsed.
    */
-  columns(alias: string): readonly (readonly [name: string, sql: string])[];
+  columns(
+    alias: string,
+    selected: ReadonlySet<string>,
+  ): readonly (readonly [name: string, sql: string])[];
   /**
    * Hands the row for `user` (null: it had none) to the field's resolver, e.g. kept for the request
    * so that the resolver answers without a statement or a promise.
    */
   attach(ctx: AppContext, user: User, row: Record<string, unknown> | null): void;
+}
+
+/** An include a page reads, with the fields the client selected under its field. */
+export interface PageIncludeRequest {
+  readonly include: UserPageInclude;
+  readonly selected: ReadonlySet<string>;
 }

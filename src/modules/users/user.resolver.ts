@@ -39,7 +39,12 @@ export class UserResolver {
       );
     }
     const nodeFields = selectedFieldsAt(info, ['edges', 'node']);
-    const includes = ctx.services.users.pageIncludes.filter((inc) => nodeFields.has(inc.field));
+    const includes = ctx.services.users.pageIncludes
+      .filter((include) => nodeFields.has(include.field))
+      .map((include) => ({
+        include,
+        selected: selectedFieldsAt(info, ['edges', 'node', include.field]),
+      }));
     const page = await ctx.services.users.list(
       filter ?? {},
       size,
@@ -50,7 +55,7 @@ export class UserResolver {
       USER_FIELDS.filter((f) => nodeFields.has(f)),
     );
     for (const { user, included } of page.nodes)
-      includes.forEach((inc, k) => inc.attach(ctx, user, included[k]));
+      includes.forEach(({ include }, k) => include.attach(ctx, user, included[k]));
     return toConnection({ ...page, nodes: page.nodes.map((n) => n.user) }, 'user', (u) => u.id);
   }
 }

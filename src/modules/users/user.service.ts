@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { decodeCursor, type Page } from '../../common/pagination';
 import type { User } from './user.entity';
 import { UsersRepository, type UserColumn, type UserFilterValues } from './users.repository';
-import type { UserPageInclude } from './page-includes';
+import type { PageIncludeRequest, UserPageInclude } from './page-includes';
 
 export type { UserFilterValues };
 
@@ -34,7 +34,7 @@ export class UserService {
     first: number,
     after: string | null | undefined,
     countTotal: boolean,
-    includes: readonly UserPageInclude[] = [],
+    includes: readonly PageIncludeRequest[] = [],
     fields?: readonly UserColumn[],
   ): Promise<Page<{ user: User; included: (Record<string, unknown> | null)[] }>> {
     const key = after ? decodeCursor('user', after) : null;

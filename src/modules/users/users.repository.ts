@@ -2,7 +2,7 @@
 import type { Queryable } from '../../common/prepared-query';
 import { preparedQuery } from '../../common/prepared-query';
 import { User } from './user.entity';
-import type { UserPageInclude } from './page-includes';
+import type { PageIncludeRequest } from './page-includes';
 
 /** Each field of the User shape as a column of users. */
 const USER_COLUMN_SQL = {
@@ -90,30 +90,43 @@ function pageConditions(
  * others switch to their generic plan after PostgreSQL's five custom ones. Sizes are bounded by
  * MAX_PAGE_SIZE, so the statements are too.
  */
-const pageStatements = new Map<string, string>();
+interface PageStatement {
+  sql: string;
+  /** Each include's column names, and the result columns that hold them (`i<k>:<name>`). */
+  names: string[][];
+  keys: string[][];
+}
 
-function pageSql(
+const pageStatements = new Map<string, PageStatement>();
+
+function pageStatement(
   where: string,
   limit: number,
   fields: readonly UserColumn[],
-  includes: readonly UserPageInclude[],
-): string {
+  includes: readonly PageIncludeRequest[],
+): PageStatement {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`bad page limit ${limit}`);
-  const shape = `${where}|${limit}|${fields.join(',')}|${includes.map((inc) => inc.field).join(',')}`;
-  let sql = pageStatements.get(shape);
-  if (sql === undefined) {
-    const joined = includes.map((inc, k) => inc.joins('page.key', `i${k}`));
-    const selected = includes.flatMap((inc, k) =>
-      inc.columns(`i${k}`).map(([name, expr]) => `${expr} AS "i${k}:${name}"`),
+  const includeShape = includes
+    .map(({ include, selected }) => `${include.field}(${[...selected].sort().join(',')})`)
+    .join(',');
+  const shape = `${where}|${limit}|${fields.join(',')}|${includeShape}`;
+  let statement = pageStatements.get(shape);
+  if (statement === undefined) {
+    const joined = includes.map(({ include }, k) => include.joins('page.key', `i${k}`));
+    const columns = includes.map(({ include, selected }, k) => include.columns(`i${k}`, selected));
+    const selectedColumns = columns.flatMap((list, k) =>
+      list.map(([name, expr]) => `${expr} AS "i${k}:${name}"`),
     );
-    sql = `SELECT ${['page.*', ...selected].join(', ')} FROM (
+    const sql = `SELECT ${['page.*', ...selectedColumns].join(', ')} FROM (
          SELECT ${fields.map((f) => USER_COLUMN_SQL[f]).join(', ')}, id AS key FROM users ${where}
           ORDER BY users.id LIMIT ${limit}) page
        ${joined.join('\n       ')}
        ORDER BY page.key`;
-    pageStatements.set(shape, sql);
+    const names = columns.map((list) => list.map(([name]) => name));
+    const keys = names.map((list, k) => list.map((name) => `i${k}:${name}`));
+    pageStatements.set(shape, (statement = { sql, names, keys }));
   }
-  return sql;
+  return statement;
 }
 
 export class UsersRepository {
@@ -140,18 +153,13 @@ export class UsersRepository {
     filter: UserFilterValues,
     first: number,
     after: string | null,
-    includes: readonly UserPageInclude[] = [],
+    includes: readonly PageIncludeRequest[] = [],
     fields: readonly UserColumn[] = USER_FIELDS,
   ): Promise<{ user: User; included: (Record<string, unknown> | null)[] }[]> {
     const { where, values } = pageConditions(filter, after);
     const read = USER_FIELDS.filter((f) => f === 'id' || fields.includes(f));
-    const rows = await preparedQuery<Record<string, unknown>>(
-      this.db,
-      pageSql(where, first + 1, read, includes),
-      values,
-    );
-    const names = includes.map((inc, k) => inc.columns(`i${k}`).map(([name]) => name));
-    const prefixed = names.map((list, k) => list.map((name) => `i${k}:${name}`));
+    const { sql, names, keys: prefixed } = pageStatement(where, first + 1, read, includes);
+    const rows = await preparedQuery<Record<string, unknown>>(this.db, sql, values);
     return rows.map((row) => {
       const included = includes.map((_, k) => {
         const keys = prefixed[k];
