@@ -87,13 +87,29 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
   return ConnectionType;
 }
 
+/**
+ * An edge whose cursor is encoded only when read: most pages ask for nodes and not for cursors, and
+ * the users page is the API's hottest list.
+ */
+class PageEdge<T> {
+  constructor(
+    private readonly kind: string,
+    private readonly key: string,
+    readonly node: T,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.kind, this.key);
+  }
+}
+
 /** Build a connection value from a page, with cursors from `keyOf`. */
 export function toConnection<T>(
   page: Page<T>,
   kind: string,
   keyOf: (node: T) => string,
 ): { edges: { cursor: string; node: T }[]; pageInfo: PageInfo; totalCount: number } {
-  const edges = page.nodes.map((node) => ({ cursor: encodeCursor(kind, keyOf(node)), node }));
+  const edges = page.nodes.map((node) => new PageEdge(kind, keyOf(node), node));
   return {
     edges,
     pageInfo: {
