@@ -188,9 +188,9 @@ describe('users', () => {
     // A LIMIT given as a parameter made PostgreSQL's generic plan look 25× dearer than a custom one
     // (it assumes a tenth of the table), so every execution was planned anew.
     const page = `{ users(first: 11) { edges { node { id churnScore { probability } } } } }`;
-    const before = await pagePlans();
+    const before = await plansOf('%FROM users%LIMIT 12)%');
     for (let i = 0; i < 30; i++) await gql(app.url, page);
-    const after = await pagePlans();
+    const after = await plansOf('%FROM users%LIMIT 12)%');
     const executions = (plans: { generic: number; custom: number }[]) =>
       plans.reduce((n, p) => n + p.generic + p.custom, 0);
     expect(executions(after) - executions(before)).toBe(30);
@@ -214,8 +214,24 @@ describe('users', () => {
     expect(full).toMatch(/model_version\)/);
   });
 
-  /** How each connection of the app's pool has run the page statement of 11 users so far. */
-  async function pagePlans(): Promise<{ generic: number; custom: number }[]> {
+  it("plans a one-key lookup once per connection (a subscriber's detail)", async () => {
+    const pattern = '%FROM users WHERE id = ANY(ARRAY[$1::bigint])%';
+    const before = await plansOf(pattern);
+    for (let i = 0; i < 30; i++) {
+      const res = await gql(app.url, `query($id: ID!) { user(id: $id) { id plan } }`, {
+        id: ids.u3,
+      });
+      expect(res.data).toEqual({ user: { id: ids.u3, plan: 'BASIC' } });
+    }
+    const after = await plansOf(pattern);
+    const executions = (plans: { generic: number; custom: number }[]) =>
+      plans.reduce((n, p) => n + p.generic + p.custom, 0);
+    expect(executions(after) - executions(before)).toBe(30);
+    for (const p of after) expect(p.custom).toBeLessThanOrEqual(5);
+  });
+
+  /** How each connection of the app's pool has run the statements LIKE `pattern` so far. */
+  async function plansOf(pattern: string): Promise<{ generic: number; custom: number }[]> {
     const pool = (app.database.dataSource.driver as unknown as { master: import('pg').Pool })
       .master;
     const clients = await Promise.all(
@@ -226,7 +242,8 @@ describe('users', () => {
         clients.map((c) =>
           c.query<{ generic: number; custom: number }>(
             `SELECT generic_plans::int AS generic, custom_plans::int AS custom
-               FROM pg_prepared_statements WHERE statement LIKE '%FROM users%LIMIT 12)%'`,
+               FROM pg_prepared_statements WHERE statement LIKE $1`,
+            [pattern],
           ),
         ),
       );
