@@ -3,8 +3,7 @@
  * patterns as JSON) and user_segments (who is in which segment now). Other modules read memberships
  * through the functions exported at the end (latestSegmentMemberships, LATEST_SEGMENT_MEMBERS_SQL).
  */
-import type { Queryable } from '../../common/prepared-query';
-import { preparedQuery } from '../../common/prepared-query';
+import { preparedQuery, type Queryable } from '../../common/prepared-query';
 import type { StandardizerState } from '../../ml';
 import type { RiskLevel } from '../model-registry/risk-levels';
 import type { ChurnPatterns } from './churn-patterns';
@@ -93,8 +92,13 @@ export interface SegmentSizing {
 export class SegmentsRepository {
   constructor(private readonly db: Queryable) {}
 
+  /** (Both reads of the segments query are named statements: planned once per connection.) */
   async latestRunId(): Promise<string | null> {
-    const [row] = await this.db.query('SELECT max(id)::text AS id FROM segment_runs');
+    const [row] = await preparedQuery<{ id: string | null }>(
+      this.db,
+      'SELECT max(id)::text AS id FROM segment_runs',
+      [],
+    );
     return row?.id ?? null;
   }
 
@@ -209,7 +213,8 @@ export class SegmentsRepository {
 
   /** Segments of a run, largest first. */
   async segmentsOf(runId: string): Promise<SegmentRow[]> {
-    return this.db.query(
+    return preparedQuery(
+      this.db,
       `SELECT s.*, s.run_id::text, r.previous_run_id::text
          FROM segments s JOIN segment_runs r ON r.id = s.run_id
         WHERE s.run_id = $1 ORDER BY s.size DESC, s.id`,
