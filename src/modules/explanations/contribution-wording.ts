@@ -81,7 +81,9 @@ export function fortnightHours(sequence: number[][]): { last: number; before: nu
 }
 
 /** "Watched 0.4 h in the last 14 days, 5.1 h in the 14 before". */
+const EN_US = new Intl.NumberFormat('en-US');
+
 export function fortnightSentence(last: number, before: number): string {
-  const h = (v: number) => `${(Math.round(v * 10) / 10).toLocaleString('en-US')} h`;
+  const h = (v: number) => `${EN_US.format(Math.round(v * 10) / 10)} h`;
   return `Watched ${h(last)} in the last 14 days, ${h(before)} in the 14 before`;
 }

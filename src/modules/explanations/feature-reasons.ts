@@ -25,8 +25,10 @@ export function featureLabel(feature: string): string {
   return LABELS.get(feature) ?? feature;
 }
 
-const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
-const n1 = (x: number) => (Math.round(x * 10) / 10).toLocaleString('en-US');
+/** Built once: a number's toLocaleString builds a formatter at every call. */
+const EN_US = new Intl.NumberFormat('en-US');
+const n0 = (x: number) => EN_US.format(Math.round(x));
+const n1 = (x: number) => EN_US.format(Math.round(x * 10) / 10);
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const days = (x: number) => (Math.round(x) === 1 ? '1 day' : `${n0(x)} days`);
 const minutes = (x: number) => (x >= 120 ? `${n1(x / 60)} h` : `${n0(x)} min`);
