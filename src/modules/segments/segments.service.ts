@@ -53,6 +53,7 @@ import {
 import { K_RANGE, MIN_SEGMENT_SHARE } from './k-choice';
 import { summaryOf, toSegment, toSegmentRun } from './segment-rows';
 import type { Segment, SegmentRun, SegmentTrait } from './segment.types';
+import { SegmentsByRun } from './segments-by-run';
 import { SegmentsRepository } from './segments.repository';
 import { snapshotMembership, type SnapshotMembership } from './snapshot-membership';
 
@@ -89,17 +90,9 @@ interface SegmentDescriptions {
   patterns: ChurnPatterns[];
 }
 
-/** Runs whose segments are kept in memory (the latest and the few before it). */
-const CACHED_RUNS = 4;
-
 export class SegmentsService {
   private readonly repository: SegmentsRepository;
-  /**
-   * Segments by run id. A run is stored in one transaction and never changes after it commits, so a
-   * request reads only which run is the latest; parsing the segments' rows (centroids are float
-   * arrays) was a fifth of the server's CPU on a `segments` query.
-   */
-  private readonly segmentsByRun = new Map<string, readonly Segment[]>();
+  private readonly segmentsByRun = new SegmentsByRun();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -346,18 +339,9 @@ export class SegmentsService {
   async list(runId?: string | null): Promise<Segment[]> {
     const run = runId ?? (await this.repository.latestRunId());
     if (!run) return [];
-    let segments = this.segmentsByRun.get(run);
-    if (!segments) {
-      segments = (await this.repository.segmentsOf(run)).map(toSegment);
-      // An unknown run id reads as no segments; only a run that has them is kept.
-      if (segments.length > 0) {
-        this.segmentsByRun.set(run, segments);
-        if (this.segmentsByRun.size > CACHED_RUNS) {
-          this.segmentsByRun.delete(this.segmentsByRun.keys().next().value!);
-        }
-      }
-    }
-    return [...segments];
+    return this.segmentsByRun.get(run, async () =>
+      (await this.repository.segmentsOf(run)).map(toSegment),
+    );
   }
 
   /** Segments by id in the latest run. Shape: ids[i] → segment or null. */
