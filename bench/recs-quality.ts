@@ -13,7 +13,9 @@
  * TopPop and item-kNN are fitted in-process on the same train parts as baselines. The splits are
  * the offline protocols of `churn evaluate-recs` with the same seeds, so both tools agree.
  * Prints the figures and writes bench/results/recs-quality.json.
- * Flags: --users N (5000), --days N (180), --quick (1,500 subscribers, 120 days).
+ * Flags: --users N (5000), --days N (180), --quick (1,500 subscribers, 120 days), --seed N (42;
+ * another seed is a validation world for tuning the recommender without looking at this one, and
+ * writes recs-quality-seed<N>.json, which is not committed).
  */
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
@@ -46,6 +48,7 @@ import {
 const QUICK = process.argv.includes('--quick');
 const USERS = numberFlag('bench:recs-quality', 'users', QUICK ? 1500 : 5000);
 const DAYS = numberFlag('bench:recs-quality', 'days', QUICK ? 120 : 180);
+const SEED = numberFlag('bench:recs-quality', 'seed', 42);
 const KEY = 'bench-recs-quality-key-0123456789abcdef';
 /** Every list the API serves: the blend, then each source alone. */
 const SOURCES = Object.values(RecommendationSource);
@@ -66,7 +69,7 @@ const say = (m: string) => process.stderr.write(`bench:recs-quality: ${m}\n`);
 async function seeded(): Promise<World> {
   const db = await createBenchDatabase();
   const pool = benchPool(db.url, 4);
-  await seedWorld(pool, { users: USERS, days: DAYS, seed: 42, end: startOfTodayUtc() });
+  await seedWorld(pool, { users: USERS, days: DAYS, seed: SEED, end: startOfTodayUtc() });
   const titleIds: string[] = (await pool.query('SELECT id::text FROM titles ORDER BY id')).rows.map(
     (r) => r.id,
   );
@@ -259,7 +262,7 @@ async function leaveLatestOut(): Promise<Record<string, unknown>> {
 }
 
 async function main(): Promise<void> {
-  say(`world of ${USERS} subscribers over ${DAYS} days (seed 42), served over GraphQL`);
+  say(`world of ${USERS} subscribers over ${DAYS} days (seed ${SEED}), served over GraphQL`);
   const a = (await randomSplit()) as {
     users: number;
     served: { source: string; ndcg: number; hitRate: number; startedTitlesServed: number }[];
@@ -281,8 +284,8 @@ async function main(): Promise<void> {
     hitRateAtLeast075: hybridB.hitRate >= 0.75,
     noStartedTitleServed: a.served.every((r) => r.startedTitlesServed === 0),
   };
-  const file = writeResults('recs-quality', {
-    world: { users: USERS, days: DAYS, seed: 42 },
+  const file = writeResults(SEED === 42 ? 'recs-quality' : `recs-quality-seed${SEED}`, {
+    world: { users: USERS, days: DAYS, seed: SEED },
     randomSplit: a,
     leaveLatestOut: b,
     targets,
@@ -305,7 +308,7 @@ async function main(): Promise<void> {
     })),
   ];
   process.stdout.write(
-    `\nbench:recs-quality (${USERS} subscribers, ${DAYS} days; (a) ${a.users} subscribers, (b) ${b.users})\n\n` +
+    `\nbench:recs-quality (${USERS} subscribers, ${DAYS} days, seed ${SEED}; (a) ${a.users} subscribers, (b) ${b.users})\n\n` +
       `${table(rowsOut)}\n\n` +
       `HYBRID vs best single source (a): ${f3(hybridA.ndcg)} vs ${f3(bestSingleA)} — ${targets.hybridAtLeastBestSingle ? 'met' : 'NOT met'}\n` +
       `HYBRID vs item-kNN (a): ${targets.hybridVsItemKnn.toFixed(2)}× (target ≥ 1.15: ${targets.hybridAtLeast115ItemKnn ? 'met' : 'NOT met'})\n` +

@@ -45,7 +45,7 @@ export function registerRecommendationCommands(program: Command, config: () => C
     .command('train-recs')
     .description(
       'train the recommender on every viewing event and serve it: the collaborative model (implicit ALS ' +
-        'or BPR) chosen on each subscriber’s latest titles, and the blend of the sources learned on them',
+        'or BPR) chosen on a random tenth of sampled subscribers’ titles, and the blend of the sources learned on them',
     )
     .option(
       '--seed <n>',
@@ -198,7 +198,7 @@ function formatFit(fit: RecommenderFit): string {
     return `  history ≤ ${b.maxHistory === Infinity || b.maxHistory === null ? '∞' : b.maxHistory}: ${w} (${b.users} users, NDCG@10 ${f3(b.ndcg)} vs best single ${b.bestSingle.source} ${f3(b.bestSingle.ndcg)})`;
   });
   return [
-    `collaborative chosen on validation: ${fit.chosen} (NDCG@10 on ${fit.validationUsers} users' latest titles: ${candidates})`,
+    `collaborative chosen on validation: ${fit.chosen} (NDCG@10 on ${fit.validationUsers} users' held-out titles: ${candidates})`,
     'learned blend:',
     ...buckets,
   ].join('\n');

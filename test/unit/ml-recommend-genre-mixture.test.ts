@@ -1,7 +1,8 @@
 /**
  * The genre-mixture model: P(t | u) by its formula on a hand-computed catalog, the appeal
  * correction (a title's viewers come partly from how liked its genres are), tastes that follow a
- * history and lean on the audience when it is short, and views weighted by their age in appeal.
+ * history and lean on the audience when it is short, picks weighted by completion beyond the
+ * title's typical one, and views weighted by the age of their latest contact in appeal.
  */
 import { interactionsFromRows, itemFeaturesFromLists } from '../../src/ml';
 import { GenreMixtureModel } from '../../src/ml/recommend/genre-mixture';
@@ -91,5 +92,59 @@ describe('GenreMixtureModel appeal half-life', () => {
     // viewers + 1: a quarter for the 60-day-old view, a whole one for the latest.
     expect(model.appeal[0]).toBeCloseTo(1.25, 12);
     expect(model.appeal[1]).toBeCloseTo(2, 12);
+  });
+
+  it('counts a viewer from their latest contact with the title, whatever the row order', () => {
+    const day = 86_400;
+    // User 0 started title 0 sixty days before the latest view and watched it again at it (a
+    // series over weeks); the rows come latest first, then oldest first.
+    const events = [
+      { user: 0, item: 0, weight: 0.5, timestamp: 60 * day },
+      { user: 0, item: 0, weight: 1, timestamp: 0 },
+      { user: 1, item: 1, weight: 1, timestamp: 60 * day },
+    ];
+    const o = { appealRounds: 0, appealHalfLifeDays: 30 };
+    const a = GenreMixtureModel.fit(interactionsFromRows(events, 2, 5), features, o);
+    const b = GenreMixtureModel.fit(interactionsFromRows([...events].reverse(), 2, 5), features, o);
+    expect(a.appeal[0]).toBeCloseTo(2, 12);
+    expect(Array.from(b.appeal)).toEqual(Array.from(a.appeal));
+    // The best completion is the title's reading: 1, not the later 0.5.
+    expect(Array.from(b.typicalCompletion)).toEqual(Array.from(a.typicalCompletion));
+  });
+});
+
+describe('GenreMixtureModel completion-weighted taste', () => {
+  // Titles 0–1 drama, 2–3 comedy; every title is usually watched to half (exact in float32).
+  const pairs: { user: number; item: number; weight: number; timestamp: number }[] = [];
+  for (let u = 0; u < 40; u++)
+    for (const item of [u % 4, (u + 1) % 4])
+      pairs.push({ user: u, item, weight: 0.5, timestamp: u });
+  const train = interactionsFromRows(pairs, 40, 5);
+
+  it("keeps each title's typical completion, shrunk toward the mean", () => {
+    const model = GenreMixtureModel.fit(train, features);
+    for (const t of [0, 1, 2, 3]) expect(model.typicalCompletion[t]).toBeCloseTo(0.5, 12);
+    // Title 4 has no viewer: the mean.
+    expect(model.typicalCompletion[4]).toBeCloseTo(0.5, 12);
+  });
+
+  it('leans the taste toward the genre whose titles held the user beyond their viewers', () => {
+    const model = GenreMixtureModel.fit(train, features);
+    const items = [0, 1, 2, 3];
+    // Two drama and two comedy picks: even without completions.
+    const even = model.taste(items);
+    const dramaFinished = model.taste(items, [1, 1, 0.2, 0.2]);
+    const comedyFinished = model.taste(items, [0.2, 0.2, 1, 1]);
+    expect(dramaFinished[0]).toBeGreaterThan(even[0] + 0.05);
+    expect(comedyFinished[1]).toBeGreaterThan(even[1] + 0.05);
+    // At the typical completion every pick counts 1: the unweighted taste.
+    const typical = model.taste(items, [0.5, 0.5, 0.5, 0.5]);
+    Array.from(typical).forEach((v, g) => expect(v).toBeCloseTo(even[g], 12));
+    // Off (β = 0): completions change nothing.
+    const off = GenreMixtureModel.fit(train, features, { completionWeight: 0 });
+    expect(Array.from(off.taste(items, [1, 1, 0.2, 0.2]))).toEqual(Array.from(off.taste(items)));
+    // A title listed twice counts once, with its best completion.
+    const twice = model.taste([0, 0, 1, 2, 3], [0.2, 1, 1, 0.2, 0.2]);
+    Array.from(twice).forEach((v, g) => expect(v).toBeCloseTo(dramaFinished[g], 12));
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Learns the hybrid's blend from data: for each history-size bucket, the weights of the sources
- * that maximise NDCG@k of the held-out latest titles (latest-holdout.ts), by a grid over the weight
+ * that maximise NDCG@k of the held-out titles (latest-holdout.ts), by a grid over the weight
  * simplex (step 0.1: 1,001 points for five sources) refined by coordinate moves of 0.025.
  * The grid contains every corner (one source alone), so on the validation users the blend is never
  * below its best single source, and a blend replaces that source only when it is better by more

@@ -1,8 +1,9 @@
 /**
- * The validation split of `churn train-recs`: each user's latest interactions held out, the way
- * the next weeks will test the model. Users with at least `minHistory` distinct titles lose their
- * latest `fraction` (at least one); the others stay whole in train. At most `maxUsers` users are
- * held out (a seeded sample), which bounds the cost of validating on big worlds.
+ * The validation split of `churn train-recs`: part of each sampled user's titles held out. Users
+ * with at least `minHistory` distinct titles lose a `fraction` of them (at least one): their latest
+ * (`latestShare` 1, the way the next weeks test a model), a random draw (0), or a mix; the others
+ * stay whole in train. At most `maxUsers` users are held out (a seeded sample), which bounds the
+ * cost of validating on big worlds.
  */
 import { createRng, shuffleInPlace } from '../random';
 import {
@@ -14,6 +15,11 @@ import {
 
 export interface LatestHoldoutOptions {
   fraction: number;
+  /**
+   * Share of a user's held-out titles that are their latest; the rest are drawn at random from the
+   * earlier ones (0: a random fifth of the history, 1: the latest fifth).
+   */
+  latestShare: number;
   minHistory: number;
   maxUsers: number;
   seed: number;
@@ -21,6 +27,7 @@ export interface LatestHoldoutOptions {
 
 export const LATEST_HOLDOUT_DEFAULTS: LatestHoldoutOptions = {
   fraction: 0.2,
+  latestShare: 1,
   minHistory: 5,
   maxUsers: 1500,
   seed: 0,
@@ -46,16 +53,20 @@ export function latestHoldout(
   for (let u = 0; u < data.userCount; u++) {
     if (index.offsets[u + 1] - index.offsets[u] >= Math.max(2, o.minHistory)) eligible.push(u);
   }
-  shuffleInPlace(eligible, createRng(o.seed));
+  const rng = createRng(o.seed);
+  shuffleInPlace(eligible, rng);
   const chosen = eligible.slice(0, o.maxUsers).sort((a, b) => a - b);
   const held = new Set<number>();
   const heldOut: Set<number>[] = [];
   for (const u of chosen) {
     const rows = index.rows.subarray(index.offsets[u], index.offsets[u + 1]);
     const n = Math.min(rows.length - 1, Math.max(1, Math.round(o.fraction * rows.length)));
-    // Rows are oldest first: the last n are the latest.
+    // Rows are oldest first: the last `latest` are the latest, the rest random among the earlier.
+    const latest = Math.round(o.latestShare * n);
+    const earlier = Array.from(rows.subarray(0, rows.length - latest));
+    if (latest < n) shuffleInPlace(earlier, rng);
     const items = new Set<number>();
-    for (const r of rows.subarray(rows.length - n)) {
+    for (const r of [...rows.subarray(rows.length - latest), ...earlier.slice(0, n - latest)]) {
       held.add(r);
       items.add(data.items[r]);
     }

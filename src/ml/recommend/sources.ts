@@ -266,7 +266,11 @@ const mixtureTastes = new WeakMap<DerivedHistory, Float64Array>();
 function mixtureTaste(parts: HybridParts, user: PreparedUser): Float64Array {
   let taste = mixtureTastes.get(user.derived);
   if (!taste) {
-    taste = parts.genreMixture!.taste(user.historyItems);
+    const { history } = user.ctx;
+    taste = parts.genreMixture!.taste(
+      history.map((e) => e.item),
+      history.map((e) => e.completion),
+    );
     mixtureTastes.set(user.derived, taste);
   }
   return taste;

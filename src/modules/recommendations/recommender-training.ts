@@ -1,9 +1,10 @@
 /**
  * `churn train-recs`: the batch job behind the served recommender. On every viewing event it
- * holds out each subscriber's latest titles, fits the candidate collaborative models (implicit ALS
- * at two sizes, and BPR on small data) and keeps the one that ranks the held-out titles best,
- * learns the blend of the four sources per history bucket on the same subscribers, refits the
- * chosen model on everything, and saves it as a versioned artifact with the blend in its metadata.
+ * holds out a random tenth of sampled subscribers' titles, fits the candidate collaborative models
+ * (implicit ALS at two sizes, and BPR on small data) and keeps the one that ranks the held-out
+ * titles best, learns the blend of the sources per history bucket on the same subscribers, refits
+ * the chosen model on everything, and saves it as a versioned artifact with the blend in its
+ * metadata.
  * Serving picks the new version up within seconds (RecommendationsService.current).
  */
 import type { DataSource } from 'typeorm';
