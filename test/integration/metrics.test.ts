@@ -66,7 +66,11 @@ function parseExposition(text: string): { types: Map<string, string>; samples: S
         ]),
       );
       const value = m[3] === '+Inf' ? Infinity : m[3] === '-Inf' ? -Infinity : Number(m[3]);
-      if (Number.isNaN(value) && m[3] !== 'NaN') throw new Error(`bad value in: ${line}`);
+      // prom-client writes NaN as "Nan" (an event-loop lag mean before its first sample); Prometheus
+      // reads floats with Go's ParseFloat, which takes NaN in any case.
+      if (Number.isNaN(value) && m[3].toLowerCase() !== 'nan') {
+        throw new Error(`bad value in: ${line}`);
+      }
       samples.push({ name: m[1], labels, value });
     }
   }
