@@ -29,6 +29,7 @@ import { dashboardRouter, faviconHandler } from './dashboard/routes';
 import { domainGraphQLError, formatError } from './format-error';
 import { graphiqlHtml } from './graphiql';
 import { checkHealth } from './health';
+import { compiledExecutorGateway } from './compiled-executor';
 import { jsonErrors, notFound } from './http-errors';
 import { graphqlHttpHandler, isGraphqlRequest } from './graphql-http';
 import { httpOperationMetrics, httpResponseMetrics, metricsHandler } from './server-metrics';
@@ -106,7 +107,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   });
 
   const apollo = new ApolloServer<AppContext>({
-    schema,
+    gateway: compiledExecutorGateway(schema),
     introspection: surface.introspection,
     formatError: format,
     logger: apolloLogger(logger),
