@@ -188,9 +188,9 @@ describe('users', () => {
     // A LIMIT given as a parameter made PostgreSQL's generic plan look 25× dearer than a custom one
     // (it assumes a tenth of the table), so every execution was planned anew.
     const page = `{ users(first: 11) { edges { node { id churnScore { probability } } } } }`;
-    const before = await plansOf('%FROM users%LIMIT 12)%');
+    const before = await plansOf('%FROM users%LIMIT 21)%');
     for (let i = 0; i < 30; i++) await gql(app.url, page);
-    const after = await plansOf('%FROM users%LIMIT 12)%');
+    const after = await plansOf('%FROM users%LIMIT 21)%');
     const executions = (plans: { generic: number; custom: number }[]) =>
       plans.reduce((n, p) => n + p.generic + p.custom, 0);
     expect(executions(after) - executions(before)).toBe(30);
@@ -212,6 +212,23 @@ describe('users', () => {
     });
     expect(full).toMatch(/scored_at\)/);
     expect(full).toMatch(/model_version\)/);
+  });
+
+  it('returns exactly `first` users and the right hasNextPage whatever the page size', async () => {
+    // The statement reads up to a rounded-up size (6, 11, 21 …) and the page drops the extra rows.
+    const all = await gql<{ users: { totalCount: number } }>(app.url, `{ users { totalCount } }`);
+    const total = all.data!.users.totalCount;
+    for (const first of [1, 5, total - 1, total, total + 1]) {
+      const res = await gql<{
+        users: { edges: unknown[]; pageInfo: { hasNextPage: boolean } };
+      }>(
+        app.url,
+        `query($first: Int!) { users(first: $first) { edges { node { id } } pageInfo { hasNextPage } } }`,
+        { first },
+      );
+      expect(res.data!.users.edges).toHaveLength(Math.min(first, total));
+      expect(res.data!.users.pageInfo.hasNextPage).toBe(first < total);
+    }
   });
 
   it("plans a one-key lookup once per connection (a subscriber's detail)", async () => {

@@ -11,17 +11,21 @@ import type { User } from '../users/user.entity';
 import type { UserPageInclude } from '../users/page-includes';
 import type { ChurnScore } from './churn-score.entity';
 
-/** The part of a latest score the `ChurnScore` type shows (and the score's id). A page's include
- * holds only the fields its client selected. */
+/**
+ * The part of a latest score the `ChurnScore` type shows (and the score's id). What a page's include
+ * attaches holds only the fields its client selected, probability always.
+ */
 export type ShownScore = Pick<
   ChurnScore,
   'id' | 'userId' | 'modelVersion' | 'probability' | 'riskLevel' | 'scoredAt'
 >;
 
 /**
- * The fields of ChurnScore besides probability and their column (in user_risk and churn_scores alike);
- * a page reads only those its client selected.
+ * The fields of ChurnScore besides probability and their column (in user_risk and churn_scores alike).
+ * A page reads probability and level alone when that is all its client selected (the common row of
+ * a list), else every field: two statements, not one per combination of fields.
  */
+const LIGHT_FIELDS = new Set(['probability', 'riskLevel', '__typename']);
 const SHOWN_COLUMNS: readonly (readonly [keyof ShownScore, string])[] = [
   ['userId', 'user_id::text'],
   ['modelVersion', 'model_version'],
@@ -52,14 +56,17 @@ export const latestScorePageInclude: UserPageInclude = {
   columns: (a, selected) => {
     const column = (name: keyof ShownScore, sql: string) =>
       [name, `coalesce(${a}_risk.${sql}, ${a}_past.${sql})`] as const;
+    const light = [...selected].every((field) => LIGHT_FIELDS.has(field));
     // probability first: never null in a score, so null exactly when the user has none.
     return [
       column('probability', 'probability'),
-      ...SHOWN_COLUMNS.filter(([name]) => selected.has(name)).map(([name, sql]) =>
+      ...SHOWN_COLUMNS.filter(([name]) => !light || LIGHT_FIELDS.has(name)).map(([name, sql]) =>
         column(name, sql),
       ),
     ];
   },
+  shapeOf: (selected) =>
+    [...selected].every((field) => LIGHT_FIELDS.has(field)) ? 'light' : 'full',
   attach(ctx, user, row) {
     let scores = includedScores.get(ctx);
     if (!scores) includedScores.set(ctx, (scores = new Map()));

@@ -28,6 +28,11 @@ export interface UserPageInclude {
     selected: ReadonlySet<string>,
   ): readonly (readonly [name: string, sql: string])[];
   /**
+   * A name for the columns `selected` leads to: pages whose selections share it share a statement
+   * (a few per include, not one per combination of fields a client may send).
+   */
+  shapeOf(selected: ReadonlySet<string>): string;
+  /**
    * Hands the row for `user` (null: it had none) to the field's resolver, e.g. kept for the request
    * so that the resolver answers without a statement or a promise.
    */
