@@ -53,20 +53,19 @@ export const latestScorePageInclude: UserPageInclude = {
        SELECT id, user_id, model_version, probability, risk_level, scored_at FROM churn_scores
         WHERE ${a}_risk.user_id IS NULL AND churn_scores.user_id = ${userId}
         ORDER BY scored_at DESC, churn_scores.id DESC LIMIT 1) ${a}_past ON true`,
-  columns: (a, selected) => {
+  shapeOf: (selected) =>
+    [...selected].every((field) => LIGHT_FIELDS.has(field)) ? 'light' : 'full',
+  columns: (a, shape) => {
     const column = (name: keyof ShownScore, sql: string) =>
       [name, `coalesce(${a}_risk.${sql}, ${a}_past.${sql})`] as const;
-    const light = [...selected].every((field) => LIGHT_FIELDS.has(field));
     // probability first: never null in a score, so null exactly when the user has none.
     return [
       column('probability', 'probability'),
-      ...SHOWN_COLUMNS.filter(([name]) => !light || LIGHT_FIELDS.has(name)).map(([name, sql]) =>
-        column(name, sql),
+      ...SHOWN_COLUMNS.filter(([name]) => shape === 'full' || LIGHT_FIELDS.has(name)).map(
+        ([name, sql]) => column(name, sql),
       ),
     ];
   },
-  shapeOf: (selected) =>
-    [...selected].every((field) => LIGHT_FIELDS.has(field)) ? 'light' : 'full',
   attach(ctx, user, row) {
     let scores = includedScores.get(ctx);
     if (!scores) includedScores.set(ctx, (scores = new Map()));

@@ -19,19 +19,16 @@ export interface UserPageInclude {
    */
   joins(userId: string, alias: string): string;
   /**
-   * The include's columns as [name, SQL expression over the joins' aliases]; the first is null
-   * exactly when the user has no row. `selected`: the fields the client selected under `field`
-   * (through fragments), so that only what is shown is read, formatted and parsed.
-   */
-  columns(
-    alias: string,
-    selected: ReadonlySet<string>,
-  ): readonly (readonly [name: string, sql: string])[];
-  /**
-   * A name for the columns `selected` leads to: pages whose selections share it share a statement
-   * (a few per include, not one per combination of fields a client may send).
+   * Which columns a page needs for `selected`, the fields the client selected under `field`
+   * (through fragments), so that only what is shown is read, formatted and parsed. Pages of the
+   * same shape share a statement: a few per include, not one per combination of fields.
    */
   shapeOf(selected: ReadonlySet<string>): string;
+  /**
+   * The include's columns for a shape as [name, SQL expression over the joins' aliases]; the first
+   * is null exactly when the user has no row.
+   */
+  columns(alias: string, shape: string): readonly (readonly [name: string, sql: string])[];
   /**
    * Hands the row for `user` (null: it had none) to the field's resolver, e.g. kept for the request
    * so that the resolver answers without a statement or a promise.
@@ -39,8 +36,8 @@ export interface UserPageInclude {
   attach(ctx: AppContext, user: User, row: Record<string, unknown> | null): void;
 }
 
-/** An include a page reads, with the fields the client selected under its field. */
+/** An include a page reads, with the shape of what the client selected under its field. */
 export interface PageIncludeRequest {
   readonly include: UserPageInclude;
-  readonly selected: ReadonlySet<string>;
+  readonly shape: string;
 }

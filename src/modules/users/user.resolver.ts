@@ -43,7 +43,7 @@ export class UserResolver {
       .filter((include) => nodeFields.has(include.field))
       .map((include) => ({
         include,
-        selected: selectedFieldsAt(info, ['edges', 'node', include.field]),
+        shape: include.shapeOf(selectedFieldsAt(info, ['edges', 'node', include.field])),
       }));
     const page = await ctx.services.users.list(
       filter ?? {},

@@ -109,14 +109,12 @@ function pageStatement(
   includes: readonly PageIncludeRequest[],
 ): PageStatement {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`bad page limit ${limit}`);
-  const includeShape = includes
-    .map(({ include, selected }) => `${include.field}(${include.shapeOf(selected)})`)
-    .join(',');
+  const includeShape = includes.map(({ include, shape }) => `${include.field}(${shape})`).join(',');
   const shape = `${where}|${limit}|${fields.join(',')}|${includeShape}`;
   let statement = pageStatements.get(shape);
   if (statement === undefined) {
     const joined = includes.map(({ include }, k) => include.joins('page.key', `i${k}`));
-    const columns = includes.map(({ include, selected }, k) => include.columns(`i${k}`, selected));
+    const columns = includes.map(({ include, shape }, k) => include.columns(`i${k}`, shape));
     const selectedColumns = columns.flatMap((list, k) =>
       list.map(([name, expr]) => `${expr} AS "i${k}:${name}"`),
     );
