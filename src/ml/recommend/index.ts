@@ -125,11 +125,18 @@ export {
 
 export {
   COLLABORATIVE_MODELS,
+  GRID_ALPHA,
+  alsCode,
+  alsSettings,
+  collaborativeCandidate,
   collaborativeFromArtifacts,
+  type AlsSettings,
   type CollaborativeModel,
   type CollaborativeCode,
   type CollaborativeCandidate,
+  type GridCode,
 } from './collaborative-models';
+export { searchAls, ALS_SEARCH_DEFAULTS, type AlsSearchOptions } from './als-search';
 export {
   latestHoldout,
   LATEST_HOLDOUT_DEFAULTS,
@@ -150,6 +157,7 @@ export {
 export {
   fitRecommender,
   candidateCodes,
+  refinementFits,
   hybridParts,
   historiesOf,
   RECOMMENDER_FIT_DEFAULTS,

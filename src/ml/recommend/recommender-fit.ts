@@ -4,7 +4,8 @@
  *
  *  1. hold out a random tenth of each sampled user's titles (latest-holdout.ts, VALIDATION_HOLDOUT);
  *  2. fit every candidate collaborative model on the rest and keep the one whose served path
- *     (fold-in from the train history, unstarted titles only) ranks the held-out titles best;
+ *     (fold-in from the train history, unstarted titles only) ranks the held-out titles best; on
+ *     small data, refine the best ALS entry's λ and α the same way (als-search.ts);
  *  3. learn the blend of the four sources per history bucket on the same users, plus as many
  *     "new user" cases (the same users with their history hidden) for the cold-start bucket;
  *  4. refit the chosen model on everything.
@@ -15,8 +16,11 @@ import {
   learnBlend,
   type LearnedBlend,
 } from './blend-learning';
+import { searchAls, searchFits } from './als-search';
 import {
-  COLLABORATIVE_MODELS,
+  alsCode,
+  alsSettings,
+  collaborativeCandidate,
   type CollaborativeCode,
   type CollaborativeModel,
 } from './collaborative-models';
@@ -49,6 +53,11 @@ export interface RecommenderFitOptions {
   holdout: Partial<LatestHoldoutOptions>;
   /** Each source's top `pool` items form a blend case's candidates. */
   pool: number;
+  /**
+   * With 'auto' candidates and at most this many interactions, the best ALS entry's λ and α are
+   * refined on validation (als-search.ts); 0 turns it off.
+   */
+  refineMaxInteractions: number;
   onStep?: (step: string) => void;
   /** After every iteration or epoch of a model fit; throwing abandons the fit (shutdown). */
   onTick?: () => void;
@@ -61,6 +70,7 @@ export const RECOMMENDER_FIT_DEFAULTS: RecommenderFitOptions = {
   bprMaxPairs: 120_000,
   holdout: {},
   pool: 50,
+  refineMaxInteractions: 250_000,
 };
 
 /**
@@ -153,6 +163,14 @@ export function candidateCodes(
   return pairs.size <= o.bprMaxPairs ? [...als, 'bpr'] : als;
 }
 
+/** The most extra fits the λ/α refinement may validate on `x` (0 when it does not run). */
+export function refinementFits(
+  x: Interactions,
+  o: Pick<RecommenderFitOptions, 'candidates' | 'refineMaxInteractions'>,
+): number {
+  return o.candidates === 'auto' && x.users.length <= o.refineMaxInteractions ? searchFits() : 0;
+}
+
 /** Fits the served recommender: chosen collaborative model and learned blend. */
 export async function fitRecommender(
   x: Interactions,
@@ -166,10 +184,12 @@ export async function fitRecommender(
   const codes = candidateCodes(x, o);
   const reports: CandidateReport[] = [];
   let best: { code: CollaborativeCode; model: CollaborativeModel; ndcg: number } | null = null;
-  for (const code of codes) {
+  const validate = async (code: CollaborativeCode): Promise<number> => {
+    const seen = reports.find((r) => r.code === code);
+    if (seen) return seen.ndcg;
     o.onStep?.(`validating ${code}`);
     const t0 = performance.now();
-    const model = await COLLABORATIVE_MODELS[code].fit(split.train, side.features, {
+    const model = await collaborativeCandidate(code).fit(split.train, side.features, {
       seed: o.seed,
       bprEpochs: o.bprEpochs,
       onTick: o.onTick,
@@ -181,6 +201,14 @@ export async function fitRecommender(
     const ndcg = validationNdcg(alone, split, histories, now, side);
     reports.push({ code, ndcg, fitSeconds });
     if (best === null || ndcg > best.ndcg) best = { code, model, ndcg };
+    return ndcg;
+  };
+  for (const code of codes) await validate(code);
+  const bestAls = [...reports]
+    .sort((a, b) => b.ndcg - a.ndcg)
+    .find((r) => alsSettings(r.code) !== null);
+  if (bestAls && refinementFits(x, o) > 0) {
+    await searchAls(alsSettings(bestAls.code)!, bestAls.ndcg, (s) => validate(alsCode(s)));
   }
   o.onStep?.(`learning the blend (${best!.code})`);
   const blend = learnServedBlend(
@@ -192,7 +220,7 @@ export async function fitRecommender(
     o.pool,
   );
   o.onStep?.(`refitting ${best!.code} on every interaction`);
-  const collaborative = await COLLABORATIVE_MODELS[best!.code].fit(x, side.features, {
+  const collaborative = await collaborativeCandidate(best!.code).fit(x, side.features, {
     seed: o.seed,
     bprEpochs: o.bprEpochs,
     onTick: o.onTick,

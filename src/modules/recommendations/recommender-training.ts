@@ -15,6 +15,7 @@ import {
   fitRecommender,
   interactionsFromRows,
   RECOMMENDER_FIT_DEFAULTS,
+  refinementFits,
   itemFeaturesFromLists,
   MOVIE,
   SERIES,
@@ -87,14 +88,13 @@ export async function trainRecommender(
     const u = users.get(m.user_id);
     if (u !== undefined) segments[u] = segmentIds.indexOf(String(m.segment_id));
   }
-  const candidates = candidateCodes(x, {
-    candidates: options.models ?? 'auto',
-    bprMaxPairs: RECOMMENDER_FIT_DEFAULTS.bprMaxPairs,
-  });
-  // One step per candidate validated, then the blend, then the refit on everything.
+  const fitOptions = { ...RECOMMENDER_FIT_DEFAULTS, candidates: options.models ?? 'auto' };
+  const candidates = candidateCodes(x, fitOptions);
+  // One step per candidate validated (the refinement's at most), then the blend, then the refit on
+  // everything.
   const progress = createProgress({
     label: 'train-recs',
-    total: candidates.length + 2,
+    total: candidates.length + refinementFits(x, fitOptions) + 2,
     unit: 'steps',
     silent: options.silent,
   });
@@ -111,7 +111,7 @@ export async function trainRecommender(
     {
       seed: options.seed,
       bprEpochs: options.epochs,
-      candidates,
+      candidates: fitOptions.candidates,
       onStep: () => {
         if (options.shouldStop?.()) throw new TrainingStopped('recommender training stopped');
         if (steps++ > 0) progress.tick();
