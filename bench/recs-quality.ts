@@ -16,6 +16,12 @@
  * Flags: --users N (5000), --days N (180), --quick (1,500 subscribers, 120 days), --seed N (42;
  * another seed is a validation world for tuning the recommender without looking at this one, and
  * writes recs-quality-seed<N>.json, which is not committed).
+ *
+ * MovieLens: `--movielens DIR` takes the world from a MovieLens folder (ml-100k or ml-latest layout)
+ * imported with `churn import-movielens`, as an operator would, and writes
+ * recs-quality-movielens.json; `--movielens-synthetic` does the same with a folder in the ml-100k
+ * layout written from the seeded latent-taste world at MovieLens-100k's size (943 users, 1,682
+ * titles; movielens-synthetic.ts), a rehearsal of the path a real copy takes.
  */
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
@@ -24,6 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { seedWorld } from '../seeds';
+import { writeSyntheticMl100k } from './movielens-synthetic';
 import { RecommendationSource } from '../src/modules/recommendations/recommendation-source';
 import { startOfTodayUtc } from '../src/common/dates';
 import {
@@ -49,6 +56,12 @@ const QUICK = process.argv.includes('--quick');
 const USERS = numberFlag('bench:recs-quality', 'users', QUICK ? 1500 : 5000);
 const DAYS = numberFlag('bench:recs-quality', 'days', QUICK ? 120 : 180);
 const SEED = numberFlag('bench:recs-quality', 'seed', 42);
+/** --movielens DIR: the world is that MovieLens folder, imported with `churn import-movielens`. */
+const MOVIELENS = (() => {
+  const i = process.argv.indexOf('--movielens');
+  return i >= 0 ? process.argv[i + 1] : undefined;
+})();
+const MOVIELENS_SYNTHETIC = process.argv.includes('--movielens-synthetic');
 const KEY = 'bench-recs-quality-key-0123456789abcdef';
 /** Every list the API serves: the blend, then each source alone. */
 const SOURCES = Object.values(RecommendationSource);
@@ -66,10 +79,39 @@ interface World {
 
 const say = (m: string) => process.stderr.write(`bench:recs-quality: ${m}\n`);
 
+/** The MovieLens folder of this run (the synthetic one written once), or null for a seeded world. */
+const movieLensDir = (() => {
+  let dir: string | null | undefined;
+  return (): string | null => {
+    if (dir !== undefined) return dir;
+    if (MOVIELENS) return (dir = path.resolve(MOVIELENS));
+    if (!MOVIELENS_SYNTHETIC) return (dir = null);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-ml100k-synthetic-'));
+    const n = writeSyntheticMl100k(dir, 1);
+    say(
+      `wrote a synthetic ml-100k folder: ${n.users} users, ${n.titles} titles, ${n.ratings} ratings`,
+    );
+    return dir;
+  };
+})();
+
+/** `churn import-movielens DIR` into the database, as an operator runs it. */
+function importMovieLens(url: string, dir: string): void {
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'dist', 'src', 'cli.js'), 'import-movielens', dir],
+    { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' }, encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`import-movielens failed: ${r.stderr}`);
+  say(`  ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
+}
+
 async function seeded(): Promise<World> {
   const db = await createBenchDatabase();
   const pool = benchPool(db.url, 4);
-  await seedWorld(pool, { users: USERS, days: DAYS, seed: SEED, end: startOfTodayUtc() });
+  const ml = movieLensDir();
+  if (ml) importMovieLens(db.url, ml);
+  else await seedWorld(pool, { users: USERS, days: DAYS, seed: SEED, end: startOfTodayUtc() });
   const titleIds: string[] = (await pool.query('SELECT id::text FROM titles ORDER BY id')).rows.map(
     (r) => r.id,
   );
@@ -262,7 +304,12 @@ async function leaveLatestOut(): Promise<Record<string, unknown>> {
 }
 
 async function main(): Promise<void> {
-  say(`world of ${USERS} subscribers over ${DAYS} days (seed ${SEED}), served over GraphQL`);
+  const worldName = MOVIELENS
+    ? `MovieLens folder ${MOVIELENS}`
+    : MOVIELENS_SYNTHETIC
+      ? 'a synthetic ml-100k folder (943 users, 1,682 titles)'
+      : `${USERS} subscribers, ${DAYS} days, seed ${SEED}`;
+  say(`world: ${worldName}, served over GraphQL`);
   const a = (await randomSplit()) as {
     users: number;
     served: { source: string; ndcg: number; hitRate: number; startedTitlesServed: number }[];
@@ -284,8 +331,19 @@ async function main(): Promise<void> {
     hitRateAtLeast075: hybridB.hitRate >= 0.75,
     noStartedTitleServed: a.served.every((r) => r.startedTitlesServed === 0),
   };
-  const file = writeResults(SEED === 42 ? 'recs-quality' : `recs-quality-seed${SEED}`, {
-    world: { users: USERS, days: DAYS, seed: SEED },
+  const resultName = MOVIELENS
+    ? 'recs-quality-movielens'
+    : MOVIELENS_SYNTHETIC
+      ? 'recs-quality-ml100k-synthetic'
+      : SEED === 42
+        ? 'recs-quality'
+        : `recs-quality-seed${SEED}`;
+  const file = writeResults(resultName, {
+    world: MOVIELENS
+      ? { movielens: MOVIELENS }
+      : MOVIELENS_SYNTHETIC
+        ? { movielensSynthetic: { users: 943, titles: 1682, seed: 1 } }
+        : { users: USERS, days: DAYS, seed: SEED },
     randomSplit: a,
     leaveLatestOut: b,
     targets,
@@ -308,7 +366,7 @@ async function main(): Promise<void> {
     })),
   ];
   process.stdout.write(
-    `\nbench:recs-quality (${USERS} subscribers, ${DAYS} days, seed ${SEED}; (a) ${a.users} subscribers, (b) ${b.users})\n\n` +
+    `\nbench:recs-quality (${worldName}; (a) ${a.users} subscribers, (b) ${b.users})\n\n` +
       `${table(rowsOut)}\n\n` +
       `HYBRID vs best single source (a): ${f3(hybridA.ndcg)} vs ${f3(bestSingleA)} — ${targets.hybridAtLeastBestSingle ? 'met' : 'NOT met'}\n` +
       `HYBRID vs item-kNN (a): ${targets.hybridVsItemKnn.toFixed(2)}× (target ≥ 1.15: ${targets.hybridAtLeast115ItemKnn ? 'met' : 'NOT met'})\n` +
@@ -318,9 +376,14 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err) => {
-  process.stderr.write(
-    `bench:recs-quality failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  process.exit(1);
-});
+main()
+  .finally(() => {
+    if (MOVIELENS_SYNTHETIC && movieLensDir())
+      fs.rmSync(movieLensDir()!, { recursive: true, force: true });
+  })
+  .catch((err) => {
+    process.stderr.write(
+      `bench:recs-quality failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  });
