@@ -26,7 +26,9 @@ import {
 } from './support';
 
 const DEVICES = ['TV', 'MOBILE', 'WEB', 'TABLET'];
-const RECORD = `mutation($events: [ViewingEventInput!]!) { recordViewingEvents(events: $events) { accepted } }`;
+const RECORD = `mutation($events: [ViewingEventInput!]!) {
+  recordViewingEvents(events: $events) { accepted scores { userId scoredAt } }
+}`;
 const MAX_IN_FLIGHT = 32;
 
 interface Pending {
@@ -34,9 +36,20 @@ interface Pending {
   sentAt: number;
 }
 
-/** Event → update matching: events per subscriber in send order, resolved by the update's cause. */
+/**
+ * Event → update matching. An update names one cause: the latest stored event of the subscriber among
+ * those its rescore covered. Events of one subscriber sent in concurrent requests can be stored in
+ * another order than they were sent, and a rescore covering both then names the one sent first; so
+ * an event is also resolved through its request's answer, which carries the score that covered it:
+ * the first update of that subscriber scored at or after that score's instant is the one that
+ * delivered it.
+ */
 export class Tracker {
   private readonly pending = new Map<string, Pending[]>();
+  /** Per subscriber, the updates received: when they were scored and when they arrived. */
+  private readonly updates = new Map<string, { scoredAt: number; at: number }[]>();
+  /** Per subscriber, acknowledged events waiting for an update scored at or after `scoredAt`. */
+  private readonly awaiting = new Map<string, { clientEventId: string; scoredAt: number }[]>();
   latencies: number[] = [];
   sent = 0;
   resolved = 0;
@@ -46,6 +59,44 @@ export class Tracker {
     if (list) list.push(p);
     else this.pending.set(userId, [p]);
     this.sent += 1;
+  }
+
+  /** A riskUpdated arrived at `at` (performance.now()). */
+  update(userId: string, scoredAt: string, clientEventId: string | null, at: number): void {
+    const scored = Date.parse(scoredAt);
+    const seen = this.updates.get(userId);
+    if (seen) seen.push({ scoredAt: scored, at });
+    else this.updates.set(userId, [{ scoredAt: scored, at }]);
+    if (clientEventId !== null) this.resolve(userId, clientEventId, at);
+    const waiting = this.awaiting.get(userId);
+    if (!waiting) return;
+    const still = waiting.filter((w) => {
+      if (w.scoredAt > scored) return true;
+      this.resolveOne(userId, w.clientEventId, at);
+      return false;
+    });
+    if (still.length > 0) this.awaiting.set(userId, still);
+    else this.awaiting.delete(userId);
+  }
+
+  /** A request's answer: the scores (subscriber, instant) that covered its events. */
+  acknowledged(
+    events: readonly { userId: string; clientEventId: string }[],
+    scores: readonly { userId: string; scoredAt: string }[],
+  ): void {
+    const scoredAt = new Map(scores.map((s) => [s.userId, Date.parse(s.scoredAt)]));
+    for (const e of events) {
+      const scored = scoredAt.get(e.userId);
+      if (scored === undefined || !this.isPending(e.userId, e.clientEventId)) continue;
+      const hit = this.updates.get(e.userId)?.find((u) => u.scoredAt >= scored);
+      if (hit) this.resolveOne(e.userId, e.clientEventId, hit.at);
+      else {
+        const list = this.awaiting.get(e.userId);
+        const entry = { clientEventId: e.clientEventId, scoredAt: scored };
+        if (list) list.push(entry);
+        else this.awaiting.set(e.userId, [entry]);
+      }
+    }
   }
 
   /** An update for `userId` caused by `clientEventId` covers it and every earlier event of that user. */
@@ -58,6 +109,19 @@ export class Tracker {
     this.resolved += idx + 1;
   }
 
+  private resolveOne(userId: string, clientEventId: string, at: number): void {
+    const list = this.pending.get(userId);
+    const idx = list?.findIndex((p) => p.clientEventId === clientEventId) ?? -1;
+    if (idx < 0) return;
+    const [p] = list!.splice(idx, 1);
+    this.latencies.push(at - p.sentAt);
+    this.resolved += 1;
+  }
+
+  private isPending(userId: string, clientEventId: string): boolean {
+    return this.pending.get(userId)?.some((p) => p.clientEventId === clientEventId) ?? false;
+  }
+
   outstanding(): number {
     return this.sent - this.resolved;
   }
@@ -66,6 +130,8 @@ export class Tracker {
   reset(): void {
     this.latencies = [];
     this.pending.clear();
+    this.updates.clear();
+    this.awaiting.clear();
     this.sent = 0;
     this.resolved = 0;
   }
@@ -206,6 +272,12 @@ export async function startLiveHarness(options: {
             .then(async (res) => {
               const body = await res.json();
               if (body.errors) failures += 1;
+              const scores = body.data?.recordViewingEvents?.scores;
+              if (scores)
+                tracker.acknowledged(
+                  events.map((b) => b.event),
+                  scores,
+                );
             })
             .catch(() => {
               failures += 1;
@@ -278,16 +350,26 @@ async function subscribe(
     const mine = users.slice(s * slice, (s + 1) * slice).map((u) => u.id);
     await new Promise<void>((resolve) => {
       client.subscribe<{
-        riskUpdated: { userId: string; cause: { clientEventId: string } | null };
+        riskUpdated: {
+          userId: string;
+          scoredAt: string;
+          cause: { clientEventId: string } | null;
+        };
       }>(
         {
-          query: `subscription($u: [ID!]) { riskUpdated(userIds: $u) { userId cause { clientEventId } } }`,
+          query: `subscription($u: [ID!]) { riskUpdated(userIds: $u) { userId scoredAt cause { clientEventId } } }`,
           variables: { u: mine },
         },
         {
           next: ({ data }) => {
             const u = data?.riskUpdated;
-            if (u?.cause) tracker.resolve(u.userId, u.cause.clientEventId, performance.now());
+            if (u)
+              tracker.update(
+                u.userId,
+                u.scoredAt,
+                u.cause?.clientEventId ?? null,
+                performance.now(),
+              );
           },
           error: (e) => process.stderr.write(`subscriber ${s}: ${JSON.stringify(e)}\n`),
           complete: () => undefined,
