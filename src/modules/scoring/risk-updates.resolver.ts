@@ -31,12 +31,13 @@ export class RiskUpdatesResolver {
           argument: 'minProbability',
         });
       }
-      const watched = userIds ? new Set(userIds.map((id) => parseId(id, 'user'))) : null;
+      const watched = userIds ? [...new Set(userIds.map((id) => parseId(id, 'user')))] : null;
       const min = minProbability ?? 0;
+      // Filed under the watched ids: an update reaches only the subscriptions that watch its user.
       return (context as AppContext).services.pubSub.subscribeWhere(
         RiskTopic.RISK_UPDATED,
-        (p: RiskUpdatedPayload) =>
-          p.probability >= min && (watched === null || watched.has(p.userId)),
+        (p: RiskUpdatedPayload) => p.probability >= min,
+        watched,
       );
     },
   })
