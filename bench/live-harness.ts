@@ -207,6 +207,8 @@ export async function startLiveHarness(options: {
     API_KEYS: `admin:${BENCH_KEY}`,
     AUTO_TRAIN: 'false',
     MAX_SUBSCRIPTIONS_PER_SOCKET: '5',
+    // Every bench subscriber connects with the one bench key.
+    WS_MAX_SOCKETS_PER_CLIENT: String(Math.max(100, options.subscribers)),
     ...options.env,
   });
   const tracker = new Tracker();
