@@ -9,6 +9,8 @@ import {
   syntheticChurn,
   type DeepEpochLogs,
 } from '../../src/ml';
+import { isPlainMlp } from '../../src/ml/models/deep-churn-plain';
+import * as tf from '@tensorflow/tfjs';
 
 // Part of the signal (the activity trend) is only in the daily sequence; oracle AUC ~0.85.
 const data = syntheticChurn(2400, 21, { days: 28 });
@@ -49,6 +51,26 @@ describe('DeepChurn', () => {
   afterAll(() => {
     plain.dispose();
     withSeq.dispose();
+  });
+
+  it('serves an MLP in plain float64, as the tfjs network computes it', () => {
+    const t = plain.preprocessor.transform({
+      ...test,
+      sequence: undefined,
+      sequenceChannels: undefined,
+    });
+    const xs = [
+      tf.tensor2d(t.numeric, [t.n, t.numericWidth]),
+      ...t.categorical.map((c) => tf.tensor2d(c, [t.n, 1], 'int32')),
+    ];
+    const y = plain.model.predict(xs) as tf.Tensor;
+    const network = y.dataSync();
+    tf.dispose([...xs, y]);
+    const served = plain.predictProba(test);
+    expect(isPlainMlp(plain)).toBe(true);
+    expect(isPlainMlp(withSeq)).toBe(false);
+    expect(served).toHaveLength(t.n);
+    for (let i = 0; i < t.n; i++) expect(Math.abs(served[i] - network[i])).toBeLessThan(1e-5);
   });
 
   it('clears quality floors, and the sequence branch finds the trend', () => {

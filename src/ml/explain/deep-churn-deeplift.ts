@@ -21,91 +21,23 @@
  */
 import type { FeatureMatrix } from '../data/dataset';
 import type { DeepChurn } from '../models/deep-churn';
+import {
+  denseInto,
+  inputOf,
+  isPlainMlp,
+  plainDeepChurn,
+  type PlainDeepChurn,
+} from '../models/deep-churn-plain';
+
+export { plainDeepChurn, type PlainDeepChurn } from '../models/deep-churn-plain';
+
+/** Whether DeepLIFT here handles the network: a ReLU MLP without a sequence (isPlainMlp). */
+export function supportsDeepLift(model: DeepChurn): boolean {
+  return isPlainMlp(model);
+}
 import { completenessError, type Explanation } from './explanation';
 import { numericInputGroups } from './feature-groups';
 import { assertBaselineMatches, type TrainingBaseline } from './training-baseline';
-
-/** One dense layer: out = act(in · kernel + bias). kernel is row-major [inputs, units]. */
-interface DenseLayer {
-  inputs: number;
-  units: number;
-  kernel: Float64Array;
-  bias: Float64Array;
-}
-
-/** The MLP's weights as plain arrays: the embeddings, the ReLU layers, the linear logit layer. */
-export interface PlainDeepChurn {
-  numericWidth: number;
-  /** Per categorical field, [card, dim] row-major. */
-  embeddings: { card: number; dim: number; table: Float64Array }[];
-  hidden: DenseLayer[];
-  output: DenseLayer;
-  /** Width of the concatenated input: numericWidth + Σ dim. */
-  width: number;
-}
-
-const plainCache = new WeakMap<DeepChurn, PlainDeepChurn>();
-
-/** The layers of the MLP that buildNetwork makes; dropout is the identity at inference. */
-const MLP_LAYER = /^(numeric|concat|churn|(cat|emb|emb_flat)_\d+|(hidden|dropout)_\d+)$/;
-
-/**
- * Whether the network is an MLP DeepLIFT handles here: only the layers buildNetwork makes for one
- * (no sequence branch, nothing unknown), ReLU hidden layers.
- */
-export function supportsDeepLift(model: DeepChurn): boolean {
-  // Asked on every scored batch: the answer is the model's, read once.
-  let supported = supportCache.get(model);
-  if (supported === undefined) {
-    supported =
-      model.model.layers.every((l) => MLP_LAYER.test(l.name)) &&
-      model.model.layers
-        .filter((l) => /^hidden_\d+$/.test(l.name))
-        .every((l) => (l.getConfig() as { activation?: string }).activation === 'relu');
-    supportCache.set(model, supported);
-  }
-  return supported;
-}
-
-const supportCache = new WeakMap<DeepChurn, boolean>();
-
-/** The network's weights, read once per model. */
-export function plainDeepChurn(model: DeepChurn): PlainDeepChurn {
-  const cached = plainCache.get(model);
-  if (cached) return cached;
-  const net = model.model;
-  const names = new Set(net.layers.map((l) => l.name));
-  const pre = model.preprocessor;
-  const numericWidth = names.has('numeric') ? pre.numericColumns.length : 0;
-  const embeddings = pre.cardinalities.map((card, f) => {
-    const [table] = net.getLayer(`emb_${f}`).getWeights();
-    const [rows, dim] = table.shape as [number, number];
-    if (rows !== card) throw new Error(`emb_${f} has ${rows} rows, the vocabulary ${card}`);
-    return { card, dim, table: Float64Array.from(table.dataSync()) };
-  });
-  const dense = (name: string): DenseLayer => {
-    const [kernel, bias] = net.getLayer(name).getWeights();
-    const [inputs, units] = kernel.shape as [number, number];
-    return {
-      inputs,
-      units,
-      kernel: Float64Array.from(kernel.dataSync()),
-      bias: Float64Array.from(bias.dataSync()),
-    };
-  };
-  const hidden: DenseLayer[] = [];
-  for (let k = 0; names.has(`hidden_${k}`); k++) hidden.push(dense(`hidden_${k}`));
-  const output = dense('churn');
-  const width = numericWidth + embeddings.reduce((s, e) => s + e.dim, 0);
-  const plain = { numericWidth, embeddings, hidden, output, width };
-  let inputs = width;
-  for (const layer of [...hidden, output]) {
-    if (layer.inputs !== inputs) throw new Error('internal: DeepChurn layers do not chain');
-    inputs = layer.units;
-  }
-  plainCache.set(model, plain);
-  return plain;
-}
 
 /** Pre-activations of every layer and the ReLU outputs of the hidden ones, for one input. */
 interface Trace {
@@ -115,24 +47,13 @@ interface Trace {
   a: Float64Array[];
 }
 
-function dense(layer: DenseLayer, input: Float64Array, out: Float64Array): void {
-  const { inputs, units, kernel, bias } = layer;
-  out.set(bias);
-  for (let i = 0; i < inputs; i++) {
-    const x = input[i];
-    if (x === 0) continue;
-    const row = i * units;
-    for (let j = 0; j < units; j++) out[j] += x * kernel[row + j];
-  }
-}
-
 function trace(net: PlainDeepChurn, input: Float64Array): Trace {
   const z: Float64Array[] = [];
   const a: Float64Array[] = [input];
   let h = input;
   for (const layer of net.hidden) {
     const pre = new Float64Array(layer.units);
-    dense(layer, h, pre);
+    denseInto(layer, h, pre);
     const post = new Float64Array(layer.units);
     for (let j = 0; j < layer.units; j++) post[j] = pre[j] > 0 ? pre[j] : 0;
     z.push(pre);
@@ -140,27 +61,9 @@ function trace(net: PlainDeepChurn, input: Float64Array): Trace {
     h = post;
   }
   const logit = new Float64Array(1);
-  dense(net.output, h, logit);
+  denseInto(net.output, h, logit);
   z.push(logit);
   return { z, a };
-}
-
-/** The concatenated input of row i of the transformed features. */
-function inputOf(
-  net: PlainDeepChurn,
-  numeric: ArrayLike<number>,
-  categorical: ArrayLike<number>[],
-  i: number,
-  out: Float64Array,
-): void {
-  const w = net.numericWidth;
-  for (let k = 0; k < w; k++) out[k] = numeric[i * w + k];
-  let at = w;
-  net.embeddings.forEach((e, f) => {
-    const c = categorical[f][i];
-    for (let d = 0; d < e.dim; d++) out[at + d] = e.table[c * e.dim + d];
-    at += e.dim;
-  });
 }
 
 /** The baseline input: numeric training means, then each field's frequency-weighted mean embedding. */

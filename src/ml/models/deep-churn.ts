@@ -16,11 +16,13 @@ import { ensureBackend } from '../backend';
 import { selectLabels, selectRows, validateFeatureMatrix, type FeatureMatrix } from '../data/dataset';
 import { stratifiedSplit } from '../data/folds';
 import { Preprocessor, type PreprocessorOptions, type TransformedFeatures } from '../data/preprocess';
+import { sigmoid } from '../calibration/platt';
 import { logLoss } from '../metrics/calibration-metrics';
 import { rocAuc } from '../metrics/ranking';
 import { createRng, permutation } from '../random';
 import { ARTIFACT_FORMAT_VERSION, assertArtifacts, loadLayersModel, saveLayersModel, type LayersModelJson, type ModelArtifacts } from './artifacts';
 import { buildNetwork } from './deep-churn-network';
+import { isPlainMlp, plainLogits } from './deep-churn-plain';
 
 export interface DeepEpochLogs {
   /** Mean training loss over the epoch's batches (nats). */
@@ -204,7 +206,10 @@ export class DeepChurn {
     const f = this.options.useSequence
       ? features
       : { ...features, sequence: undefined, sequenceChannels: undefined };
-    return predictTransformed(this.preprocessor, this.model, this.preprocessor.transform(f));
+    const t = this.preprocessor.transform(f);
+    // An MLP runs in plain float64 (deep-churn-plain.ts); a sequence branch needs tfjs.
+    if (isPlainMlp(this)) return plainLogits(this, t).map(sigmoid);
+    return predictTransformed(this.preprocessor, this.model, t);
   }
 
   async toArtifacts(): Promise<ModelArtifacts<DeepModelJson>> {
