@@ -7,13 +7,13 @@ import {
   alsSettings,
   collaborativeCandidate,
   fitRecommender,
-  itemFeaturesFromLists,
   refinementFits,
   searchAls,
   syntheticTastes,
   RECOMMENDER_FIT_DEFAULTS,
   type AlsSettings,
 } from '../../src/ml/recommend';
+import { tasteSide } from '../factories/taste-world';
 
 describe('searchAls', () => {
   /** A peaked surface with its top at λ = 100, α = 2.9 (two steps up, two steps down). */
@@ -77,16 +77,8 @@ describe('ALS codes', () => {
 
 describe('fitRecommender refinement', () => {
   const world = syntheticTastes({ users: 200, items: 120, meanInteractions: 20, seed: 4 });
-  const side = {
-    features: itemFeaturesFromLists(
-      world.itemGenres,
-      world.genreNames.length,
-      world.itemTags,
-      world.tagNames.length,
-    ),
-    titles: null,
-    kinds: world.itemKinds,
-  };
+  // Without title texts: the content source plays no part in choosing the collaborative model.
+  const side = { ...tasteSide(world), titles: null };
 
   it('runs on small data with auto candidates only, and serves the best it validated', async () => {
     const x = world.interactions;

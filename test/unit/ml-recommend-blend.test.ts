@@ -5,7 +5,6 @@
 import {
   evaluateServed,
   fitRecommender,
-  itemFeaturesFromLists,
   learnBlend,
   latestHoldout,
   randomSplitProtocol,
@@ -18,22 +17,10 @@ import {
   type SourceCode,
   type RandomSplitReport,
 } from '../../src/ml/recommend';
+import { tasteSide } from '../factories/taste-world';
 
 const world = syntheticTastes({ users: 300, items: 200, meanInteractions: 25, seed: 1 });
-const side = {
-  features: itemFeaturesFromLists(
-    world.itemGenres,
-    world.genreNames.length,
-    world.itemTags,
-    world.tagNames.length,
-  ),
-  titles: world.itemGenres.map((g, i) => ({
-    genres: g.map((x) => world.genreNames[x]),
-    tags: world.itemTags[i].map((t) => world.tagNames[t]),
-    description: world.descriptions[i],
-  })),
-  kinds: world.itemKinds,
-};
+const side = tasteSide(world);
 
 /** A case whose relevant item is ranked first by source `best` and last by the others. */
 function caseFavouring(best: SourceCode, historySize: number): BlendCase {

@@ -17,14 +17,10 @@ import {
   type RandomSplitReport,
   type LeaveLatestOutReport,
 } from '../../src/ml/recommend';
+import { tasteSide } from '../factories/taste-world';
 
 const world = syntheticTastes({ users: 300, items: 200, meanInteractions: 25, seed: 1 });
-const features = itemFeaturesFromLists(
-  world.itemGenres,
-  world.genreNames.length,
-  world.itemTags,
-  world.tagNames.length,
-);
+const { features } = tasteSide(world);
 const split = randomSplitProtocol(world.interactions, { seed: 2 });
 const fast = { epochs: 15, seed: 4 };
 

@@ -12,7 +12,6 @@ import {
   blendWeights,
   describeReason,
   interactionsFromRows,
-  itemFeaturesFromLists,
   itemGenres,
   nearestUsers,
   predictedCompletion,
@@ -23,20 +22,11 @@ import {
   type HybridParts,
   type Recommendation,
 } from '../../src/ml/recommend';
+import { tasteSide } from '../factories/taste-world';
 
 const DAY = 86400;
 const world = syntheticTastes({ users: 200, items: 150, meanInteractions: 20, seed: 7 });
-const features = itemFeaturesFromLists(
-  world.itemGenres,
-  world.genreNames.length,
-  world.itemTags,
-  world.tagNames.length,
-);
-const titles = world.itemGenres.map((g, i) => ({
-  genres: g.map((x) => world.genreNames[x]),
-  tags: world.itemTags[i].map((t) => world.tagNames[t]),
-  description: world.descriptions[i],
-}));
+const { features, titles } = tasteSide(world);
 let now = 0;
 for (const t of world.interactions.timestamps) now = Math.max(now, t);
 const series = Array.from(world.itemKinds.keys()).filter((i) => world.itemKinds[i] === SERIES);
