@@ -1,7 +1,8 @@
 /**
- * An EventTarget wrapper that counts attached listeners and prefixes topic names. The count is how
- * tests (and /healthz) see that unsubscribing released every listener; the prefix lets deployments
- * share one Redis.
+ * An EventTarget wrapper that counts attached listeners and prefixes topic names. The listeners are
+ * the TopicRouter's, one per topic with subscriptions; the count is how tests see that the last
+ * subscription of a topic released it (/healthz counts subscriptions, TopicRouter's own count). The
+ * prefix lets deployments share one Redis.
  */
 export interface TopicEventTarget {
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void;
@@ -47,10 +48,5 @@ export class CountingEventTarget implements TopicEventTarget {
   /** Listeners attached now, over every topic. */
   listenerCount(): number {
     return this.count;
-  }
-
-  /** Topics with at least one listener. */
-  topicCount(): number {
-    return this.listeners.size;
   }
 }
