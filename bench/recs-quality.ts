@@ -80,20 +80,22 @@ interface World {
 const say = (m: string) => process.stderr.write(`bench:recs-quality: ${m}\n`);
 
 /** The MovieLens folder of this run (the synthetic one written once), or null for a seeded world. */
-const movieLensDir = (() => {
-  let dir: string | null | undefined;
-  return (): string | null => {
-    if (dir !== undefined) return dir;
-    if (MOVIELENS) return (dir = path.resolve(MOVIELENS));
-    if (!MOVIELENS_SYNTHETIC) return (dir = null);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-ml100k-synthetic-'));
-    const n = writeSyntheticMl100k(dir, 1);
-    say(
-      `wrote a synthetic ml-100k folder: ${n.users} users, ${n.titles} titles, ${n.ratings} ratings`,
-    );
-    return dir;
-  };
-})();
+let movieLensFolder: string | null | undefined;
+/** The synthetic folder this run wrote (removed at the end), if any. */
+let writtenFolder: string | null = null;
+function movieLensDir(): string | null {
+  if (movieLensFolder !== undefined) return movieLensFolder;
+  if (MOVIELENS) return (movieLensFolder = path.resolve(MOVIELENS));
+  if (!MOVIELENS_SYNTHETIC) return (movieLensFolder = null);
+  movieLensFolder = writtenFolder = fs.mkdtempSync(
+    path.join(os.tmpdir(), 'churn-ml100k-synthetic-'),
+  );
+  const n = writeSyntheticMl100k(writtenFolder, 1);
+  say(
+    `wrote a synthetic ml-100k folder: ${n.users} users, ${n.titles} titles, ${n.ratings} ratings`,
+  );
+  return movieLensFolder;
+}
 
 /** `churn import-movielens DIR` into the database, as an operator runs it. */
 function importMovieLens(url: string, dir: string): void {
@@ -378,8 +380,7 @@ async function main(): Promise<void> {
 
 main()
   .finally(() => {
-    if (MOVIELENS_SYNTHETIC && movieLensDir())
-      fs.rmSync(movieLensDir()!, { recursive: true, force: true });
+    if (writtenFolder) fs.rmSync(writtenFolder, { recursive: true, force: true });
   })
   .catch((err) => {
     process.stderr.write(
