@@ -81,9 +81,13 @@ export function responseStatusRules(): ApolloServerPlugin<AppContext> {
             result.data === undefined &&
             (result.errors?.length ?? 0) > 0 &&
             result.errors!.every((e) => REQUEST_ERROR_CODES.has(e.extensions?.code));
-          const legacy =
-            responseMediaType(request.http?.headers.get('accept')) === APPLICATION_JSON;
-          if (requestError && legacy && response.http.status === 400) response.http.status = 200;
+          // Negotiated only when it matters: most responses are not request errors.
+          if (
+            requestError &&
+            response.http.status === 400 &&
+            responseMediaType(request.http?.headers.get('accept')) === APPLICATION_JSON
+          )
+            response.http.status = 200;
         },
       };
     },

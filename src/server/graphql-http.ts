@@ -2,21 +2,23 @@
  * /graphql over HTTP, the API's hot path, on node:http without Express. Express 5's router and
  * `res.send` (an ETag hash and a freshness check per response) cost about as much as Apollo's whole
  * request pipeline on a short query: a JSON handler on plain node:http answered 3–6× the requests of
- * the same handler inside an Express app (2 cores). The connect-style middlewares
- * the request needs stay what they were (compression, cors, body-parser's JSON reader via
- * `express.json`); only the routing and the response writing are ours. Every other path (the IDE,
- * the dashboard, /healthz, /metrics, 404s) is still Express.
+ * the same handler inside an Express app (2 cores). The connect-style middlewares the request needs
+ * stay what they were (cors, body-parser's JSON reader via `express.json`); the routing and the
+ * response writing are ours, compression included (response-compression.ts: Apollo hands over the
+ * whole body at once, so it is compressed in one call off the event loop instead of through a
+ * wrapped response stream). Every other path (the IDE, the dashboard, /healthz, /metrics, 404s) is
+ * still Express.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import accepts from 'accepts';
-import compression from 'compression';
 import cors from 'cors';
 import express from 'express';
 import type { AppContext } from '../api/context';
 import type { Logger } from '../common/logger';
 import { TransportErrorCode } from './error-codes';
 import { answerRequestError, sendJsonError } from './http-errors';
+import { appendVary, sendCompressible } from './response-compression';
 import { countHttpResponse } from './server-metrics';
 
 type Next = (err?: unknown) => void;
@@ -47,16 +49,22 @@ export function isGraphqlRequest(req: IncomingMessage, ideServed: boolean): bool
 export function graphqlHttpHandler(
   options: GraphqlHttpOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const corsStep = cors({
+    // Same-origin requests carry no Origin or their own; other pages only from the allow-list.
+    origin: (origin, done) =>
+      done(null, origin === undefined || options.corsOrigins.includes(origin)),
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight'],
+    maxAge: 600,
+  }) as Middleware;
   const steps: Middleware[] = [
-    compression() as Middleware,
-    cors({
-      // Same-origin requests carry no Origin or their own; other pages only from the allow-list.
-      origin: (origin, done) =>
-        done(null, origin === undefined || options.corsOrigins.includes(origin)),
-      methods: ['GET', 'POST'],
-      allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight'],
-      maxAge: 600,
-    }) as Middleware,
+    // Without an Origin header (servers, scripts, same-origin pages) cors would only add the Vary.
+    (req, res, next) => {
+      if (req.headers.origin !== undefined || req.method === 'OPTIONS')
+        return corsStep(req, res, next);
+      appendVary(res, 'Origin');
+      next();
+    },
     // cors answers the preflights of allowed origins; the rest are refused here, not by CSRF checks.
     (req, res, next) =>
       req.method === 'OPTIONS'
@@ -129,13 +137,10 @@ async function execute(
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
-    res.setHeader('content-length', Buffer.byteLength(response.body.string));
-    res.end(response.body.string);
+    await sendCompressible(req, res, response.body.string);
     return;
   }
-  for await (const chunk of response.body.asyncIterator) {
-    res.write(chunk);
-    (res as ServerResponse & { flush?: () => void }).flush?.();
-  }
+  // Incremental delivery: each part as it comes, uncompressed (a part is small and must not wait).
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
 }

@@ -84,7 +84,19 @@ export function observeSocketClosed(code: number): void {
   socketCloses.inc({ code: closeCodeLabel(String(code)) });
 }
 
+/** Root fields per parsed document and operation name (Apollo reuses the parsed document). */
+const rootFieldsCache = new WeakMap<DocumentNode, Map<string, string[]>>();
+
 export function rootFieldsOf(document: DocumentNode | undefined, name?: string | null): string[] {
+  if (!document) return [];
+  let byName = rootFieldsCache.get(document);
+  if (!byName) rootFieldsCache.set(document, (byName = new Map()));
+  let fields = byName.get(name ?? '');
+  if (!fields) byName.set(name ?? '', (fields = readRootFields(document, name)));
+  return fields;
+}
+
+function readRootFields(document: DocumentNode | undefined, name?: string | null): string[] {
   const operation = document ? getOperationAST(document, name) : null;
   return (operation?.selectionSet.selections ?? []).flatMap((s) =>
     s.kind === 'Field' ? [s.name.value] : [],

@@ -6,6 +6,7 @@
  * validate against the schema, and stays well under 2 MB compressed.
  */
 import http from 'node:http';
+import zlib from 'node:zlib';
 import { parse, validate } from 'graphql';
 import type { App } from '../../src/app/start-app';
 import { createAppPubSub } from '../../src/pubsub/pubsub';
@@ -102,6 +103,44 @@ describe('production posture', () => {
       body: JSON.stringify({ query: '{ __schema { types { name description } } }' }),
     });
     expect(res.headers.get('content-encoding')).toBe('gzip');
+  });
+
+  it('compresses /graphql answers of 1 KB or more for clients that accept an encoding', async () => {
+    const post = (query: string, headers: Record<string, string>) =>
+      new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        const body = JSON.stringify({ query });
+        const req = http.request(
+          `${dev.url}/graphql`,
+          { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const large = '{ __schema { types { name description } } }';
+    const plain = await post(large, {});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(Number(plain.headers['content-length'])).toBe(plain.body.length);
+    expect(plain.headers.vary).toMatch(/Origin/);
+    expect(plain.headers.vary).toMatch(/Accept-Encoding/);
+    for (const [accept, encoding, decode] of [
+      ['gzip', 'gzip', zlib.gunzipSync],
+      ['br;q=1, gzip;q=0.5', 'br', zlib.brotliDecompressSync],
+      ['deflate', 'deflate', zlib.inflateSync],
+    ] as const) {
+      const packed = await post(large, { 'accept-encoding': accept });
+      expect(packed.headers['content-encoding']).toBe(encoding);
+      expect(Number(packed.headers['content-length'])).toBe(packed.body.length);
+      expect(packed.body.length).toBeLessThan(plain.body.length / 2);
+      expect(decode(packed.body).toString('utf8')).toBe(plain.body.toString('utf8'));
+    }
+    const small = await post('{ __typename }', { 'accept-encoding': 'gzip' });
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(small.body.toString('utf8'))).toEqual({ data: { __typename: 'Query' } });
   });
 });
 
