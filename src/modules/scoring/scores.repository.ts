@@ -120,8 +120,12 @@ export function writeScoresCtes(first: number, goneParam: string, gate?: string)
      WHERE v.top_features IS NOT NULL
     RETURNING 1),
   -- Joined from v so that a generic plan probes user_risk by key per score (an array parameter it
-  -- cannot size made it scan the whole table).
-  old_risk AS (SELECT r.user_id, r.risk_level, r.probability FROM v JOIN user_risk r ON r.user_id = v.user_id),
+  -- cannot size made it scan the whole table). MATERIALIZED: inlined into \`totals\` below, the planner
+  -- pushed the filter on \`risk\` into a scan of user_risk and ran that scan once per score of the
+  -- batch (a nested loop over v: batch × subscribers rows filtered, most of PostgreSQL's CPU per live
+  -- event at 5,000 subscribers).
+  old_risk AS MATERIALIZED (
+    SELECT r.user_id, r.risk_level, r.probability FROM v JOIN user_risk r ON r.user_id = v.user_id),
   risk AS (
     INSERT INTO user_risk (user_id, score_id, probability, risk_level, model_version, scored_at)
     SELECT user_id, id, probability, risk_level, model_version, scored_at FROM s ORDER BY user_id
@@ -136,8 +140,8 @@ export function writeScoresCtes(first: number, goneParam: string, gate?: string)
     UPDATE risk_level_totals t SET users = t.users + d.n, probability_sum = t.probability_sum + d.p
       FROM (SELECT level, sum(n)::int AS n, sum(p) AS p FROM (
               SELECT risk_level AS level, 1 AS n, probability AS p FROM risk
-              UNION ALL SELECT o.risk_level, -1, -o.probability FROM old_risk o
-                         WHERE o.user_id = ANY(ARRAY(SELECT user_id FROM risk))
+              UNION ALL SELECT o.risk_level, -1, -o.probability
+                          FROM old_risk o JOIN risk n ON n.user_id = o.user_id
               UNION ALL SELECT risk_level, -1, -probability FROM gone) x GROUP BY level) d
      WHERE t.risk_level = d.level
     RETURNING 1)`;
