@@ -18,9 +18,9 @@ export const COMPRESS_MIN_BYTES = 1024;
 const AVAILABLE = ['br', 'gzip', 'deflate', 'identity'];
 const PREFERRED = ['br', 'gzip'];
 
-const compressors: Record<string, (body: Buffer) => Promise<Buffer>> = {
+const compressors: Record<string, (body: string) => Promise<Buffer>> = {
   br: (
-    (compress) => (body: Buffer) =>
+    (compress) => (body: string) =>
       compress(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } })
   )(promisify(zlib.brotliCompress)),
   gzip: promisify(zlib.gzip),
@@ -61,10 +61,15 @@ export async function sendCompressible(
   text: string,
 ): Promise<void> {
   appendVary(res, 'Accept-Encoding');
-  const body = Buffer.from(text, 'utf8');
-  const encoding = chooseEncoding(req, body.length);
-  const sent = encoding ? await compressors[encoding](body) : body;
-  if (encoding) res.setHeader('content-encoding', encoding);
-  res.setHeader('content-length', sent.length);
-  res.end(sent);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const encoding = chooseEncoding(req, bytes);
+  if (encoding === null) {
+    res.setHeader('content-length', bytes);
+    res.end(text);
+    return;
+  }
+  const packed = await compressors[encoding](text);
+  res.setHeader('content-encoding', encoding);
+  res.setHeader('content-length', packed.length);
+  res.end(packed);
 }

@@ -96,8 +96,8 @@ export function rootFieldsOf(document: DocumentNode | undefined, name?: string |
   return fields;
 }
 
-function readRootFields(document: DocumentNode | undefined, name?: string | null): string[] {
-  const operation = document ? getOperationAST(document, name) : null;
+function readRootFields(document: DocumentNode, name?: string | null): string[] {
+  const operation = getOperationAST(document, name);
   return (operation?.selectionSet.selections ?? []).flatMap((s) =>
     s.kind === 'Field' ? [s.name.value] : [],
   );
