@@ -47,4 +47,24 @@ describe('the schema', () => {
     const schema = await buildAppSchema(createAppPubSub());
     expect(undescribed(schema)).toEqual([]);
   });
+
+  it('reads plain fields as properties and keeps the field resolvers', async () => {
+    const schema = await buildAppSchema(createAppPubSub());
+    const fields = (name: string) => {
+      const type = schema.getType(name);
+      if (!isObjectType(type)) throw new Error(`${name} is not an object type`);
+      return type.getFields();
+    };
+    for (const [type, field] of [
+      ['User', 'plan'],
+      ['UserConnection', 'edges'],
+      ['UserEdge', 'node'],
+      ['ChurnScore', 'probability'],
+    ])
+      expect({ field: `${type}.${field}`, resolve: fields(type)[field].resolve }).toEqual({
+        field: `${type}.${field}`,
+        resolve: undefined,
+      });
+    expect(fields('User').churnScore.resolve).toEqual(expect.any(Function));
+  });
 });
