@@ -18,11 +18,11 @@ export const COMPRESS_MIN_BYTES = 1024;
 const AVAILABLE = ['br', 'gzip', 'deflate', 'identity'];
 const PREFERRED = ['br', 'gzip'];
 
+const brotli = promisify(zlib.brotliCompress);
+const BROTLI = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } };
+
 const compressors: Record<string, (body: string) => Promise<Buffer>> = {
-  br: (
-    (compress) => (body: string) =>
-      compress(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } })
-  )(promisify(zlib.brotliCompress)),
+  br: (body) => brotli(body, BROTLI),
   gzip: promisify(zlib.gzip),
   deflate: promisify(zlib.deflate),
 };
@@ -51,7 +51,7 @@ export function chooseEncoding(req: IncomingMessage, bytes: number): string | nu
     options: { preferred: readonly string[] },
   ) => string | undefined;
   const encoding = negotiate.call(new Negotiator(req), AVAILABLE, { preferred: PREFERRED });
-  return encoding && encoding in compressors ? encoding : null;
+  return encoding && Object.hasOwn(compressors, encoding) ? encoding : null;
 }
 
 /** Ends `res` with `text`, compressed when the client accepts an encoding and it is worth it. */

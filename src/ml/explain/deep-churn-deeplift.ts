@@ -28,6 +28,9 @@ import {
   plainDeepChurn,
   type PlainDeepChurn,
 } from '../models/deep-churn-plain';
+import { completenessError, type Explanation } from './explanation';
+import { numericInputGroups } from './feature-groups';
+import { assertBaselineMatches, type TrainingBaseline } from './training-baseline';
 
 export { plainDeepChurn, type PlainDeepChurn } from '../models/deep-churn-plain';
 
@@ -35,9 +38,6 @@ export { plainDeepChurn, type PlainDeepChurn } from '../models/deep-churn-plain'
 export function supportsDeepLift(model: DeepChurn): boolean {
   return isPlainMlp(model);
 }
-import { completenessError, type Explanation } from './explanation';
-import { numericInputGroups } from './feature-groups';
-import { assertBaselineMatches, type TrainingBaseline } from './training-baseline';
 
 /** Pre-activations of every layer and the ReLU outputs of the hidden ones, for one input. */
 interface Trace {

@@ -28,6 +28,7 @@ export interface PlainDeepChurn {
 }
 
 const plainCache = new WeakMap<DeepChurn, PlainDeepChurn>();
+const supportCache = new WeakMap<DeepChurn, boolean>();
 
 /** The layers of the MLP that buildNetwork makes; dropout is the identity at inference. */
 const MLP_LAYER = /^(numeric|concat|churn|(cat|emb|emb_flat)_\d+|(hidden|dropout)_\d+)$/;
@@ -49,8 +50,6 @@ export function isPlainMlp(model: DeepChurn): boolean {
   }
   return supported;
 }
-
-const supportCache = new WeakMap<DeepChurn, boolean>();
 
 /** The network's weights, read once per model. */
 export function plainDeepChurn(model: DeepChurn): PlainDeepChurn {
@@ -119,7 +118,6 @@ export function inputOf(
     at += e.dim;
   });
 }
-
 
 /** Logits of transformed rows. Throws for a network isPlainMlp refuses. Shape: [t.n]. */
 export function plainLogits(model: DeepChurn, t: TransformedFeatures): Float64Array {

@@ -122,8 +122,8 @@ export function writeScoresCtes(first: number, goneParam: string, gate?: string)
   -- Joined from v so that a generic plan probes user_risk by key per score (an array parameter it
   -- cannot size made it scan the whole table). MATERIALIZED: inlined into \`totals\` below, the planner
   -- pushed the filter on \`risk\` into a scan of user_risk and ran that scan once per score of the
-  -- batch (a nested loop over v: batch × subscribers rows filtered, most of PostgreSQL's CPU per live
-  -- event at 5,000 subscribers).
+  -- batch (a nested loop over v: batch × subscribers rows filtered; seen on a 1,000-subscriber world,
+  -- a plan that grows with the table).
   old_risk AS MATERIALIZED (
     SELECT r.user_id, r.risk_level, r.probability FROM v JOIN user_risk r ON r.user_id = v.user_id),
   risk AS (
