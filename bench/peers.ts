@@ -12,10 +12,13 @@
  * 2. The synthetic world (default: 5,000 × 180 days, seed 42): the training pipeline's rows exported
  *    row for row (the project's own features, training snapshots → evaluation half of the validation
  *    snapshot); the peers fit on the training rows and score the evaluation half our models are
- *    reported on.
+ *    reported on. Then the same peers again with four more columns: the posterior of the world's
+ *    latent engagement from a particle filter that knows the simulator's dynamics
+ *    (bench/peers-engagement-filter.ts), the most an engagement feature built from viewing could
+ *    know, to show how much of the gap to the oracle such knowledge closes.
  *
  * Writes bench/results/peers.json. Flags: --quick (3 folds, 2 repeats, a 1,500 × 120 world),
- * --skip-world, --skip-telco.
+ * --users N (world size), --skip-world, --skip-telco.
  */
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
@@ -49,6 +52,7 @@ import type { LabelledFeatureRow } from '../src/modules/features/feature.service
 import { splitValidation } from '../src/modules/training/training-sets';
 import { createAppPubSub } from '../src/pubsub/pubsub';
 import { createServices } from '../src/app/services';
+import { engagementFilter, epochDay, FILTER_COLUMNS } from './peers-engagement-filter';
 import { benchPool, createBenchDatabase, ROOT, table, writeResults } from './support';
 
 const QUICK = process.argv.includes('--quick');
@@ -58,6 +62,18 @@ const HOLDOUT = 0.3;
 const SEED = 42;
 const TELCO_CSV = path.join(ROOT, '..', 'shared', 'data', 'telco', 'telco-train.csv');
 const PEERS_PY = path.join(ROOT, 'bench', 'peers', 'sklearn_peers.py');
+
+/** The value after `name` on the command line, as a positive integer, or undefined. */
+function numberFlag(name: string): number | undefined {
+  const at = process.argv.indexOf(name);
+  if (at < 0) return undefined;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value <= 0) {
+    process.stderr.write(`bench:peers: ${name} needs a positive whole number\n`);
+    process.exit(2);
+  }
+  return value;
+}
 
 const say = (message: string) => process.stderr.write(`\nbench:peers: ${message}\n`);
 const print = (text: string) => process.stdout.write(`\n${text}\n`);
@@ -245,7 +261,7 @@ async function telco(python: string | null, dir: string): Promise<Record<string,
 }
 
 async function world(python: string | null, dir: string): Promise<Record<string, unknown>> {
-  const users = QUICK ? 1500 : 5000;
+  const users = numberFlag('--users') ?? (QUICK ? 1500 : 5000);
   const days = QUICK ? 120 : 180;
   const db = await createBenchDatabase();
   const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-bench-peers-'));
@@ -271,15 +287,20 @@ async function world(python: string | null, dir: string): Promise<Record<string,
       // The very rows the pipeline trained and evaluated on, feature for feature.
       const plan = summary.plan;
       const trainRows: LabelledFeatureRow[] = [];
-      for (const t of plan.train)
-        trainRows.push(...(await services.features.batchAt(t, plan.horizonDays)));
+      const trainDays: number[] = [];
+      for (const t of plan.train) {
+        const rows = await services.features.batchAt(t, plan.horizonDays);
+        trainRows.push(...rows);
+        trainDays.push(...rows.map(() => epochDay(t)));
+      }
       const valRows = await services.features.batchAt(plan.validation, plan.horizonDays);
       const { evalIdx } = splitValidation(valRows);
       const evalRows = evalIdx.map((i) => valRows[i]);
-      const write = (file: string, rows: LabelledFeatureRow[]) =>
+      const evalDays = evalRows.map(() => epochDay(plan.validation));
+      const write = (file: string, rows: LabelledFeatureRow[], features = toFeatureMatrix(rows)) =>
         writeCsv(
           file,
-          toFeatureMatrix(rows),
+          features,
           rows.map((r) => r.label),
           rows.map((_, i) => i),
         );
@@ -296,9 +317,40 @@ async function world(python: string | null, dir: string): Promise<Record<string,
       say(
         `world: the peers on ${trainRows.length} training rows → ${evalRows.length} evaluation rows`,
       );
-      const peers = runPeers(python, [task], dir);
+      // The same rows with the world's latent engagement as well as the sittings reveal it.
+      const posterior = await engagementFilter(
+        pool,
+        python,
+        dir,
+        [...plan.train, plan.validation],
+        say,
+      );
+      const withPosterior = (rows: LabelledFeatureRow[], days: number[]): FeatureMatrix => {
+        const m = toFeatureMatrix(rows);
+        const missing = FILTER_COLUMNS.map(() => null);
+        return {
+          ...m,
+          numeric: m.numeric.map((r, i) => [
+            ...Array.from(r),
+            ...(posterior.get(`${rows[i].userId}|${days[i]}`) ?? missing),
+          ]),
+          numericNames: [...m.numericNames, ...FILTER_COLUMNS],
+        };
+      };
+      const filtered: Task = {
+        ...task,
+        name: 'world-filter',
+        train: path.join(dir, 'world-filter-train.csv'),
+        test: path.join(dir, 'world-filter-eval.csv'),
+        numeric: [...NUMERIC_FEATURES, ...FILTER_COLUMNS],
+      };
+      write(filtered.train, trainRows, withPosterior(trainRows, trainDays));
+      write(filtered.test, evalRows, withPosterior(evalRows, evalDays));
+      const peers = runPeers(python, [task, filtered], dir);
       versions = peers.versions;
       addPeers(scores, peers.results, ['world']);
+      for (const [model, r] of Object.entries(peers.results['world-filter']))
+        add(scores, `${model} + engagement filter`, r.auc, r.brier);
     }
     print(
       `World (${users} × ${days}, seed ${SEED}): evaluation half of the ${summary.plan.validation.toISOString().slice(0, 10)} snapshot, ` +

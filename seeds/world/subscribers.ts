@@ -17,6 +17,17 @@ const PRE_WINDOW_SHARE = 0.55;
 const PRE_TENURE_DAYS: [number, number] = [14, 1460];
 /** Dirichlet concentration of taste: small, so each subscriber cares about a few genres. */
 const TASTE_CONCENTRATION = 2.5;
+/**
+ * Base engagement: ageFactor[age band] × exp(sd × N(0, 1) + shift), clamped to [min, max]. 25–44 watch
+ * most; everyone varies a lot (lognormal). Exported so a filter of the latent state can use the prior.
+ */
+export const BASE_ENGAGEMENT = {
+  ageFactor: [1.0, 1.1, 1.05, 0.95, 0.9, 0.85],
+  sd: 0.55,
+  shift: -0.1,
+  min: 0.15,
+  max: 3,
+} as const;
 /** Countries where price matters more (lower purchasing power relative to the fee). */
 const PRICE_SENSITIVE_COUNTRIES = new Set(['BR', 'MX', 'IN', 'ES', 'IT']);
 
@@ -126,9 +137,9 @@ export function buildSubscribers(
     s.favGenre[u] = best;
     s.maxTaste[u] = s.taste[u * G + best];
 
-    // 25–44 watch most; everyone varies a lot (lognormal).
-    const ageFactor = [1.0, 1.1, 1.05, 0.95, 0.9, 0.85][age];
-    s.baseEngagement[u] = round(clamp(ageFactor * Math.exp(0.55 * rng.normal() - 0.1), 0.15, 3), 4);
+    const be = BASE_ENGAGEMENT;
+    const drawn = be.ageFactor[age] * Math.exp(be.sd * rng.normal() + be.shift);
+    s.baseEngagement[u] = round(clamp(drawn, be.min, be.max), 4);
     let ps = rng.beta(2, 3);
     if (plan === 0) ps += 0.15;
     if (plan === 2) ps -= 0.1;
