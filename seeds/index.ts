@@ -6,7 +6,13 @@ export { seedWorld, describeSummary } from './load-world';
 export type { SeedOptions, SeedReport, SeedSummary } from './load-world';
 export { WorldSimulation } from './world/simulate';
 export type { WorldSummary } from './world/simulate';
-export { DEFAULT_BEHAVIOUR, defaultTitles, describeWorld, resolveOptions, todayUtc } from './world/world';
+export {
+  DEFAULT_BEHAVIOUR,
+  defaultTitles,
+  describeWorld,
+  resolveOptions,
+  todayUtc,
+} from './world/world';
 export type { BehaviourParams, ResolvedWorldOptions, World, WorldOptions } from './world/world';
 export { DEFAULT_HAZARD, describeDrivers } from './world/hazard';
 export { BASE_ENGAGEMENT } from './world/subscribers';
