@@ -220,7 +220,7 @@ describe('churn models', () => {
       for (const id of ids) {
         const res = await gql(
           app.url,
-          `query($id: ID!) { user(id: $id) { explanation(top: 30) { method source modelVersion logit baselineLogit otherContributions completenessError contributions { feature contribution } } } }`,
+          `query($id: ID!) { user(id: $id) { explanation(top: 30) { method source modelVersion logit baselineLogit otherContributions completenessError probability averageProbability summary contributions { feature contribution } } } }`,
           { id },
         );
         const e = res.data!.user.explanation;
@@ -233,6 +233,13 @@ describe('churn models', () => {
         expect(Math.abs(sum - (e.logit - e.baselineLogit))).toBeLessThan(0.01);
         if (deep.metadata.sequence)
           expect(e.contributions.map((c: any) => c.feature)).toContain('sequence:sessions');
+        // The summary compares with the average subscriber's risk (the evaluation subscribers'
+        // churn rate), not with the network's output at the mean features, its reference point.
+        const average = deep.metadata.riskLevels!.baseRate;
+        expect(e.averageProbability).toBeCloseTo(average, 12);
+        const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
+        expect(e.summary).toContain(`the average subscriber's ${pct(average)}`);
+        expect(e.summary.startsWith(`${pct(e.probability)} risk, `)).toBe(true);
       }
     } finally {
       await app.services.registry.activate(wasActive);

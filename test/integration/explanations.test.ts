@@ -24,7 +24,7 @@ const users: string[] = [];
 const EXPLAIN = `query($id: ID!, $top: Int) {
   user(id: $id) {
     explanation(top: $top) {
-      modelVersion method source baseProbability probability baselineLogit logit otherContributions
+      modelVersion method source baseProbability averageProbability probability baselineLogit logit otherContributions
       completenessError summary
       contributions { feature label value valueText typicalValue typicalValueText contribution direction reason
         unit plainValue typicalPlainValue comparedTo pairedFeature pairedPlainValue }
@@ -120,7 +120,10 @@ describe('User.explanation', () => {
       reason: expect.stringMatching(/Abandoned 100% of sessions/),
     });
     expect(e.probability).toBeGreaterThan(e.baseProbability);
-    expect(e.summary).toMatch(/risk/);
+    // The fixture records no evaluation churn rate: no average to compare with, so none is claimed.
+    expect(e.averageProbability).toBeNull();
+    expect(e.summary).toMatch(/^\d+(\.\d)?% risk: /);
+    expect(e.summary).not.toMatch(/average subscriber/);
   });
 
   it('computes more contributions than are stored on demand, with the same completeness', async () => {

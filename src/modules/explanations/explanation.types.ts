@@ -151,9 +151,17 @@ export class ChurnExplanation {
   scoredAt!: Date;
 
   @Field(() => Float, {
-    description: 'Calibrated probability of the average (training-mean) subscriber.',
+    description:
+      'Calibrated probability at the reference the contributions are measured from: a subscriber with the training means of every feature. Not the average risk (see averageProbability): for a non-linear model the two differ.',
   })
   baseProbability!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "The average subscriber's 30-day churn probability: the observed churn rate of the subscribers the model was evaluated on, which its calibrated scores average to. Null for model versions trained before it was recorded.",
+  })
+  averageProbability!: number | null;
 
   @Field(() => Float, { description: "This subscriber's calibrated 30-day churn probability." })
   probability!: number;

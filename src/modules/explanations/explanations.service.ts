@@ -313,36 +313,52 @@ function build(x: {
     }),
   );
   const baseProbability = x.model.calibrated(x.baselineLogit);
+  const averageProbability = x.model.metadata.riskLevels?.baseRate ?? null;
   return {
     modelVersion: x.model.version,
     method: x.method,
     source: x.source,
     scoredAt: x.scoredAt,
     baseProbability,
+    averageProbability,
     probability: x.probability,
     baselineLogit: x.baselineLogit,
     logit: x.logit,
     otherContributions: x.other,
     completenessError: x.completenessError,
     contributions,
-    summary: summarise(x.probability, baseProbability, contributions),
+    summary: summarise(x.probability, baseProbability, averageProbability, contributions),
   };
 }
 
-/** "31% risk, 6× the average subscriber's 5%: Watch time fell 70% …; Abandoned 60% of sessions …". */
-function summarise(p: number, base: number, contributions: FeatureContribution[]): string {
+/**
+ * "31% risk, 6× the average subscriber's 5%: Watch time fell 70% …; Abandoned 60% of sessions …".
+ * The comparison is with the average subscriber's risk (`average`), not with the reference point
+ * the contributions are measured from (`base`, a subscriber with mean features): for a non-linear
+ * model that point can sit far from the average risk. The reasons named are the strongest
+ * contributions in the direction of that comparison (raising the risk for an above-average score).
+ */
+function summarise(
+  p: number,
+  base: number,
+  average: number | null,
+  contributions: FeatureContribution[],
+): string {
   const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
-  const ratio = p / Math.max(base, 1e-9);
-  const versus =
-    ratio >= 1.5
-      ? `${ratio.toFixed(1)}× the average subscriber's ${pct(base)}`
-      : ratio <= 0.67
-        ? `below the average subscriber's ${pct(base)}`
-        : `about the average subscriber's ${pct(base)}`;
-  const direction = p >= base ? RiskDirection.RAISES_RISK : RiskDirection.LOWERS_RISK;
+  let versus = '';
+  if (average !== null && average > 0) {
+    const ratio = p / average;
+    versus =
+      ratio >= 1.5
+        ? `, ${ratio.toFixed(1)}× the average subscriber's ${pct(average)}`
+        : ratio <= 0.67
+          ? `, below the average subscriber's ${pct(average)}`
+          : `, about the average subscriber's ${pct(average)}`;
+  }
+  const direction = p >= (average ?? base) ? RiskDirection.RAISES_RISK : RiskDirection.LOWERS_RISK;
   const reasons = contributions
     .filter((c) => c.direction === direction)
     .slice(0, 2)
     .map((c) => c.reason);
-  return `${pct(p)} risk, ${versus}${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}.`;
+  return `${pct(p)} risk${versus}${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}.`;
 }

@@ -29,7 +29,7 @@ const USER = `query Subscriber($id: ID!) {
   riskAlerts(userId: $id, first: 20) { edges { node { id status riskLevel reason raisedAt resolution } } }
 }`;
 const EXPLANATION = `query Why($id: ID!) { user(id: $id) { explanation(top: 8) {
-  summary probability baseProbability otherContributions
+  summary probability baseProbability averageProbability otherContributions
   contributions { label reason contribution direction } } } }`;
 const RECOMMENDATIONS = `query Recs($id: ID!) { user(id: $id) { recommendations(first: 8) {
   rank score title { name type genres } reasons { text } } } }`;
@@ -116,7 +116,11 @@ function explanation(body, e) {
     el(
       'p',
       { className: 'note' },
-      `${pct(e.probability)} likely to cancel within 30 days, against ${pct(e.baseProbability)} for the average subscriber. Longer bars weigh more; orange raises the risk, green lowers it.`,
+      `${pct(e.probability)} likely to cancel within 30 days` +
+        (e.averageProbability === null
+          ? '. '
+          : `, against ${pct(e.averageProbability)} for the average subscriber. `) +
+        `Bars are measured from a subscriber with average behaviour (${pct(e.baseProbability)}); longer bars weigh more; orange raises the risk, green lowers it.`,
     ),
     el(
       'ul',
