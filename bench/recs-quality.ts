@@ -10,7 +10,9 @@
  *      `recommendations(first: 10, among: [the latest title + 100 never-touched titles])` says
  *      whether the latest title makes the ten (HR@10, NDCG@10).
  *
- * TopPop and item-kNN are fitted in-process on the same train parts as baselines. The splits are
+ * TopPop and item-kNN are fitted in-process on the same train parts as baselines, and on a seeded
+ * world the ceiling is scored beside them: the world's own choice rule with its hidden tastes
+ * (recs-choice-oracle.ts). The splits are
  * the offline protocols of `churn evaluate-recs` with the same seeds, so both tools agree.
  * Prints the figures and writes bench/results/recs-quality.json.
  * Flags: --users N (5000), --days N (180), --quick (1,500 subscribers, 120 days), --seed N (42;
@@ -31,12 +33,15 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { seedWorld } from '../seeds';
 import { writeSyntheticMl100k } from './movielens-synthetic';
+import { worldChoiceOracle } from './recs-choice-oracle';
 import { RecommendationSource } from '../src/modules/recommendations/recommendation-source';
 import { startOfTodayUtc } from '../src/common/dates';
 import {
   evaluateModel,
   interactionsFromRows,
   leaveLatestOutProtocol,
+  measureProtocol,
+  MODEL_EVALUATION_DEFAULTS,
   ndcgAtK,
   randomSplitProtocol,
   type EvaluationProtocol,
@@ -218,12 +223,23 @@ async function withServer<T>(w: World, label: string, fn: (url: string) => Promi
   }
 }
 
-async function baselines(p: EvaluationProtocol): Promise<Record<string, number>> {
+async function baselines(p: EvaluationProtocol, w: World): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const m of ['top-pop', 'item-knn'] as const) {
     const r = (await evaluateModel(m, p)).metrics;
     out[m] = r.ndcg;
     out[`${m}:hr`] = r.hitRate;
+  }
+  if (movieLensDir() === null) {
+    // The ceiling: the seeded world's own choice rule with its hidden tastes.
+    const oracle = worldChoiceOracle(
+      { users: USERS, days: DAYS, seed: SEED, end: startOfTodayUtc() },
+      w.userIds,
+      w.titleIds,
+    );
+    const r = measureProtocol(oracle, p, {}, MODEL_EVALUATION_DEFAULTS);
+    out['world-oracle'] = r.ndcg;
+    out['world-oracle:hr'] = r.hitRate;
   }
   return out;
 }
@@ -233,7 +249,7 @@ async function randomSplit(): Promise<Record<string, unknown>> {
   try {
     const p = randomSplitProtocol(w.x, { seed: 43 });
     say(`(a) 75/25: ${w.x.users.length} events, ${p.users.length} subscribers evaluated`);
-    const base = (await baselines(p)) as Record<string, number>;
+    const base = (await baselines(p, w)) as Record<string, number>;
     await keepTrainPart(
       w,
       Array.from(p.users).flatMap((u) => [...p.test[u]].map((t): [number, number] => [u, t])),
@@ -273,7 +289,7 @@ async function leaveLatestOut(): Promise<Record<string, unknown>> {
   try {
     const p = leaveLatestOutProtocol(w.x, { seed: 44, negatives: 100 });
     say(`(b) leave-latest-out: ${p.cases.length} subscribers`);
-    const base = await baselines(p);
+    const base = await baselines(p, w);
     await keepTrainPart(
       w,
       p.cases.map((c): [number, number] => [c.user, c.item]),
@@ -331,6 +347,9 @@ async function main(): Promise<void> {
     hybridAtLeast115ItemKnn: hybridA.ndcg >= 1.15 * a.baselines['item-knn'],
     hitRateLeaveLatestOut: hybridB.hitRate,
     hitRateAtLeast075: hybridB.hitRate >= 0.75,
+    /** The world's own choice rule with its hidden tastes (seeded worlds): the ceiling. */
+    oracleHitRateLeaveLatestOut: b.baselines['world-oracle:hr'] ?? null,
+    oracleNdcgRandomSplit: a.baselines['world-oracle'] ?? null,
     noStartedTitleServed: a.served.every((r) => r.startedTitlesServed === 0),
   };
   const resultName = MOVIELENS
@@ -359,20 +378,25 @@ async function main(): Promise<void> {
       '(b) HR@10': f3(b.served.find((x) => x.source === r.source)!.hitRate),
       '(b) NDCG@10': f3(b.served.find((x) => x.source === r.source)!.ndcg),
     })),
-    ...(['top-pop', 'item-knn'] as const).map((m) => ({
-      model: `${m} (in-process)`,
-      '(a) NDCG@10': f3(a.baselines[m]),
-      '(a) HR@10': f3(a.baselines[`${m}:hr`]),
-      '(b) HR@10': f3(b.baselines[`${m}:hr`]),
-      '(b) NDCG@10': f3(b.baselines[m]),
-    })),
+    ...(['top-pop', 'item-knn', 'world-oracle'] as const)
+      .filter((m) => m in a.baselines)
+      .map((m) => ({
+        model: m === 'world-oracle' ? "the world's choice rule (oracle)" : `${m} (in-process)`,
+        '(a) NDCG@10': f3(a.baselines[m]),
+        '(a) HR@10': f3(a.baselines[`${m}:hr`]),
+        '(b) HR@10': f3(b.baselines[`${m}:hr`]),
+        '(b) NDCG@10': f3(b.baselines[m]),
+      })),
   ];
   process.stdout.write(
     `\nbench:recs-quality (${worldName}; (a) ${a.users} subscribers, (b) ${b.users})\n\n` +
       `${table(rowsOut)}\n\n` +
       `HYBRID vs best single source (a): ${f3(hybridA.ndcg)} vs ${f3(bestSingleA)} — ${targets.hybridAtLeastBestSingle ? 'met' : 'NOT met'}\n` +
       `HYBRID vs item-kNN (a): ${targets.hybridVsItemKnn.toFixed(2)}× (target ≥ 1.15: ${targets.hybridAtLeast115ItemKnn ? 'met' : 'NOT met'})\n` +
-      `HR@10 leave-latest-out: ${f3(hybridB.hitRate)} (target ≥ 0.75: ${targets.hitRateAtLeast075 ? 'met' : 'NOT met'})\n` +
+      `HR@10 leave-latest-out: ${f3(hybridB.hitRate)} (target ≥ 0.75: ${targets.hitRateAtLeast075 ? 'met' : 'NOT met'}` +
+      ('world-oracle:hr' in b.baselines
+        ? `; the world's own choice rule reaches ${f3(b.baselines['world-oracle:hr'])})\n`
+        : ')\n') +
       `started titles among the served lists: ${a.served.reduce((n, r) => n + r.startedTitlesServed, 0)}\n` +
       `\nwritten to ${file}\n`,
   );
