@@ -53,7 +53,7 @@ import { splitValidation } from '../src/modules/training/training-sets';
 import { createAppPubSub } from '../src/pubsub/pubsub';
 import { createServices } from '../src/app/services';
 import { engagementFilter, epochDay, FILTER_COLUMNS } from './peers-engagement-filter';
-import { benchPool, createBenchDatabase, ROOT, table, writeResults } from './support';
+import { benchPool, createBenchDatabase, numberFlag, ROOT, table, writeResults } from './support';
 
 const QUICK = process.argv.includes('--quick');
 const FOLDS = QUICK ? 3 : 5;
@@ -62,18 +62,6 @@ const HOLDOUT = 0.3;
 const SEED = 42;
 const TELCO_CSV = path.join(ROOT, '..', 'shared', 'data', 'telco', 'telco-train.csv');
 const PEERS_PY = path.join(ROOT, 'bench', 'peers', 'sklearn_peers.py');
-
-/** The value after `name` on the command line, as a positive integer, or undefined. */
-function numberFlag(name: string): number | undefined {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return undefined;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value <= 0) {
-    process.stderr.write(`bench:peers: ${name} needs a positive whole number\n`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const say = (message: string) => process.stderr.write(`\nbench:peers: ${message}\n`);
 const print = (text: string) => process.stdout.write(`\n${text}\n`);
@@ -261,7 +249,7 @@ async function telco(python: string | null, dir: string): Promise<Record<string,
 }
 
 async function world(python: string | null, dir: string): Promise<Record<string, unknown>> {
-  const users = numberFlag('--users') ?? (QUICK ? 1500 : 5000);
+  const users = numberFlag('bench:peers', 'users', QUICK ? 1500 : 5000);
   const days = QUICK ? 120 : 180;
   const db = await createBenchDatabase();
   const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-bench-peers-'));
