@@ -43,9 +43,13 @@ export function worldChoiceOracle(
   return {
     scoreUser(user: number, out: Float64Array): Float64Array {
       const u = Number(userIds[user]) - 1;
+      // The genre is drawn from the taste's cumulative sums, i.e. in proportion to the (rounded) taste.
+      let tasteSum = 0;
+      for (let g = 0; g < G; g++) tasteSum += subs.taste[u * G + g];
       for (let i = 0; i < simTitle.length; i++) {
         let genre = 0;
         for (let g = 0; g < G; g++) genre += subs.taste[u * G + g] * share[i * G + g];
+        genre /= tasteSum;
         out[i] =
           (1 - explore) * genre + (explore * catalog.popularity[simTitle[i]]) / totalPopularity;
       }
