@@ -4,9 +4,11 @@ A particle filter over the synthetic world's hidden state (engagement E, the "dr
 the subscriber's base level) that uses the simulator's own dynamics and parameters: each day the
 sittings observed are weighed by their Poisson likelihood at 0.55 × E (× the weekend boost), the
 day's completions move E as the simulator's learning rule does, and then the drifting flag flips
-and E reverts with the simulator's probabilities and rates. No model of the world can know more of
-this state from the sittings; the bench adds the posterior to the features to show how much of the
-gap to the oracle that knowledge closes.
+and E reverts with the simulator's probabilities and rates. Left out, as too small to matter: the
+engagement lost on a failed payment or a price increase, and the cap of eight sittings a day; and
+the completion levels and episode counts, which depend on E only through each title's unknown taste
+match. Little more of this state can be known from the sittings; the bench adds the posterior to the
+features to show how much of the gap to the oracle that knowledge closes.
 
 At each snapshot day T the posterior is taken before day T is observed, so it reads only events
 strictly before T (the features' rule).
