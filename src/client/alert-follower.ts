@@ -3,7 +3,8 @@
  * `simulate` uses it, and docs/live.md describes it for other languages):
  *
  *  1. subscribe to `riskAlertRaised(minLevel)` and hold what arrives;
- *  2. page `riskAlerts(after: <last cursor>, minLevel)` until the end, delivering each alert;
+ *  2. page `riskAlerts(after: <last cursor>, minLevel)` until the end, over the same socket (so the
+ *     server has registered the subscription before it reads the log), delivering each alert;
  *  3. deliver the held live alerts, then every later one, skipping cursors already delivered;
  *  4. when the subscription ends (RESYNC_REQUIRED when the server's fan-out dropped, SERVICE_UNAVAILABLE
  *     while it is down, or a closed socket), wait a little and start again at 1 from the last cursor.
@@ -64,12 +65,19 @@ export function followAlerts(options: AlertFollowerOptions): AlertFollower {
     options.onAlert(a);
   };
 
-  const catchUp = async () => {
+  /**
+   * Pages the alert log from the last cursor over `socket`, the subscription's own connection. The
+   * server registers a subscription as soon as its message arrives, before any later message on the
+   * same socket runs (registration takes no I/O; a query's read does), so every alert raised after
+   * the page's read reaches the subscription. Over a separate HTTP request the read could run before
+   * the subscription was registered, and an alert raised in between would reach neither.
+   */
+  const catchUp = async (socket: Client) => {
     for (;;) {
-      const page = await query<{
+      const page = await socketQuery<{
         riskAlerts: { edges: { node: FollowedAlert }[]; pageInfo: { hasNextPage: boolean } };
       }>(
-        options,
+        socket,
         `query($after: String, $min: RiskLevel) { riskAlerts(after: $after, first: ${PAGE}, minLevel: $min) {
            edges { node { ${FIELDS} } } pageInfo { hasNextPage } } }`,
         { after: cursor, min: minLevel },
@@ -83,14 +91,15 @@ export function followAlerts(options: AlertFollowerOptions): AlertFollower {
   const session = () =>
     new Promise<string>((resolve) => {
       let held: FollowedAlert[] | null = [];
-      client = createClient({
+      const socket = createClient({
         url: `${options.url.replace(/^http/, 'ws')}/graphql`,
         webSocketImpl: WebSocket,
         connectionParams: options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {},
         retryAttempts: 0,
         on: { closed: () => resolve('socket closed') },
       });
-      client.subscribe<{ riskAlertRaised: FollowedAlert }>(
+      client = socket;
+      socket.subscribe<{ riskAlertRaised: FollowedAlert }>(
         {
           query: `subscription($min: RiskLevel) { riskAlertRaised(minLevel: $min) { ${FIELDS} } }`,
           variables: { min: minLevel },
@@ -107,7 +116,7 @@ export function followAlerts(options: AlertFollowerOptions): AlertFollower {
         },
       );
       options.onState?.('catching-up');
-      catchUp().then(
+      catchUp(socket).then(
         () => {
           for (const a of held ?? []) deliver(a);
           held = null;
@@ -148,22 +157,29 @@ export function followAlerts(options: AlertFollowerOptions): AlertFollower {
   };
 }
 
-async function query<T>(
-  options: AlertFollowerOptions,
+/** A query over the socket, after everything sent on it before. */
+function socketQuery<T>(
+  socket: Client,
   text: string,
   variables: Record<string, unknown>,
 ): Promise<T> {
-  const res = await fetch(`${options.url}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-    },
-    body: JSON.stringify({ query: text, variables }),
+  return new Promise<T>((resolve, reject) => {
+    let result: { data?: T | null; errors?: readonly unknown[] } | null = null;
+    socket.subscribe<T>(
+      { query: text, variables },
+      {
+        next: (r) => {
+          result = r as typeof result;
+        },
+        error: (err) => reject(new Error(errorText(err))),
+        complete: () => {
+          if (!result?.data || result.errors?.length)
+            reject(new Error(errorText(result?.errors ?? 'no result')));
+          else resolve(result.data);
+        },
+      },
+    );
   });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (!body.data || body.errors?.length) throw new Error(errorText(body.errors ?? res.status));
-  return body.data;
 }
 
 function errorText(err: unknown): string {
