@@ -1,6 +1,7 @@
 /**
- * The client pattern for following risk alerts without missing any, as a small library (the CLI's
- * `simulate` uses it, and docs/live.md describes it for other languages):
+ * The client pattern for following risk alerts without missing any, as a small library for Node
+ * clients (docs/live.md describes it for other languages; alert-delivery.test.ts drives it through a
+ * Redis failure):
  *
  *  1. subscribe to `riskAlertRaised(minLevel)` and hold what arrives;
  *  2. page `riskAlerts(after: <last cursor>, minLevel)` until the end, over the same socket (so the
