@@ -12,11 +12,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Pool } from 'pg';
 import { BASE_ENGAGEMENT, DEFAULT_BEHAVIOUR } from '../seeds';
+import { DAY } from '../src/common/dates';
 import { AGE_BANDS } from '../seeds/world/vocabulary';
 import { ROOT } from './support';
 
 const FILTER_PY = path.join(ROOT, 'bench', 'peers', 'engagement_filter.py');
-const DAY_MS = 86_400_000;
 const PARTICLES = 200;
 
 /** The filter's posterior columns, in the order they are appended to the features. */
@@ -31,7 +31,7 @@ export const FILTER_COLUMNS = [
 export type FilterPosterior = Map<string, number[]>;
 
 /** Days since 1970-01-01 UTC: the simulator's days are UTC days. */
-export const epochDay = (d: Date): number => Math.floor(d.getTime() / DAY_MS);
+export const epochDay = (d: Date): number => Math.floor(d.getTime() / DAY);
 
 const DAILY_SQL = `
   WITH v AS (
